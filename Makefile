@@ -1,0 +1,47 @@
+# Allô Mairie: `make run` sets everything up and starts the server; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup browser messages lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed messages
+
+messages: $(VENV)/.installed
+	@$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+run: setup
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py demo_data --if-empty
+	@echo ""
+	@echo "  Allô Mairie is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The browser tests drive Debian's Chromium (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils gettext; }
+
+test: setup browser
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+bench: setup
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3* media staticfiles

@@ -1,0 +1,152 @@
+"""The nomenclature: families and request types, versioned with effective dates.
+
+A ``RequestType`` is the stable identity (its code). What it says (label, routing,
+deadline, ...) lives in ``RequestTypeVersion`` rows that are never edited once fiches
+use them: a change publishes a new version effective at a date. Fiches point to the
+version they were created under.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Body, Cell, Directorate
+from worktime import DeadlineUnit
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accent-free text for accent-insensitive search."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+class Kind(models.TextChoices):
+    ANOMALY = "anomaly", _("Anomaly on public space")
+    ASSISTANCE = "assistance", _("Assistance")
+    INFORMATION = "information", _("Information")
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+class Unit(models.TextChoices):
+    HOURS = DeadlineUnit.HOURS.value, _("hours")
+    CALENDAR_DAYS = DeadlineUnit.CALENDAR_DAYS.value, _("calendar days")
+    WORKING_DAYS = DeadlineUnit.WORKING_DAYS.value, _("working days (Mon-Fri)")
+    BUSINESS_DAYS = DeadlineUnit.BUSINESS_DAYS.value, _("business days (Mon-Sat)")
+
+
+class Family(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    label = models.CharField(_("label"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        ordering = ["order", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class RequestType(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="types")
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("request type")
+        verbose_name_plural = _("request types")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class VersionQuerySet(models.QuerySet["RequestTypeVersion"]):
+    def published(self) -> VersionQuerySet:
+        return self.filter(status=RequestTypeVersion.Status.PUBLISHED)
+
+    def in_force(self, at=None) -> VersionQuerySet:
+        """For each type, the published version in force at ``at`` (now by default)."""
+        at = at or timezone.now()
+        newer = RequestTypeVersion.objects.filter(
+            request_type=models.OuterRef("request_type"),
+            status=RequestTypeVersion.Status.PUBLISHED,
+            effective_from__lte=at,
+            effective_from__gt=models.OuterRef("effective_from"),
+        )
+        return self.published().filter(
+            effective_from__lte=at, request_type__active=True
+        ).exclude(models.Exists(newer))
+
+
+class RequestTypeVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    request_type = models.ForeignKey(RequestType, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    effective_from = models.DateTimeField(_("effective from"), db_index=True)
+    label = models.CharField(_("label"), max_length=200)
+    keywords = models.TextField(_("keywords and synonyms"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent body"))
+    directorate = models.ForeignKey(
+        Directorate, on_delete=models.PROTECT, related_name="+", verbose_name=_("directorate")
+    )
+    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+", verbose_name=_("cell"))
+    deadline_amount = models.PositiveIntegerField(_("deadline"))
+    deadline_unit = models.CharField(_("deadline unit"), max_length=16, choices=Unit.choices)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    phone_only = models.BooleanField(_("phone only (urgent cases)"), default=False)
+    anonymous_allowed = models.BooleanField(_("anonymous requests allowed"), default=False)
+    questions = models.JSONField(
+        _("extra questions"),
+        default=list,
+        blank=True,
+        help_text=_('A list of {"key", "label", "required"} objects.'),
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason for the change"), max_length=300, blank=True)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request type version")
+        verbose_name_plural = _("request type versions")
+        ordering = ["request_type__code", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["request_type", "number"], name="unique_type_version")
+        ]
+        indexes = [models.Index(fields=["request_type", "status", "effective_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.request_type.code} · {self.label}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = normalise(f"{self.request_type.code} {self.label} {self.keywords}")
+        super().save(*args, **kwargs)
+
+    @property
+    def code(self) -> str:
+        return self.request_type.code
+
+    @property
+    def deadline_display(self) -> str:
+        return f"{self.deadline_amount} {self.get_deadline_unit_display()}"

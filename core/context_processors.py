@@ -1,0 +1,8 @@
+from django.http import HttpRequest
+
+from organisations.access import scope_for
+
+
+def ui(request: HttpRequest) -> dict:
+    """Values every page needs: the user's scope (for navigation) and the site name."""
+    return {"scope": scope_for(request.user) if hasattr(request, "user") else None}

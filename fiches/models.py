@@ -1,0 +1,243 @@
+"""Fiches (citizen requests), their requesters, timeline and attachments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Kind, Priority, RequestTypeVersion
+from organisations.models import Body, Cell, Directorate
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    WEB = "web", _("Web form")
+    APP = "app", _("Mobile app")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    COUNTER = "counter", _("Counter")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    TRANSMITTED = "transmitted", _("Transmitted")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REROUTED = "rerouted", _("To re-route")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+    REOPENED = "reopened", _("Reopened")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.NEW,
+        Status.TRANSMITTED,
+        Status.ACKNOWLEDGED,
+        Status.IN_PROGRESS,
+        Status.WAITING,
+        Status.REROUTED,
+        Status.REOPENED,
+    }
+)
+
+
+class Civility(models.TextChoices):
+    MADAME = "Mme", _("Mrs")
+    MONSIEUR = "M.", _("Mr")
+    NONE = "", _("Not given")
+
+
+class Requester(models.Model):
+    """A citizen who calls or writes. Personal data: shown only to roles that need it."""
+
+    civility = models.CharField(_("civility"), max_length=4, choices=Civility.choices, blank=True)
+    last_name = models.CharField(_("last name"), max_length=120)
+    first_name = models.CharField(_("first name"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone_digits = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("postal address"), max_length=250, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("town"), max_length=120, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred reply channel"),
+        max_length=10,
+        choices=[("email", _("E-mail")), ("sms", _("SMS")), ("letter", _("Letter")), ("phone", _("Phone"))],
+        default="email",
+    )
+    search_name = models.CharField(max_length=250, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("requester")
+        verbose_name_plural = _("requesters")
+
+    def __str__(self) -> str:
+        return " ".join(p for p in (self.civility, self.first_name, self.last_name.upper()) if p)
+
+    def save(self, *args, **kwargs) -> None:
+        from catalogue.models import normalise
+
+        self.phone_digits = digits_of(self.phone)
+        self.search_name = normalise(f"{self.last_name} {self.first_name}")
+        super().save(*args, **kwargs)
+
+
+def digits_of(phone: str) -> str:
+    """National digits of a French phone number (+33 6 .. → 06..), for look-up."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    if digits.startswith("33") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+class ReferenceCounter(models.Model):
+    """The last fiche number given in a year; incremented inside the creating transaction."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Fiche(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    request_type = models.ForeignKey(
+        RequestTypeVersion, on_delete=models.PROTECT, related_name="fiches", verbose_name=_("request type")
+    )
+    description = models.TextField(_("description"), blank=True)
+    answers = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
+
+    street_number = models.CharField(_("street number"), max_length=12, blank=True)
+    street_name = models.CharField(_("street"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    arrondissement = models.PositiveSmallIntegerField(_("arrondissement"), null=True, blank=True)
+    sector = models.PositiveSmallIntegerField(_("sector"), null=True, blank=True)
+    quartier = models.CharField(_("quartier"), max_length=80, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    address_key = models.CharField(max_length=220, blank=True, editable=False)
+
+    requester = models.ForeignKey(
+        Requester, on_delete=models.PROTECT, null=True, blank=True, related_name="fiches",
+        verbose_name=_("requester"),
+    )
+    followers = models.ManyToManyField(Requester, blank=True, related_name="followed_fiches")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("entered by"),
+    )
+    call_id = models.CharField(_("telephone call id"), max_length=64, blank=True, db_index=True)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent body"))
+    directorate = models.ForeignKey(
+        Directorate, on_delete=models.PROTECT, related_name="+", verbose_name=_("directorate")
+    )
+    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+", verbose_name=_("cell"))
+    original_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    was_late = models.BooleanField(_("resolved late"), null=True, blank=True)
+    outcome = models.TextField(_("outcome for the citizen"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    reroute_count = models.PositiveSmallIntegerField(default=0)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("fiche")
+        verbose_name_plural = _("fiches")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="fiche_created"),
+            models.Index(fields=["status", "-created_at", "-id"], name="fiche_status_created"),
+            models.Index(fields=["body", "-created_at", "-id"], name="fiche_body_created"),
+            models.Index(fields=["directorate", "-created_at", "-id"], name="fiche_dir_created"),
+            models.Index(fields=["cell", "status", "due_at"], name="fiche_cell_queue"),
+            models.Index(fields=["status", "due_at"], name="fiche_status_due"),
+            models.Index(fields=["address_key", "status"], name="fiche_address"),
+            models.Index(fields=["arrondissement", "-created_at"], name="fiche_arr_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        if self.was_late is not None and not self.is_open:
+            return bool(self.was_late)
+        return bool(self.is_open and self.due_at and self.due_at < timezone.now())
+
+    @property
+    def address_display(self) -> str:
+        street = " ".join(p for p in (self.street_number, self.street_name) if p)
+        return ", ".join(p for p in (street, f"{self.postal_code} Marseille" if self.postal_code else "") if p)
+
+    @property
+    def reference_spoken(self) -> str:
+        """The reference grouped for reading aloud: AM · 2026 · 004 213."""
+        prefix, year, number = self.reference.split("-")
+        return f"{prefix} · {year} · {number[:3]} {number[3:]}"
+
+
+class Event(models.Model):
+    """One line of a fiche's timeline. Never edited, never deleted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        TRANSITION = "transition", _("Status change")
+        NOTE = "note", _("Note")
+        REROUTE = "reroute", _("Re-routing")
+        DEADLINE = "deadline", _("Deadline")
+        FOLLOWER = "follower", _("Follower added")
+        ATTACHMENT = "attachment", _("Attachment")
+
+    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    action = models.CharField(max_length=20, blank=True)
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    comment = models.TextField(blank=True)
+    public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["fiche", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.fiche_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name

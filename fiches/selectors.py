@@ -1,0 +1,172 @@
+"""Reading fiches. ``visible_fiches`` is the single gate: every list, page, export, search
+and API starts from it, so a partner's staff can never reach another body's fiches."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from catalogue.models import normalise
+from fiches.models import OPEN_STATUSES, Fiche, Requester, Status
+from fiches.workflow import CALL_CENTRE, CELL, SUPERVISOR
+from organisations.access import Scope, scope_for
+
+LIST_RELATED = ("request_type__request_type__family", "body", "directorate", "cell")
+
+
+def scope_filter(scope: Scope) -> Q | None:
+    """The condition on fiches a scope allows; None means everything."""
+    if scope.everything:
+        return None
+    condition = Q(pk__in=[])
+    if scope.cell_ids:
+        condition |= Q(cell_id__in=scope.cell_ids)
+    if scope.directorate_ids:
+        condition |= Q(directorate_id__in=scope.directorate_ids)
+    if scope.body_ids:
+        condition |= Q(body_id__in=scope.body_ids)
+    return condition
+
+
+def visible_fiches(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Fiche]:
+    scope = scope_for(user)
+    if not scope.sees_fiches:
+        return Fiche.objects.none()
+    condition = scope_filter(scope)
+    return Fiche.objects.all() if condition is None else Fiche.objects.filter(condition)
+
+
+def actor_groups(user: AbstractBaseUser | AnonymousUser, fiche: Fiche) -> frozenset[str]:
+    """The workflow groups (see fiches.workflow) the user acts in for this fiche."""
+    scope = scope_for(user)
+    groups = set()
+    if scope.everything:
+        groups.add(CALL_CENTRE)
+    if scope.is_supervisor and scope.everything:
+        groups.add(SUPERVISOR)
+    if (
+        fiche.cell_id in scope.cell_ids
+        or fiche.directorate_id in scope.directorate_ids
+        or fiche.body_id in scope.body_ids
+    ):
+        groups.add(CELL)
+    return frozenset(groups)
+
+
+def can_see_personal_data(user: AbstractBaseUser | AnonymousUser, fiche: Fiche) -> bool:
+    """The call centre and the cell acting on the fiche need the requester's contact details."""
+    return bool(actor_groups(user, fiche))
+
+
+def home_counters(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
+    now = timezone.now()
+    open_q = Q(status__in=OPEN_STATUSES)
+    return visible_fiches(user).aggregate(
+        open=Count("id", filter=open_q),
+        overdue=Count("id", filter=open_q & Q(due_at__lt=now)),
+        to_acknowledge=Count("id", filter=Q(status__in=[Status.TRANSMITTED, Status.REOPENED])),
+        to_reroute=Count("id", filter=Q(status=Status.REROUTED)),
+    )
+
+
+@dataclass
+class Page:
+    """One page of a keyset-paginated list: constant queries whatever the table size."""
+
+    items: list[Fiche]
+    next_cursor: str | None
+    has_previous: bool
+
+
+def encode_cursor(fiche: Fiche) -> str:
+    return f"{fiche.created_at.timestamp():.6f}_{fiche.pk}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        stamp, pk = cursor.split("_")
+        moment = datetime.fromtimestamp(float(stamp), tz=timezone.UTC)
+        return moment, int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+def keyset_page(queryset: QuerySet[Fiche], cursor: str | None, size: int = 50) -> Page:
+    """Newest first; ``cursor`` is the last fiche of the previous page."""
+    queryset = queryset.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+    position = decode_cursor(cursor) if cursor else None
+    if position:
+        moment, pk = position
+        queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
+    items = list(queryset[: size + 1])
+    has_more = len(items) > size
+    items = items[:size]
+    return Page(items, encode_cursor(items[-1]) if has_more and items else None, bool(position))
+
+
+def find_requesters(query: str, limit: int = 8) -> list[Requester]:
+    """Callers by phone number (any format) or by name (accent-insensitive prefix)."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    from fiches.models import digits_of
+
+    digits = digits_of(query)
+    if len(digits) >= 4 and len(digits) >= len(query.replace(" ", "").replace(".", "")) - 3:
+        condition = Q(phone_digits__startswith=digits)
+    else:
+        condition = Q(search_name__startswith=normalise(query)) | Q(
+            search_name__contains=f" {normalise(query)}"
+        )
+    return list(
+        Requester.objects.filter(condition)
+        .annotate(fiche_count=Count("fiches"))
+        .order_by("-created_at")[:limit]
+    )
+
+
+def requester_history(requester: Requester, user, limit: int = 10) -> list[Fiche]:
+    return list(
+        visible_fiches(user)
+        .filter(Q(requester=requester) | Q(followers=requester))
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at")
+        .distinct()[:limit]
+    )
+
+
+def address_key(street_number: str, street_name: str, postal_code: str) -> str:
+    return normalise(f"{street_number} {street_name} {postal_code}")[:220]
+
+
+def nearby_open_fiches(
+    user,
+    *,
+    type_code: str,
+    address: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    limit: int = 5,
+) -> list[Fiche]:
+    """Open fiches of the same type at the same address, or within a short distance."""
+    base = visible_fiches(user).filter(
+        status__in=OPEN_STATUSES, request_type__request_type__code=type_code
+    )
+    condition = Q(pk__in=[])
+    if address:
+        condition |= Q(address_key=address)
+    if latitude is not None and longitude is not None:
+        metres = settings.NEARBY_DUPLICATE_METRES
+        dlat = metres / 111_320
+        dlon = metres / (111_320 * max(math.cos(math.radians(latitude)), 0.01))
+        condition |= Q(
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlon, longitude + dlon),
+        )
+    return list(base.filter(condition).select_related(*LIST_RELATED).order_by("-created_at")[:limit])

@@ -1,0 +1,371 @@
+"""Changing fiches. This module is the single door for state changes: creation,
+every status transition, notes, followers and attachments. Each runs in a transaction,
+checks permission, records a timeline event and signals listeners once committed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import django.dispatch
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalogue.models import Kind, RequestTypeVersion
+from fiches.geography import place_for_postal_code
+from fiches.models import Attachment, Event, Fiche, ReferenceCounter, Requester, Status
+from fiches.selectors import actor_groups, address_key
+from fiches.workflow import ACTIONS, CALL_CENTRE, CELL, SUPERVISOR, Action
+from worktime import DeadlineUnit, add_deadline
+
+
+# Sent after commit: (sender=Fiche, fiche, event, action). Correspondence listens to it.
+fiche_changed = django.dispatch.Signal()
+
+ALLOWED_ATTACHMENT_TYPES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+}
+
+
+class ConcurrentUpdate(Exception):
+    """Someone else changed the fiche since the page was loaded."""
+
+
+def local_year(moment: datetime) -> int:
+    return timezone.localtime(moment).year
+
+
+def next_reference(moment: datetime) -> str:
+    """A new reference such as AM-2026-004213; safe when many agents save at once.
+
+    Must run inside the creating transaction: the counter row stays locked (PostgreSQL
+    row lock, SQLite write lock) until the fiche is committed.
+    """
+    year = local_year(moment)
+    if not ReferenceCounter.objects.filter(year=year).exists():
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(year=year, last=0)
+        except IntegrityError:
+            pass  # another agent created this year's counter first
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.get(year=year).last
+    return f"{settings.FICHE_REFERENCE_PREFIX}-{year}-{number:06d}"
+
+
+def compute_due(version: RequestTypeVersion, start: datetime) -> datetime:
+    """The due date from the type's deadline, on the competent body's working calendar."""
+    return add_deadline(
+        start, version.deadline_amount, DeadlineUnit(version.deadline_unit), version.body.calendar()
+    )
+
+
+@dataclass
+class FicheInput:
+    """What the intake form (or an import, or the API) hands over to create a fiche."""
+
+    request_type: RequestTypeVersion
+    channel: str
+    description: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    street_number: str = ""
+    street_name: str = ""
+    postal_code: str = ""
+    quartier: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    requester: Requester | None = None
+    call_id: str = ""
+    outcome: str = ""  # information requests answered at intake
+    created_at: datetime | None = None
+
+
+def validate_input(data: FicheInput) -> None:
+    version = data.request_type
+    errors: dict[str, str] = {}
+    if version.status != RequestTypeVersion.Status.PUBLISHED:
+        errors["request_type"] = _("This request type is not published.")
+    if data.requester is None and not version.anonymous_allowed:
+        errors["requester"] = _("This request type needs the requester's identity.")
+    if version.phone_only and data.channel != "phone":
+        errors["channel"] = _("This request type can only be taken by phone.")
+    if data.postal_code and place_for_postal_code(data.postal_code) is None:
+        errors["postal_code"] = _("Enter a Marseille postal code, 13001 to 13016.")
+    if version.kind == Kind.ANOMALY and not (data.street_name or data.latitude is not None):
+        errors["street_name"] = _("An anomaly needs a location: a street or a point on the map.")
+    for question in version.questions:
+        if question.get("required") and not str(data.answers.get(question["key"], "")).strip():
+            errors[f"q_{question['key']}"] = _("This answer is required.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_fiche(data: FicheInput, user) -> Fiche:
+    """Record a citizen request, route it from its type, compute its due date, transmit it
+    to the competent cell (or answer and close it at once for information requests)."""
+    validate_input(data)
+    version = data.request_type
+    now = data.created_at or timezone.now()
+    place = place_for_postal_code(data.postal_code) if data.postal_code else None
+    fiche = Fiche.objects.create(
+        reference=next_reference(now),
+        channel=data.channel,
+        kind=version.kind,
+        request_type=version,
+        description=data.description,
+        answers={q["key"]: data.answers.get(q["key"], "") for q in version.questions},
+        street_number=data.street_number,
+        street_name=data.street_name,
+        postal_code=data.postal_code,
+        arrondissement=place.arrondissement if place else None,
+        sector=place.sector if place else None,
+        quartier=data.quartier,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        address_key=address_key(data.street_number, data.street_name, data.postal_code)
+        if data.street_name
+        else "",
+        requester=data.requester,
+        entered_by=user,
+        call_id=data.call_id,
+        priority=version.priority,
+        body=version.body,
+        directorate=version.directorate,
+        cell=version.cell,
+        original_body=version.body,
+        status=Status.NEW,
+        created_at=now,
+        updated_at=now,
+        due_at=compute_due(version, now),
+    )
+    created = Event.objects.create(
+        fiche=fiche, at=now, actor=user, kind=Event.Kind.CREATED, to_status=Status.NEW, public=True,
+        data={"type": version.code, "version": version.number, "body": version.body.short_name},
+    )
+    _announce(fiche, created, "create")
+    if version.kind == Kind.INFORMATION and data.outcome:
+        transition(fiche, "answer", user, outcome=data.outcome, at=now)
+    else:
+        transition(fiche, "transmit", user, at=now)
+    return fiche
+
+
+def allowed_actions(fiche: Fiche, user) -> list[Action]:
+    groups = actor_groups(user, fiche)
+    return [
+        a
+        for a in ACTIONS.values()
+        if fiche.status in a.sources and a.actors & groups and _applies(a, fiche)
+    ]
+
+
+def _applies(action: Action, fiche: Fiche) -> bool:
+    if action.name == "answer":
+        return fiche.kind == Kind.INFORMATION
+    return True
+
+
+def _check_permission(fiche: Fiche, user, action: Action) -> None:
+    groups = actor_groups(user, fiche)
+    if not action.actors & groups:
+        raise PermissionDenied(_("You may not do this on this fiche."))
+    if fiche.status not in action.sources or not _applies(action, fiche):
+        raise ValidationError(
+            _("This action is not possible while the fiche is “%(status)s”.")
+            % {"status": fiche.get_status_display()}
+        )
+
+
+@transaction.atomic
+def transition(
+    fiche: Fiche,
+    action_name: str,
+    user,
+    *,
+    comment: str = "",
+    public: bool | None = None,
+    outcome: str = "",
+    expected_version: int | None = None,
+    new_type: RequestTypeVersion | None = None,
+    original: Fiche | None = None,
+    at: datetime | None = None,
+) -> Fiche:
+    """Move a fiche along the lifecycle table. The only code that changes ``status``."""
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise ValidationError(_("Unknown action."))
+    locked = Fiche.objects.select_for_update().select_related("body", "request_type").get(pk=fiche.pk)
+    if expected_version is not None and locked.lock_version != expected_version:
+        raise ConcurrentUpdate(
+            _("Someone else changed this fiche in the meantime. Reload it to see the change.")
+        )
+    _check_permission(locked, user, action)
+    if action.needs_comment and not comment.strip():
+        raise ValidationError({"comment": _("A reason is required.")})
+    if action.needs_outcome and not outcome.strip():
+        raise ValidationError({"outcome": _("The outcome the citizen will read is required.")})
+    now = at or timezone.now()
+    previous = locked.status
+    data: dict[str, Any] = {}
+
+    if action.name == "reroute":
+        data = _reroute(locked, new_type, now)
+    if action.name == "mark_duplicate":
+        _merge_into(locked, original, user, now)
+        data = {"original": original.reference}
+    if action.name == "acknowledge":
+        locked.acknowledged_at = now
+    if action.name in ("resolve", "answer", "reject"):
+        locked.outcome = outcome
+    if action.name in ("resolve", "answer"):
+        locked.resolved_at = now
+        locked.was_late = bool(locked.due_at and now > locked.due_at)
+    if action.target == Status.CLOSED:
+        locked.closed_at = now
+    if action.name in ("reject",):
+        locked.resolved_at, locked.was_late = now, None
+    if action.name == "reopen":
+        locked.resolved_at = locked.closed_at = locked.was_late = None
+
+    locked.status = action.target
+    locked.updated_at = now
+    locked.lock_version += 1
+    locked.save()
+    event = Event.objects.create(
+        fiche=locked,
+        at=now,
+        actor=user,
+        kind=Event.Kind.REROUTE if action.name == "reroute" else Event.Kind.TRANSITION,
+        action=action.name,
+        from_status=previous,
+        to_status=locked.status,
+        comment=outcome or comment if action.needs_outcome else comment,
+        public=action.public_by_default if public is None else public,
+        data=data,
+    )
+    _announce(locked, event, action.name)
+    fiche.__dict__.update(locked.__dict__)
+    return locked
+
+
+def _reroute(fiche: Fiche, new_type: RequestTypeVersion | None, now: datetime) -> dict[str, Any]:
+    if new_type is None:
+        raise ValidationError({"request_type": _("Choose the request type to re-route to.")})
+    before = {
+        "type": fiche.request_type.code,
+        "body": fiche.body.short_name,
+        "directorate": fiche.directorate.code,
+        "due_at": fiche.due_at.isoformat() if fiche.due_at else None,
+    }
+    fiche.request_type = new_type
+    fiche.kind = new_type.kind
+    fiche.body, fiche.directorate, fiche.cell = new_type.body, new_type.directorate, new_type.cell
+    fiche.priority = new_type.priority
+    fiche.due_at = compute_due(new_type, now)
+    fiche.acknowledged_at = None
+    fiche.reroute_count += 1
+    return {
+        "from": before,
+        "to": {
+            "type": new_type.code,
+            "body": new_type.body.short_name,
+            "directorate": new_type.directorate.code,
+            "due_at": fiche.due_at.isoformat(),
+        },
+    }
+
+
+def _merge_into(fiche: Fiche, original: Fiche | None, user, now: datetime) -> None:
+    if original is None or original.pk == fiche.pk:
+        raise ValidationError({"original": _("Choose the original fiche.")})
+    if original.status == Status.DUPLICATE:
+        raise ValidationError({"original": _("The original cannot itself be a duplicate.")})
+    fiche.duplicate_of = original
+    if fiche.requester_id:
+        add_follower(original, fiche.requester, user, at=now)
+
+
+@transaction.atomic
+def add_note(fiche: Fiche, user, text: str, *, public: bool, expected_version: int | None = None) -> Event:
+    """A progress note on the fiche's timeline, public (the citizen reads it) or internal."""
+    locked = Fiche.objects.select_for_update().get(pk=fiche.pk)
+    if expected_version is not None and locked.lock_version != expected_version:
+        raise ConcurrentUpdate(
+            _("Someone else changed this fiche in the meantime. Reload it to see the change.")
+        )
+    if not actor_groups(user, locked) & {CALL_CENTRE, CELL, SUPERVISOR}:
+        raise PermissionDenied(_("You may not do this on this fiche."))
+    if not text.strip():
+        raise ValidationError({"comment": _("The note is empty.")})
+    now = timezone.now()
+    Fiche.objects.filter(pk=locked.pk).update(updated_at=now, lock_version=F("lock_version") + 1)
+    event = Event.objects.create(
+        fiche=locked, at=now, actor=user, kind=Event.Kind.NOTE, comment=text, public=public
+    )
+    _announce(locked, event, "note")
+    return event
+
+
+def add_follower(fiche: Fiche, requester: Requester, user, *, at: datetime | None = None) -> Event | None:
+    """The caller joins an existing fiche: they will receive its notices."""
+    if fiche.requester_id == requester.pk or fiche.followers.filter(pk=requester.pk).exists():
+        return None
+    fiche.followers.add(requester)
+    return Event.objects.create(
+        fiche=fiche, at=at or timezone.now(), actor=user, kind=Event.Kind.FOLLOWER,
+        comment=_("Another caller reported the same problem."), public=False,
+        data={"requester": requester.pk},
+    )
+
+
+def follow_existing(fiche: Fiche, requester: Requester, user) -> Event | None:
+    """From intake: add this caller to an open fiche instead of creating a duplicate."""
+    if CALL_CENTRE not in actor_groups(user, fiche):
+        raise PermissionDenied(_("You may not do this on this fiche."))
+    with transaction.atomic():
+        return add_follower(fiche, requester, user)
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """The upload's real content type, or a ValidationError (type and size checked)."""
+    if upload.size > settings.MAX_ATTACHMENT_SIZE:
+        raise ValidationError(
+            _("The file is too large (%(max)s MB at most).")
+            % {"max": settings.MAX_ATTACHMENT_SIZE // (1024 * 1024)}
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    for content_type, signatures in ALLOWED_ATTACHMENT_TYPES.items():
+        if any(head.startswith(sig) for sig in signatures):
+            return content_type
+    raise ValidationError(_("Only photos (JPEG, PNG) and PDF documents are accepted."))
+
+
+def attach(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
+    if not actor_groups(user, fiche):
+        raise PermissionDenied(_("You may not do this on this fiche."))
+    content_type = check_upload(upload)
+    with transaction.atomic():
+        attachment = Attachment.objects.create(
+            fiche=fiche, file=upload, original_name=upload.name[:200], content_type=content_type,
+            size=upload.size, uploaded_by=user,
+        )
+        Event.objects.create(
+            fiche=fiche, actor=user, kind=Event.Kind.ATTACHMENT, comment=attachment.original_name
+        )
+    return attachment
+
+
+def _announce(fiche: Fiche, event: Event, action: str) -> None:
+    transaction.on_commit(
+        lambda: fiche_changed.send(sender=Fiche, fiche=fiche, event=event, action=action)
+    )

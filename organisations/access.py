@@ -1,0 +1,81 @@
+"""Who may see what: a user's scope, computed once per request from their memberships.
+
+This is the single place that turns memberships into visibility. ``fiches.selectors``
+applies it to fiches; every list, page, export and API goes through that selector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from organisations.models import CALL_CENTRE_ROLES, Membership, Role
+
+FICHE_ROLES = CALL_CENTRE_ROLES | {Role.CORRESPONDENT, Role.MANAGER}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may reach. ``everything`` is the call centre's view of all fiches."""
+
+    everything: bool = False
+    roles: frozenset[str] = frozenset()
+    body_ids: frozenset[int] = field(default_factory=frozenset)
+    directorate_ids: frozenset[int] = field(default_factory=frozenset)
+    cell_ids: frozenset[int] = field(default_factory=frozenset)
+    member_body_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def sees_fiches(self) -> bool:
+        return self.everything or bool(self.body_ids or self.directorate_ids or self.cell_ids)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_call_centre(self) -> bool:
+        return self.everything
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.has(Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+EMPTY = Scope()
+
+
+def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    """The user's scope, cached on the user object for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return EMPTY
+    cached = getattr(user, "_allo_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.filter(user=user).select_related("body"))
+    roles = frozenset(m.role for m in memberships)
+    everything = user.is_superuser or any(
+        m.role in CALL_CENTRE_ROLES and m.body.is_operator for m in memberships
+    )
+    bodies: set[int] = set()
+    directorates: set[int] = set()
+    cells: set[int] = set()
+    for m in memberships:
+        if m.role not in FICHE_ROLES:
+            continue
+        if m.cell_id:
+            cells.add(m.cell_id)
+        elif m.directorate_id:
+            directorates.add(m.directorate_id)
+        else:
+            bodies.add(m.body_id)
+    scope = Scope(
+        everything=everything,
+        roles=roles | ({Role.ADMINISTRATOR} if user.is_superuser else set()),
+        body_ids=frozenset(bodies),
+        directorate_ids=frozenset(directorates),
+        cell_ids=frozenset(cells),
+        member_body_ids=frozenset(m.body_id for m in memberships),
+    )
+    user._allo_scope = scope  # type: ignore[attr-defined]
+    return scope
