@@ -52,4 +52,76 @@ def users(bodies):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+# A small nomenclature for tests: (code, family, label, kind, directorate, amount, unit, extra)
+TEST_TYPES = [
+    ("VOI-NID", "voirie", "Nid-de-poule sur la chaussée", "anomaly", "amp-voirie", 5, "working_days", {}),
+    ("PRO-DEPOT", "nettoiement", "Dépôt sauvage", "anomaly", "amp-proprete", 2, "business_days",
+     {"keywords": "ordures détritus encombrants", "anonymous_allowed": True}),
+    ("ECL-LAMP", "eclairage", "Lampadaire éteint", "anomaly", "vdm-eclairage", 10, "working_days",
+     {"questions": [{"key": "lamp", "label": "Numéro du lampadaire", "required": False}]}),
+    ("HYG-ANIMAL", "hygiene", "Animal mort sur la voie publique", "anomaly", "vdm-hygiene", 24, "hours",
+     {"priority": "urgent", "phone_only": True, "anonymous_allowed": True}),
+    ("EV-BANC", "espaces-verts", "Banc cassé dans un parc", "anomaly", "vdm-parcs", 20, "working_days",
+     {"priority": "low"}),
+    ("INF-ETATCIVIL", "information", "Démarches d'état civil", "information", "vdm-relation", 2,
+     "working_days", {"anonymous_allowed": True}),
+]  # fmt: skip
+
+
+@pytest.fixture
+def catalogue_types(bodies):
+    """The TEST_TYPES published, keyed by code (the version in force)."""
+    from catalogue.models import Family
+    from catalogue.services import TypeData, publish_version
+    from organisations.models import Directorate
+
+    versions = {}
+    for order, (code, family, label, kind, directorate, amount, unit, extra) in enumerate(TEST_TYPES):
+        fam, _ = Family.objects.get_or_create(code=family, defaults={"label": family.title(), "order": order})
+        data = TypeData(
+            code=code,
+            family=fam,
+            label=label,
+            kind=kind,
+            directorate=Directorate.objects.select_related("cell", "body").get(code=directorate),
+            deadline_amount=amount,
+            deadline_unit=unit,
+            **extra,
+        )
+        versions[code] = publish_version(data, reason="test")
+    return versions
+
+
+@pytest.fixture
+def make_fiche(users, catalogue_types):
+    """make_fiche("VOI-NID", requester=..., **FicheInput fields) through the real service."""
+    from fiches.models import Requester
+    from fiches.services import FicheInput, create_fiche
+
+    def make(code: str = "VOI-NID", *, user=None, requester="default", **fields):
+        if requester == "default":
+            requester = Requester.objects.create(
+                civility="Mme",
+                last_name="Durand",
+                first_name="Alice",
+                phone="06 12 34 56 78",
+                email="alice.durand@example.org",
+                address="12 rue Paradis",
+                postal_code="13001",
+                city="Marseille",
+            )
+        fields.setdefault("street_number", "12")
+        fields.setdefault("street_name", "rue Paradis")
+        fields.setdefault("postal_code", "13001")
+        fields.setdefault("channel", "phone")
+        data = FicheInput(request_type=catalogue_types[code], requester=requester, **fields)
+        return create_fiche(data, user or users["agent"])
+
+    return make

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "organisations",
     "catalogue",
     "fiches",
+    "followup",
+    "correspondence",
+    "portal",
     "telephony",
 ]
 

@@ -16,6 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("nomenclature/", include("catalogue.urls")),
     path("fiches/", include("fiches.urls")),
+    path("suivi/", include("followup.urls")),
+    path("courriers/", include("correspondence.urls")),
+    path("suivre/", include("portal.urls")),
     path("telephonie/", include("telephony.urls")),
     path("", include("core.urls")),
 ]

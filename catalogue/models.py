@@ -85,9 +85,11 @@ class VersionQuerySet(models.QuerySet["RequestTypeVersion"]):
             effective_from__lte=at,
             effective_from__gt=models.OuterRef("effective_from"),
         )
-        return self.published().filter(
-            effective_from__lte=at, request_type__active=True
-        ).exclude(models.Exists(newer))
+        return (
+            self.published()
+            .filter(effective_from__lte=at, request_type__active=True)
+            .exclude(models.Exists(newer))
+        )
 
 
 class RequestTypeVersion(models.Model):
@@ -102,14 +104,18 @@ class RequestTypeVersion(models.Model):
     label = models.CharField(_("label"), max_length=200)
     keywords = models.TextField(_("keywords and synonyms"), blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent body"))
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent body")
+    )
     directorate = models.ForeignKey(
         Directorate, on_delete=models.PROTECT, related_name="+", verbose_name=_("directorate")
     )
     cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+", verbose_name=_("cell"))
     deadline_amount = models.PositiveIntegerField(_("deadline"))
     deadline_unit = models.CharField(_("deadline unit"), max_length=16, choices=Unit.choices)
-    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
     phone_only = models.BooleanField(_("phone only (urgent cases)"), default=False)
     anonymous_allowed = models.BooleanField(_("anonymous requests allowed"), default=False)
     questions = models.JSONField(
@@ -131,9 +137,7 @@ class RequestTypeVersion(models.Model):
         verbose_name = _("request type version")
         verbose_name_plural = _("request type versions")
         ordering = ["request_type__code", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["request_type", "number"], name="unique_type_version")
-        ]
+        constraints = [models.UniqueConstraint(fields=["request_type", "number"], name="unique_type_version")]
         indexes = [models.Index(fields=["request_type", "status", "effective_from"])]
 
     def __str__(self) -> str:

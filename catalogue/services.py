@@ -87,11 +87,14 @@ class TypeData:
 
 def version_differs(version: RequestTypeVersion, data: TypeData) -> bool:
     values = data.version_values()
-    return any(
-        getattr(version, f"{name}_id", getattr(version, name, None))
-        != getattr(values[name], "pk", values[name])
-        for name in VERSIONED_FIELDS
-    ) or version.request_type.family_id != data.family.pk
+    return (
+        any(
+            getattr(version, f"{name}_id", getattr(version, name, None))
+            != getattr(values[name], "pk", values[name])
+            for name in VERSIONED_FIELDS
+        )
+        or version.request_type.family_id != data.family.pk
+    )
 
 
 @transaction.atomic

@@ -68,7 +68,12 @@ class Requester(models.Model):
     preferred_channel = models.CharField(
         _("preferred reply channel"),
         max_length=10,
-        choices=[("email", _("E-mail")), ("sms", _("SMS")), ("letter", _("Letter")), ("phone", _("Phone"))],
+        choices=[
+            ("email", _("E-mail")),
+            ("sms", _("SMS")),
+            ("letter", _("Letter")),
+            ("phone", _("Phone")),
+        ],
         default="email",
     )
     search_name = models.CharField(max_length=250, blank=True, db_index=True, editable=False)
@@ -103,13 +108,19 @@ class ReferenceCounter(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Fiche(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     request_type = models.ForeignKey(
-        RequestTypeVersion, on_delete=models.PROTECT, related_name="fiches", verbose_name=_("request type")
+        RequestTypeVersion,
+        on_delete=models.PROTECT,
+        related_name="fiches",
+        verbose_name=_("request type"),
     )
     description = models.TextField(_("description"), blank=True)
     answers = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
@@ -125,18 +136,28 @@ class Fiche(models.Model):
     address_key = models.CharField(max_length=220, blank=True, editable=False)
 
     requester = models.ForeignKey(
-        Requester, on_delete=models.PROTECT, null=True, blank=True, related_name="fiches",
+        Requester,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fiches",
         verbose_name=_("requester"),
     )
     followers = models.ManyToManyField(Requester, blank=True, related_name="followed_fiches")
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("entered by"),
     )
     call_id = models.CharField(_("telephone call id"), max_length=64, blank=True, db_index=True)
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
 
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent body"))
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent body")
+    )
     directorate = models.ForeignKey(
         Directorate, on_delete=models.PROTECT, related_name="+", verbose_name=_("directorate")
     )
@@ -153,7 +174,11 @@ class Fiche(models.Model):
     was_late = models.BooleanField(_("resolved late"), null=True, blank=True)
     outcome = models.TextField(_("outcome for the citizen"), blank=True)
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
         verbose_name=_("duplicate of"),
     )
     reroute_count = models.PositiveSmallIntegerField(default=0)
@@ -190,7 +215,9 @@ class Fiche(models.Model):
     @property
     def address_display(self) -> str:
         street = " ".join(p for p in (self.street_number, self.street_name) if p)
-        return ", ".join(p for p in (street, f"{self.postal_code} Marseille" if self.postal_code else "") if p)
+        return ", ".join(
+            p for p in (street, f"{self.postal_code} Marseille" if self.postal_code else "") if p
+        )
 
     @property
     def reference_spoken(self) -> str:
@@ -213,7 +240,9 @@ class Event(models.Model):
 
     fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     action = models.CharField(max_length=20, blank=True)
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
@@ -236,7 +265,9 @@ class Attachment(models.Model):
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -155,9 +155,7 @@ def nearby_open_fiches(
     limit: int = 5,
 ) -> list[Fiche]:
     """Open fiches of the same type at the same address, or within a short distance."""
-    base = visible_fiches(user).filter(
-        status__in=OPEN_STATUSES, request_type__request_type__code=type_code
-    )
+    base = visible_fiches(user).filter(status__in=OPEN_STATUSES, request_type__request_type__code=type_code)
     condition = Q(pk__in=[])
     if address:
         condition |= Q(address_key=address)

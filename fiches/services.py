@@ -24,7 +24,6 @@ from fiches.selectors import actor_groups, address_key
 from fiches.workflow import ACTIONS, CALL_CENTRE, CELL, SUPERVISOR, Action
 from worktime import DeadlineUnit, add_deadline
 
-
 # Sent after commit: (sender=Fiche, fiche, event, action). Correspondence listens to it.
 fiche_changed = django.dispatch.Signal()
 
@@ -148,7 +147,12 @@ def create_fiche(data: FicheInput, user) -> Fiche:
         due_at=compute_due(version, now),
     )
     created = Event.objects.create(
-        fiche=fiche, at=now, actor=user, kind=Event.Kind.CREATED, to_status=Status.NEW, public=True,
+        fiche=fiche,
+        at=now,
+        actor=user,
+        kind=Event.Kind.CREATED,
+        to_status=Status.NEW,
+        public=True,
         data={"type": version.code, "version": version.number, "body": version.body.short_name},
     )
     _announce(fiche, created, "create")
@@ -162,9 +166,7 @@ def create_fiche(data: FicheInput, user) -> Fiche:
 def allowed_actions(fiche: Fiche, user) -> list[Action]:
     groups = actor_groups(user, fiche)
     return [
-        a
-        for a in ACTIONS.values()
-        if fiche.status in a.sources and a.actors & groups and _applies(a, fiche)
+        a for a in ACTIONS.values() if fiche.status in a.sources and a.actors & groups and _applies(a, fiche)
     ]
 
 
@@ -321,8 +323,12 @@ def add_follower(fiche: Fiche, requester: Requester, user, *, at: datetime | Non
         return None
     fiche.followers.add(requester)
     return Event.objects.create(
-        fiche=fiche, at=at or timezone.now(), actor=user, kind=Event.Kind.FOLLOWER,
-        comment=_("Another caller reported the same problem."), public=False,
+        fiche=fiche,
+        at=at or timezone.now(),
+        actor=user,
+        kind=Event.Kind.FOLLOWER,
+        comment=_("Another caller reported the same problem."),
+        public=False,
         data={"requester": requester.pk},
     )
 
@@ -356,8 +362,12 @@ def attach(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
     content_type = check_upload(upload)
     with transaction.atomic():
         attachment = Attachment.objects.create(
-            fiche=fiche, file=upload, original_name=upload.name[:200], content_type=content_type,
-            size=upload.size, uploaded_by=user,
+            fiche=fiche,
+            file=upload,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
         )
         Event.objects.create(
             fiche=fiche, actor=user, kind=Event.Kind.ATTACHMENT, comment=attachment.original_name
@@ -366,6 +376,4 @@ def attach(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
 
 
 def _announce(fiche: Fiche, event: Event, action: str) -> None:
-    transaction.on_commit(
-        lambda: fiche_changed.send(sender=Fiche, fiche=fiche, event=event, action=action)
-    )
+    transaction.on_commit(lambda: fiche_changed.send(sender=Fiche, fiche=fiche, event=event, action=action))

@@ -154,13 +154,17 @@ class Membership(models.Model):
     directorate = models.ForeignKey(
         Directorate, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
-    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
+    cell = models.ForeignKey(
+        Cell, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "body", "directorate", "cell"], name="unique_membership")
+            models.UniqueConstraint(
+                fields=["user", "role", "body", "directorate", "cell"], name="unique_membership"
+            )
         ]
 
     def __str__(self) -> str:
