@@ -102,6 +102,7 @@ def catalogue_types(bodies):
 @pytest.fixture
 def make_fiche(users, catalogue_types):
     """make_fiche("VOI-NID", requester=..., **FicheInput fields) through the real service."""
+    from catalogue.services import current_version
     from fiches.models import Requester
     from fiches.services import FicheInput, create_fiche
 
@@ -121,7 +122,7 @@ def make_fiche(users, catalogue_types):
         fields.setdefault("street_name", "rue Paradis")
         fields.setdefault("postal_code", "13001")
         fields.setdefault("channel", "phone")
-        data = FicheInput(request_type=catalogue_types[code], requester=requester, **fields)
+        data = FicheInput(request_type=current_version(code), requester=requester, **fields)
         return create_fiche(data, user or users["agent"])
 
     return make

@@ -179,3 +179,47 @@ LOGGING = {
 MAX_ATTACHMENT_SIZE = env.int("MAX_ATTACHMENT_SIZE", default=5 * 1024 * 1024)
 FICHE_REFERENCE_PREFIX = env("FICHE_REFERENCE_PREFIX", default="AM")
 NEARBY_DUPLICATE_METRES = env.int("NEARBY_DUPLICATE_METRES", default=150)
+
+# --- telephony ---
+# Service-level formula used on every page, export and report (F1, F2, F3, F3b, F4, F5, F6;
+# see docs/telephony.md), its threshold in seconds, and the short-abandon threshold.
+TELEPHONY_SL_FORMULA = env("TELEPHONY_SL_FORMULA", default="F6")
+TELEPHONY_SL_THRESHOLD = env.int("TELEPHONY_SL_THRESHOLD", default=20)
+TELEPHONY_SHORT_ABANDON = env.int("TELEPHONY_SHORT_ABANDON", default=5)
+TELEPHONY_SL_TARGET = env.float("TELEPHONY_SL_TARGET", default=0.8)
+# After-call work added to talk time to get the handling time used for staffing (seconds).
+TELEPHONY_AFTER_CALL_WORK = env.int("TELEPHONY_AFTER_CALL_WORK", default=0)
+TELEPHONY_SHRINKAGE = env.float("TELEPHONY_SHRINKAGE", default=0.3)
+# Default opening hours when none are set in the admin: weekday -> ((open, close) minutes).
+TELEPHONY_OPENING_HOURS = {
+    **{day: ((8 * 60, 18 * 60 + 30),) for day in range(5)},
+    5: ((7 * 60 + 30, 17 * 60 + 30),),
+    6: (),
+}
+# --- end telephony ---
+
+# --- correspondence ---
+# Letters (see docs/correspondence.md). PDF/A-3b for the archived copy kept with the fiche.
+LETTER_PDF_VARIANT = env("LETTER_PDF_VARIANT", default="pdf/a-3b")
+LETTER_CITY = env("LETTER_CITY", default="Marseille")
+LETTER_PHONE = env("LETTER_PHONE", default="3013 (appel gratuit)")
+# SMS gateway: correspondence.sms.ConsoleBackend | FileBackend | LocmemBackend | HttpJsonBackend
+SMS_BACKEND = env("SMS_BACKEND", default="correspondence.sms.ConsoleBackend")
+SMS_OPTIONS = {
+    "url": env("SMS_HTTP_URL", default=""),
+    "token": env("SMS_HTTP_TOKEN", default=""),
+    "timeout": env.float("SMS_HTTP_TIMEOUT", default=10.0),
+}
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
+SMS_SENDER = env("SMS_SENDER", default="AlloMairie")
+SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=2)
+# Public tracking page: attempts allowed per window (Django cache; production needs a
+# shared cache such as Redis through CACHE_URL, or each worker counts on its own).
+PORTAL_RATE_WINDOW = env.int("PORTAL_RATE_WINDOW", default=15 * 60)
+PORTAL_RATE_PER_IP = env.int("PORTAL_RATE_PER_IP", default=10)
+PORTAL_RATE_PER_REFERENCE = env.int("PORTAL_RATE_PER_REFERENCE", default=5)
+# --- end correspondence ---
+
+# --- followup ---
+# Follow-up menu items (work queue, board, re-routing queue) in every page.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("followup.context_processors.nav")

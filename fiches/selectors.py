@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -84,15 +84,19 @@ class Page:
     has_previous: bool
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
 def encode_cursor(fiche: Fiche) -> str:
-    return f"{fiche.created_at.timestamp():.6f}_{fiche.pk}"
+    """Exact position of a fiche in the list order: microseconds since 1970, then id."""
+    return f"{(fiche.created_at - EPOCH) // MICROSECOND}_{fiche.pk}"
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
     try:
         stamp, pk = cursor.split("_")
-        moment = datetime.fromtimestamp(float(stamp), tz=timezone.UTC)
-        return moment, int(pk)
+        return EPOCH + int(stamp) * MICROSECOND, int(pk)
     except (ValueError, OverflowError):
         return None
 
@@ -168,3 +172,38 @@ def nearby_open_fiches(
             longitude__range=(longitude - dlon, longitude + dlon),
         )
     return list(base.filter(condition).select_related(*LIST_RELATED).order_by("-created_at")[:limit])
+
+
+def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:
+    """Narrow a (scoped) queryset with the list's filter values (cleaned form data)."""
+    from datetime import time as dtime
+
+    if filters.get("status"):
+        queryset = queryset.filter(status__in=filters["status"])
+    for name in ("body", "directorate"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("cell"):
+        queryset = queryset.filter(cell_id=filters["cell"])
+    if filters.get("family"):
+        queryset = queryset.filter(request_type__request_type__family=filters["family"])
+    if filters.get("type"):
+        queryset = queryset.filter(request_type__request_type__code=filters["type"].strip().upper())
+    for name in ("kind", "channel", "arrondissement"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    if filters.get("overdue"):
+        queryset = queryset.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+    zone = timezone.get_current_timezone()
+    if filters.get("date_from"):
+        queryset = queryset.filter(created_at__gte=datetime.combine(filters["date_from"], dtime(), zone))
+    if filters.get("date_to"):
+        end = datetime.combine(filters["date_to"] + timedelta(days=1), dtime(), zone)
+        queryset = queryset.filter(created_at__lt=end)
+    text = (filters.get("q") or "").strip()
+    if text:
+        if text.upper().startswith(settings.FICHE_REFERENCE_PREFIX + "-"):
+            queryset = queryset.filter(reference__startswith=text.upper())
+        else:
+            queryset = queryset.filter(address_key__contains=normalise(text))
+    return queryset

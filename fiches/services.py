@@ -85,6 +85,7 @@ class FicheInput:
     call_id: str = ""
     outcome: str = ""  # information requests answered at intake
     created_at: datetime | None = None
+    attachments: list[UploadedFile] = field(default_factory=list)
 
 
 def validate_input(data: FicheInput) -> None:
@@ -156,6 +157,8 @@ def create_fiche(data: FicheInput, user) -> Fiche:
         data={"type": version.code, "version": version.number, "body": version.body.short_name},
     )
     _announce(fiche, created, "create")
+    for upload in data.attachments:
+        _store_attachment(fiche, upload, user)
     if version.kind == Kind.INFORMATION and data.outcome:
         transition(fiche, "answer", user, outcome=data.outcome, at=now)
     else:
@@ -356,23 +359,58 @@ def check_upload(upload: UploadedFile) -> str:
     raise ValidationError(_("Only photos (JPEG, PNG) and PDF documents are accepted."))
 
 
+@transaction.atomic
 def attach(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
+    """Add a photo or document to a fiche (type and size checked)."""
     if not actor_groups(user, fiche):
         raise PermissionDenied(_("You may not do this on this fiche."))
+    return _store_attachment(fiche, upload, user)
+
+
+def _store_attachment(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
     content_type = check_upload(upload)
-    with transaction.atomic():
-        attachment = Attachment.objects.create(
-            fiche=fiche,
-            file=upload,
-            original_name=upload.name[:200],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=user,
-        )
-        Event.objects.create(
-            fiche=fiche, actor=user, kind=Event.Kind.ATTACHMENT, comment=attachment.original_name
-        )
+    attachment = Attachment.objects.create(
+        fiche=fiche,
+        file=upload,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    Event.objects.create(
+        fiche=fiche, actor=user, kind=Event.Kind.ATTACHMENT, comment=attachment.original_name
+    )
     return attachment
+
+
+REQUESTER_FIELDS = (
+    "civility",
+    "last_name",
+    "first_name",
+    "phone",
+    "email",
+    "address",
+    "postal_code",
+    "city",
+    "preferred_channel",
+)
+
+
+def save_requester(requester: Requester | None, values: dict[str, str]) -> Requester:
+    """Create the caller, or update an existing caller's contact details with what was typed."""
+    if requester is None:
+        requester = Requester()
+    changed = False
+    for name in REQUESTER_FIELDS:
+        value = values.get(name)
+        if value not in (None, "") and getattr(requester, name) != value:
+            setattr(requester, name, value)
+            changed = True
+    if not requester.last_name:
+        raise ValidationError({"last_name": _("Enter the caller's name.")})
+    if changed or requester.pk is None:
+        requester.save()
+    return requester
 
 
 def _announce(fiche: Fiche, event: Event, action: str) -> None:

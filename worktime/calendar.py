@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -106,7 +106,7 @@ def add_deadline(start: datetime, amount: int, unit: DeadlineUnit, calendar: Wor
     local = start.astimezone(calendar.tz)
     unit = DeadlineUnit(unit)
     if unit is DeadlineUnit.HOURS:
-        due = (local + timedelta(hours=amount)).astimezone(calendar.tz)
+        due = (start.astimezone(UTC) + timedelta(hours=amount)).astimezone(calendar.tz)
         open_day = calendar.next_open_day(due.date())
         if open_day != due.date():
             due = datetime.combine(open_day, due.time(), calendar.tz)

@@ -1,0 +1,50 @@
+"""Create the Marseille demonstration: bodies, cells, one user per role, the nomenclature,
+a year of fiches. `make run` calls it with --if-empty on every start."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from catalogue.demo import load_demo_nomenclature
+from fiches.demo import generate_fiches
+from organisations.demo import DEMO_PASSWORD, DEMO_USERS, create_organisations, create_users
+from organisations.models import Body
+
+
+class Command(BaseCommand):
+    help = "Load the demonstration data (Marseille: City + Métropole) and print the demo logins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if data already exists.")
+        parser.add_argument("--fiches", type=int, default=6000, help="Number of fiches over the last year.")
+
+    def handle(self, *args, if_empty: bool = False, fiches: int = 6000, **options) -> None:
+        if not (if_empty and Body.objects.exists()):
+            self._load(fiches)
+        self._print_logins()
+
+    def _load(self, fiches: int) -> None:
+        started = time.monotonic()
+        self.stdout.write("Creating the demonstration data (about a minute)…")
+        bodies = create_organisations()
+        create_users(bodies)
+        admin = get_user_model().objects.get(username="admin")
+        report = load_demo_nomenclature(user=admin)
+        self.stdout.write(f"  nomenclature: {len(report.created)} request types")
+        agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
+        created = generate_fiches(fiches, agents=agents)
+        self.stdout.write(f"  fiches: {created}")
+        self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
+
+    def _print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(
+            f"  Open {settings.SITE_URL}/ and log in with one of these (password: {DEMO_PASSWORD}):"
+        )
+        for demo in DEMO_USERS:
+            scope = demo.directorate or ("Ville" if demo.body == "city" else "Métropole")
+            self.stdout.write(f"    {demo.username:<20} {demo.role:<14} {scope}")

@@ -1,0 +1,176 @@
+"""Forms of the fiche screens. They parse input; fiches.services decides."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Family, Kind, RequestTypeVersion
+from core.forms import StyledFormMixin
+from fiches.geography import place_for_postal_code
+from fiches.models import Channel, Civility, Requester, Status
+from fiches.services import check_upload
+from organisations.models import Body, Directorate
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def validate_marseille_postal_code(value: str) -> None:
+    if value and place_for_postal_code(value) is None:
+        raise forms.ValidationError(_("Enter a Marseille postal code, 13001 to 13016."))
+
+
+class IntakeForm(StyledFormMixin, forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    call_id = forms.CharField(label=_("Telephone call id"), required=False, max_length=64)
+
+    requester_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    anonymous = forms.BooleanField(label=_("Anonymous request"), required=False)
+    civility = forms.ChoiceField(label=_("Civility"), choices=Civility.choices, required=False)
+    last_name = forms.CharField(label=_("Last name"), required=False, max_length=120)
+    first_name = forms.CharField(label=_("First name"), required=False, max_length=120)
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=30, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Postal address"), required=False, max_length=250)
+    requester_postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=10)
+    city = forms.CharField(label=_("Town"), required=False, max_length=120, initial="Marseille")
+    preferred_channel = forms.ChoiceField(
+        label=_("Preferred reply channel"),
+        choices=Requester._meta.get_field("preferred_channel").choices,
+        initial="email",
+    )
+
+    type_query = forms.CharField(
+        label=_("Request type"),
+        required=False,
+        help_text=_("Type a few letters: label, keyword or code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "role": "searchbox"}),
+    )
+    request_type = forms.CharField(required=False, widget=forms.HiddenInput)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    street_number = forms.CharField(label=_("Number"), required=False, max_length=12)
+    street_name = forms.CharField(label=_("Street"), required=False, max_length=200)
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        required=False,
+        max_length=5,
+        validators=[validate_marseille_postal_code],
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    quartier = forms.CharField(label=_("Quartier"), required=False, max_length=80)
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=43.1, max_value=43.45)
+    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=5.2, max_value=5.6)
+    outcome = forms.CharField(
+        label=_("Answer given to the caller"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For information requests: the fiche is answered and closed at once."),
+    )
+    attachments = MultipleFileField(label=_("Photos or documents"), required=False)
+
+    def __init__(self, *args, version: RequestTypeVersion | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.question_fields: list[str] = []
+        for question in version.questions if version else []:
+            name = f"q_{question['key']}"
+            self.fields[name] = forms.CharField(
+                label=question["label"], required=bool(question.get("required")), max_length=200
+            )
+            self.fields[name].widget.attrs["class"] = "form-control"
+            self.question_fields.append(name)
+
+    @property
+    def question_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.question_fields]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.version is None:
+            self.add_error("type_query", _("Choose a request type from the list."))
+        for upload in data.get("attachments") or []:
+            try:
+                check_upload(upload)
+            except forms.ValidationError as error:
+                self.add_error("attachments", error)
+        requester_chosen = data.get("requester_id") or data.get("anonymous")
+        if not requester_chosen and not data.get("last_name"):
+            self.add_error("last_name", _("Enter the caller's name, or tick “Anonymous request”."))
+        return data
+
+    def answers(self) -> dict[str, str]:
+        return {name[2:]: self.cleaned_data.get(name, "") for name in self.question_fields}
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField()
+    comment = forms.CharField(required=False)
+    outcome = forms.CharField(required=False)
+    public = forms.BooleanField(required=False)
+    expected_version = forms.IntegerField(required=False)
+    new_type = forms.CharField(required=False)
+    original = forms.CharField(required=False)
+
+
+class NoteForm(forms.Form):
+    comment = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    public = forms.BooleanField(label=_("Visible to the citizen"), required=False)
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Photo or document"))
+
+
+class FicheFilterForm(StyledFormMixin, forms.Form):
+    status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.all(), required=False)
+    directorate = forms.ModelChoiceField(
+        label=_("Directorate"), queryset=Directorate.objects.select_related("body"), required=False
+    )
+    cell = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    family = forms.ModelChoiceField(
+        label=_("Family"), queryset=Family.objects.all(), required=False, to_field_name="code"
+    )
+    type = forms.CharField(label=_("Type code"), required=False, max_length=30)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Kind.choices], required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", "---------"), *Channel.choices], required=False
+    )
+    arrondissement = forms.TypedChoiceField(
+        label=_("Arrondissement"),
+        choices=[("", "---------")] + [(n, f"{n:02d}") for n in range(1, 17)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    date_from = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(label=_("Reference or street"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget = forms.SelectMultiple(
+            choices=Status.choices, attrs={"class": "form-select", "size": 4}
+        )

@@ -1,0 +1,239 @@
+"""The fiche screens: intake, isolation through every door, lists, exports."""
+
+import csv
+import io
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from fiches.models import Fiche, Requester, Status
+
+
+@pytest.fixture
+def as_user(client, users, catalogue_types):
+    def login(username):
+        client.force_login(users[username])
+        return client
+
+    return login
+
+
+INTAKE = {
+    "channel": "phone",
+    "civility": "Mme",
+    "last_name": "Durand",
+    "first_name": "Alice",
+    "phone": "06 11 22 33 44",
+    "preferred_channel": "email",
+    "request_type": "VOI-NID",
+    "type_query": "nid",
+    "street_number": "4",
+    "street_name": "rue de Rome",
+    "postal_code": "13006",
+    "description": "Un trou profond devant l'école",
+}
+
+
+def test_agent_records_a_call_and_sees_the_reference(as_user):
+    client = as_user("agent")
+    response = client.post(reverse("fiches:intake"), INTAKE)
+    fiche = Fiche.objects.get()
+    assert response.status_code == 302 and response.url == reverse("fiches:created", args=[fiche.reference])
+    page = client.get(response.url).content.decode()
+    assert fiche.reference in page and "reference-big" in page
+    assert fiche.requester.last_name == "Durand" and fiche.arrondissement == 6 and fiche.sector == 4
+
+
+def test_bad_intake_keeps_what_was_typed(as_user):
+    client = as_user("agent")
+    data = {**INTAKE, "postal_code": "75001"}
+    response = client.post(reverse("fiches:intake"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and Fiche.objects.count() == 0
+    assert 'value="rue de Rome"' in page and "Un trou profond" in page and 'value="Durand"' in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_intake_without_type_asks_for_one(as_user):
+    response = as_user("agent").post(reverse("fiches:intake"), {**INTAKE, "request_type": ""})
+    assert response.status_code == 200 and Fiche.objects.count() == 0
+    assert response.context["form"].errors["type_query"]
+
+
+def test_caller_lookup_by_phone_and_history(as_user, make_fiche):
+    fiche = make_fiche()
+    client = as_user("agent")
+    response = client.get(reverse("fiches:intake_callers"), {"caller_query": "0612345678"})
+    assert "DURAND" in response.content.decode()
+    response = client.get(reverse("fiches:intake_caller", args=[fiche.requester_id]))
+    assert fiche.reference in response.content.decode()
+
+
+def test_type_search_is_accent_insensitive(as_user, catalogue_types):
+    response = as_user("agent").get(reverse("fiches:intake_types"), {"type_query": "lampadaire ETEINT"})
+    assert "ECL-LAMP" in response.content.decode()
+    response = as_user("agent").get(reverse("fiches:intake_types"), {"type_query": "detritus"})
+    assert "PRO-DEPOT" in response.content.decode()
+
+
+def test_nearby_duplicate_is_offered_and_caller_can_follow_it(as_user, make_fiche):
+    existing = make_fiche("VOI-NID", street_number="4", street_name="Rue de Rome", postal_code="13006")
+    client = as_user("agent")
+    response = client.get(reverse("fiches:intake_duplicates"), INTAKE)
+    assert existing.reference in response.content.decode()
+    response = client.post(reverse("fiches:intake"), {**INTAKE, "follow_fiche": existing.reference})
+    assert response.status_code == 302 and Fiche.objects.count() == 1
+    assert existing.followers.get().last_name == "Durand"
+
+
+def test_only_the_call_centre_takes_calls(as_user):
+    assert as_user("cellule-voirie").get(reverse("fiches:intake")).status_code == 403
+    assert as_user("comite").get(reverse("fiches:intake_callers"), {"caller_query": "Dur"}).status_code == 403
+
+
+def test_metropole_cell_gets_nothing_of_a_city_fiche(as_user, make_fiche):
+    city = make_fiche("ECL-LAMP", street_name="rue Secrète")
+    metro = make_fiche("VOI-NID")
+    client = as_user("cellule-voirie")
+    assert client.get(reverse("fiches:detail", args=[city.reference])).status_code == 404
+    assert client.get(reverse("fiches:created", args=[city.reference])).status_code == 404
+    assert (
+        client.post(reverse("fiches:act", args=[city.reference]), {"action": "acknowledge"}).status_code
+        == 404
+    )
+    assert client.post(reverse("fiches:note", args=[city.reference]), {"comment": "x"}).status_code == 404
+    listing = client.get(reverse("fiches:list")).content.decode()
+    assert metro.reference in listing and f"/{city.reference}/" not in listing
+    search = client.get(reverse("fiches:list"), {"q": city.reference})
+    assert search.context["page"].items == []
+    assert client.get(reverse("fiches:lookup"), {"reference": city.reference}).status_code == 302
+    for fmt in ("csv", "xlsx"):
+        body = (
+            b"".join(client.get(reverse("fiches:export", args=[fmt])).streaming_content)
+            if fmt == "csv"
+            else (client.get(reverse("fiches:export", args=[fmt])).content)
+        )
+        text = (
+            body.decode("utf-8-sig")
+            if fmt == "csv"
+            else str([c.value for r in load_workbook(io.BytesIO(body)).active for c in r])
+        )
+        assert metro.reference in text and city.reference not in text and "Secrète" not in text
+    assert (
+        as_user("cellule-eclairage").get(reverse("fiches:detail", args=[city.reference])).status_code == 200
+    )
+
+
+def test_roles_without_fiches_see_none(as_user, make_fiche):
+    make_fiche()
+    for username in ("comite", "finances"):
+        client = as_user(username)
+        assert client.get(reverse("fiches:list")).status_code == 403
+        assert client.get(reverse("fiches:export", args=["csv"])).status_code == 403
+
+
+def test_requester_data_shown_to_call_centre_and_acting_cell_only(as_user, make_fiche):
+    fiche = make_fiche("VOI-NID")
+    assert (
+        "06 12 34 56 78"
+        in as_user("agent").get(reverse("fiches:detail", args=[fiche.reference])).content.decode()
+    )
+    assert (
+        "06 12 34 56 78"
+        in as_user("cellule-voirie").get(reverse("fiches:detail", args=[fiche.reference])).content.decode()
+    )
+
+
+def test_actions_through_the_page(as_user, make_fiche):
+    fiche = make_fiche()
+    client = as_user("cellule-voirie")
+    url = reverse("fiches:act", args=[fiche.reference])
+    response = client.post(url, {"action": "acknowledge", "expected_version": fiche.lock_version})
+    assert response.status_code == 302
+    stale = client.post(url, {"action": "start", "expected_version": fiche.lock_version, "comment": "go"})
+    assert stale.status_code == 409 and "go" in stale.content.decode()
+    missing = client.post(url, {"action": "send_back", "comment": ""})
+    assert missing.status_code == 400
+    fiche.refresh_from_db()
+    assert fiche.status == Status.ACKNOWLEDGED
+
+
+def test_export_escapes_formulas(as_user, make_fiche):
+    make_fiche(street_name='=HYPERLINK("http://evil")')
+    response = as_user("agent").get(reverse("fiches:export", args=["csv"]))
+    rows = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";")
+    )
+    assert rows[1][14].startswith("12 =") or rows[1][14].startswith("'")
+    make_fiche(street_number="", street_name="+cmd|' /C calc'!A0")
+    response = as_user("agent").get(reverse("fiches:export", args=["xlsx"]))
+    values = [c.value for row in load_workbook(io.BytesIO(response.content)).active for c in row]
+    assert "'+cmd|' /C calc'!A0" in values
+
+
+def test_list_queries_do_not_grow_with_fiches(as_user, make_fiche, django_assert_max_num_queries):
+    client = as_user("agent")
+    for _ in range(3):
+        make_fiche()
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("fiches:list"))
+    for _ in range(60):
+        make_fiche()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("fiches:list"), {"status": ["transmitted"], "arrondissement": "1"})
+    assert len(response.context["page"].items) == 50 and response.context["page"].next_cursor
+    second = client.get(reverse("fiches:list"), {"after": response.context["page"].next_cursor})
+    assert len(second.context["page"].items) == 13
+
+
+def test_attachment_type_and_size_are_checked(as_user, make_fiche, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fiche = make_fiche()
+    client = as_user("agent")
+    url = reverse("fiches:upload", args=[fiche.reference])
+    bad = client.post(url, {"file": SimpleUploadedFile("x.png", b"MZ\x90\x00 not an image")})
+    assert bad.status_code == 400 and fiche.attachments.count() == 0
+    good = client.post(url, {"file": SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)})
+    assert good.status_code == 302 and fiche.attachments.get().content_type == "image/png"
+    settings.MAX_ATTACHMENT_SIZE = 10
+    big = client.post(url, {"file": SimpleUploadedFile("b.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)})
+    assert big.status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_references_unique_under_concurrent_saves(users, catalogue_types):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race is exercised on PostgreSQL")
+    from django.db import connections
+
+    from catalogue.services import current_version
+    from fiches.services import FicheInput, create_fiche
+
+    version = current_version("HYG-ANIMAL")
+    errors, barrier = [], threading.Barrier(8)
+
+    def save():
+        try:
+            barrier.wait()
+            for _ in range(5):
+                create_fiche(
+                    FicheInput(request_type=version, channel="phone", street_name="rue X"), users["agent"]
+                )
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    references = list(Fiche.objects.values_list("reference", flat=True))
+    assert len(references) == 40 == len(set(references))
+    assert Requester.objects.count() == 0

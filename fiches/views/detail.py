@@ -1,0 +1,156 @@
+"""The fiche page: all data, the timeline, and the actions the current user may take."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalogue.models import RequestTypeVersion
+from catalogue.services import current_version
+from fiches.forms import ActionForm, AttachmentForm, NoteForm
+from fiches.models import Attachment, Fiche
+from fiches.selectors import can_see_personal_data, visible_fiches
+from fiches.services import ConcurrentUpdate, add_note, allowed_actions, attach, transition
+
+
+def _fiche(request: HttpRequest, reference: str) -> Fiche:
+    """The fiche if the user may see it; 404 otherwise (no hint that it exists)."""
+    return get_object_or_404(
+        visible_fiches(request.user).select_related(
+            "request_type__request_type__family",
+            "body",
+            "directorate",
+            "cell",
+            "requester",
+            "entered_by",
+            "duplicate_of",
+        ),
+        reference=reference,
+    )
+
+
+def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None, status=200) -> HttpResponse:
+    actions = allowed_actions(fiche, request.user)
+    needs_types = any(a.name == "reroute" for a in actions)
+    return render(
+        request,
+        "fiches/detail.html",
+        {
+            "fiche": fiche,
+            "personal": can_see_personal_data(request.user, fiche),
+            "events": fiche.events.select_related("actor"),
+            "attachments": fiche.attachments.all(),
+            "followers": fiche.followers.all() if can_see_personal_data(request.user, fiche) else [],
+            "actions": actions,
+            "reroute_types": RequestTypeVersion.objects.in_force()
+            .select_related("request_type__family", "body")
+            .order_by("request_type__family__order", "label")
+            if needs_types
+            else [],
+            "note_form": NoteForm(initial={"expected_version": fiche.lock_version}),
+            "attachment_form": AttachmentForm(),
+            "posted": posted or {},
+            "action_error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return render_detail(request, _fiche(request, reference))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, reference: str) -> HttpResponse:
+    fiche = _fiche(request, reference)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return render_detail(request, fiche, posted=request.POST, error=_("Invalid request."), status=400)
+    data = form.cleaned_data
+    try:
+        new_type = current_version(data["new_type"]) if data["new_type"] else None
+        original = None
+        if data["original"]:
+            original = visible_fiches(request.user).filter(reference=data["original"].strip().upper()).first()
+            if original is None:
+                raise ValidationError(_("No fiche with this reference."))
+        transition(
+            fiche,
+            data["action"],
+            request.user,
+            comment=data["comment"],
+            outcome=data["outcome"],
+            public=data["public"] if "public" in request.POST else None,
+            expected_version=data["expected_version"],
+            new_type=new_type,
+            original=original,
+        )
+    except (ValidationError, ConcurrentUpdate, PermissionDenied) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        code = 409 if isinstance(exc, ConcurrentUpdate) else 403 if isinstance(exc, PermissionDenied) else 400
+        return render_detail(
+            request, _fiche(request, reference), posted=request.POST, error=message, status=code
+        )
+    messages.success(
+        request, _("Done: the fiche is now “%(status)s”.") % {"status": fiche.get_status_display()}
+    )
+    if visible_fiches(request.user).filter(pk=fiche.pk).exists():
+        return redirect("fiches:detail", reference=fiche.reference)
+    return redirect("fiches:list")
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, reference: str) -> HttpResponse:
+    fiche = _fiche(request, reference)
+    form = NoteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("The note is empty."))
+        add_note(
+            fiche,
+            request.user,
+            form.cleaned_data["comment"],
+            public=form.cleaned_data["public"],
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except (ValidationError, ConcurrentUpdate, PermissionDenied) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return render_detail(request, fiche, posted=request.POST, error=message, status=400)
+    messages.success(request, _("Note added."))
+    return redirect("fiches:detail", reference=fiche.reference)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, reference: str) -> HttpResponse:
+    fiche = _fiche(request, reference)
+    form = AttachmentForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a file."))
+        attach(fiche, form.cleaned_data["file"], request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return render_detail(request, fiche, error=message, status=400)
+    messages.success(request, _("File added."))
+    return redirect("fiches:detail", reference=fiche.reference)
+
+
+@login_required
+def download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    fiche = _fiche(request, reference)
+    attachment = get_object_or_404(Attachment, fiche=fiche, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

@@ -1,0 +1,229 @@
+"""The call-centre agent's intake page and its live helpers (callers, types, duplicates)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from catalogue.models import RequestTypeVersion
+from catalogue.selectors import search_types
+from catalogue.services import current_version
+from fiches.forms import IntakeForm
+from fiches.models import Fiche, Requester
+from fiches.selectors import (
+    address_key,
+    find_requesters,
+    nearby_open_fiches,
+    requester_history,
+    visible_fiches,
+)
+from fiches.services import FicheInput, create_fiche, follow_existing, save_requester
+from organisations.access import scope_for
+
+
+def call_centre_only(user) -> None:
+    if not scope_for(user).is_call_centre:
+        raise PermissionDenied
+
+
+def chosen_version(code: str | None) -> RequestTypeVersion | None:
+    return current_version(code.strip().upper()) if code and code.strip() else None
+
+
+def type_options(query: str, selected: RequestTypeVersion | None) -> list[RequestTypeVersion]:
+    options = search_types(query) if query and len(query.strip()) >= 2 else []
+    if selected and selected.pk not in {o.pk for o in options}:
+        options.insert(0, selected)
+    return options
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    call_centre_only(request.user)
+    data = request.POST if request.method == "POST" else None
+    version = chosen_version((data or request.GET).get("request_type"))
+    form = IntakeForm(data, request.FILES or None, version=version)
+    if data is not None and "search_types" not in data and form.is_valid():
+        try:
+            fiche = _save(request, form, version)
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            if fiche is not None:
+                return redirect("fiches:created", reference=fiche.reference)
+    requester = _chosen_requester(form)
+    return render(
+        request,
+        "fiches/intake.html",
+        {
+            "form": form,
+            "version": version,
+            "options": type_options(form["type_query"].value() or "", version),
+            "requester": requester,
+            "history": requester_history(requester, request.user) if requester else [],
+            "duplicates": _duplicates(request, form, version),
+        },
+    )
+
+
+def _chosen_requester(form: IntakeForm) -> Requester | None:
+    pk = form["requester_id"].value()
+    return Requester.objects.filter(pk=pk).first() if pk and str(pk).isdigit() else None
+
+
+def _save(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion) -> Fiche | None:
+    data = form.cleaned_data
+    with transaction.atomic():
+        requester = None
+        if not data["anonymous"] or data["requester_id"]:
+            existing = (
+                Requester.objects.filter(pk=data["requester_id"]).first() if data["requester_id"] else None
+            )
+            values = {name: data.get(name, "") for name in ("civility", "last_name", "first_name", "phone")}
+            values |= {
+                "email": data["email"],
+                "address": data["address"],
+                "postal_code": data["requester_postal_code"],
+                "city": data["city"],
+                "preferred_channel": data["preferred_channel"],
+            }
+            requester = save_requester(existing, values)
+        follow = request.POST.get("follow_fiche")
+        if follow:
+            original = get_object_or_404(visible_fiches(request.user), reference=follow)
+            if requester is None:
+                raise ValidationError({"last_name": _("Enter the caller's name to add them to a fiche.")})
+            follow_existing(original, requester, request.user)
+            messages.success(
+                request, _("The caller now follows fiche %(ref)s.") % {"ref": original.reference}
+            )
+            return original
+        return create_fiche(
+            FicheInput(
+                request_type=version,
+                channel=data["channel"],
+                call_id=data["call_id"],
+                description=data["description"],
+                answers=form.answers(),
+                street_number=data["street_number"],
+                street_name=data["street_name"],
+                postal_code=data["postal_code"],
+                quartier=data["quartier"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                requester=requester,
+                outcome=data["outcome"],
+                attachments=data["attachments"],
+            ),
+            request.user,
+        )
+
+
+FIELD_ALIASES = {"requester": "last_name", "request_type": "type_query", "original": "type_query"}
+
+
+def _attach_errors(form: IntakeForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        name = FIELD_ALIASES.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _duplicates(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion | None) -> list[Fiche]:
+    if version is None:
+        return []
+    values = {name: (form[name].value() or "") for name in ("street_number", "street_name", "postal_code")}
+    key = address_key(**values) if values["street_name"] else ""
+    lat, lon = _float(form["latitude"].value()), _float(form["longitude"].value())
+    if not key and lat is None:
+        return []
+    return nearby_open_fiches(request.user, type_code=version.code, address=key, latitude=lat, longitude=lon)
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_GET
+def intake_types(request: HttpRequest) -> HttpResponse:
+    call_centre_only(request.user)
+    query = request.GET.get("type_query", "")
+    selected = chosen_version(request.GET.get("request_type"))
+    return render(
+        request,
+        "fiches/_type_options.html",
+        {"options": type_options(query, selected), "version": selected, "query": query},
+    )
+
+
+@login_required
+@require_GET
+def intake_type_info(request: HttpRequest) -> HttpResponse:
+    call_centre_only(request.user)
+    version = chosen_version(request.GET.get("request_type"))
+    form = IntakeForm(version=version)
+    return render(request, "fiches/_type_info.html", {"form": form, "version": version})
+
+
+@login_required
+@require_GET
+def intake_callers(request: HttpRequest) -> HttpResponse:
+    call_centre_only(request.user)
+    callers = find_requesters(request.GET.get("caller_query", ""))
+    return render(request, "fiches/_callers.html", {"callers": callers})
+
+
+@login_required
+@require_GET
+def intake_caller(request: HttpRequest, pk: int) -> HttpResponse:
+    call_centre_only(request.user)
+    requester = get_object_or_404(Requester, pk=pk)
+    form = IntakeForm(
+        initial={
+            "requester_id": requester.pk,
+            "civility": requester.civility,
+            "last_name": requester.last_name,
+            "first_name": requester.first_name,
+            "phone": requester.phone,
+            "email": requester.email,
+            "address": requester.address,
+            "requester_postal_code": requester.postal_code,
+            "city": requester.city,
+            "preferred_channel": requester.preferred_channel,
+        }
+    )
+    return render(
+        request,
+        "fiches/_requester.html",
+        {"form": form, "requester": requester, "history": requester_history(requester, request.user)},
+    )
+
+
+@login_required
+@require_GET
+def intake_duplicates(request: HttpRequest) -> HttpResponse:
+    call_centre_only(request.user)
+    version = chosen_version(request.GET.get("request_type"))
+    form = IntakeForm(request.GET, version=version)
+    return render(request, "fiches/_duplicates.html", {"duplicates": _duplicates(request, form, version)})
+
+
+@login_required
+def created(request: HttpRequest, reference: str) -> HttpResponse:
+    fiche = get_object_or_404(
+        visible_fiches(request.user).select_related("request_type", "body", "directorate"),
+        reference=reference,
+    )
+    return render(request, "fiches/created.html", {"fiche": fiche})

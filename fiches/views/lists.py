@@ -1,0 +1,106 @@
+"""Fiche lists: search with filters, keyset pagination, CSV/XLSX export of the current filter."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exports import csv_response, xlsx_response
+from fiches.forms import FicheFilterForm
+from fiches.selectors import LIST_RELATED, apply_filters, keyset_page, visible_fiches
+from organisations.access import scope_for
+
+EXPORT_HEADER = [
+    _("Reference"),
+    _("Created at"),
+    _("Channel"),
+    _("Kind"),
+    _("Type code"),
+    _("Type"),
+    _("Family"),
+    _("Body"),
+    _("Directorate"),
+    _("Status"),
+    _("Priority"),
+    _("Due"),
+    _("Resolved at"),
+    _("Late"),
+    _("Street"),
+    _("Postal code"),
+    _("Arrondissement"),
+    _("Sector"),
+]
+
+
+def _filtered(request: HttpRequest):
+    if not scope_for(request.user).sees_fiches:
+        raise PermissionDenied
+    form = FicheFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, apply_filters(visible_fiches(request.user), filters)
+
+
+@login_required
+def fiche_list(request: HttpRequest) -> HttpResponse:
+    form, queryset = _filtered(request)
+    page = keyset_page(queryset, request.GET.get("after"))
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "fiches/list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+def _export_rows(queryset):
+    for f in queryset.select_related(*LIST_RELATED).order_by("-created_at", "-id").iterator(chunk_size=2000):
+        version = f.request_type
+        yield [
+            f.reference,
+            f.created_at,
+            f.get_channel_display(),
+            f.get_kind_display(),
+            version.request_type.code,
+            version.label,
+            version.request_type.family.label,
+            f.body.short_name,
+            f.directorate.name,
+            f.get_status_display(),
+            f.get_priority_display(),
+            f.due_at,
+            f.resolved_at,
+            _("yes") if f.is_overdue else _("no"),
+            f"{f.street_number} {f.street_name}".strip(),
+            f.postal_code,
+            f.arrondissement,
+            f.sector,
+        ]
+
+
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The current filter as a spreadsheet. No personal data of requesters is exported."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _form, queryset = _filtered(request)
+    name = f"fiches-{timezone.localdate():%Y%m%d}"
+    if fmt == "xlsx":
+        return xlsx_response(name, EXPORT_HEADER, _export_rows(queryset))
+    return csv_response(name, EXPORT_HEADER, _export_rows(queryset))
+
+
+@login_required
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Jump to a fiche by its reference (the search box in the header)."""
+    reference = request.GET.get("reference", "").strip().upper().replace(" ", "")
+    if reference and visible_fiches(request.user).filter(reference=reference).exists():
+        return redirect("fiches:detail", reference=reference)
+    if reference:
+        messages.warning(request, _("No fiche %(ref)s among those you can see.") % {"ref": reference})
+    return redirect(f"{redirect('fiches:list').url}?q={reference}")
