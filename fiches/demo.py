@@ -75,7 +75,9 @@ def _calendars(versions: list[RequestTypeVersion]) -> dict[int, WorkCalendar]:
 
 
 @transaction.atomic
-def generate_fiches(count: int = 6000, *, days: int = 365, seed: int = 2026, agents=(), now=None) -> int:
+def generate_fiches(
+    count: int = 6000, *, days: int = 365, seed: int = 2026, agents=(), now=None, with_events: bool = True
+) -> int:
     """Create about ``count`` fiches over the last ``days`` days. Returns the number created."""
     rng = random.Random(seed)
     now = now or timezone.now()
@@ -106,7 +108,8 @@ def generate_fiches(count: int = 6000, *, days: int = 365, seed: int = 2026, age
     fiches.sort(key=lambda f: f.created_at)
     _number(fiches)
     Fiche.objects.bulk_create(fiches, batch_size=1000)
-    _events(fiches, agents)
+    if with_events:
+        _events(fiches, agents)
     for year, last in counters.items():
         ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
     return len(fiches)

@@ -258,6 +258,14 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.fiche_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def title(self) -> str:
+        """What happened, for the timeline: the action's label, else the kind of event."""
+        from fiches.workflow import ACTIONS
+
+        action = ACTIONS.get(self.action)
+        return str(action.label) if action else self.get_kind_display()
+
 
 class Attachment(models.Model):
     fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="attachments")

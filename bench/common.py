@@ -1,0 +1,54 @@
+"""Helpers shared by the benchmarks: Django set-up on a dedicated database, timing, ratios."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(
+    default_db: str = "sqlite:////tmp/allo-mairie-bench.sqlite3", urlconf: str | None = None
+) -> None:
+    """Point Django at a benchmark database (DATABASE_URL overrides) and migrate it."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DATABASE_URL", default_db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allo_mairie.settings")
+    os.environ.setdefault("DEBUG", "true")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = ["*"]
+    if urlconf:
+        settings.ROOT_URLCONF = urlconf
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def median_ms(fn: Callable[[], object], repeat: int = 30, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def report(name: str, measured: float, baseline: float, target: float) -> bool:
+    ratio = measured / baseline if baseline else float("inf")
+    verdict = "OK" if ratio <= target else "OVER TARGET"
+    print(
+        f"{name:<34} {measured:9.2f} ms   baseline {baseline:8.2f} ms   "
+        f"ratio {ratio:5.2f}×  (target ≤ {target}×) {verdict}"
+    )
+    return ratio <= target
