@@ -25,6 +25,15 @@ def normalise(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
 
+def label_words(text: str) -> str:
+    """``normalise`` with punctuation turned into spaces, framed by spaces for word-prefix search.
+
+    "Nid-de-poule" -> " nid de poule ": a word starts with ``t`` when the text contains ``" " + t``.
+    """
+    cleaned = "".join(c if c.isalnum() else " " for c in normalise(text))
+    return f" {' '.join(cleaned.split())} "
+
+
 class Kind(models.TextChoices):
     ANOMALY = "anomaly", _("Anomaly on public space")
     ASSISTANCE = "assistance", _("Assistance")
@@ -76,20 +85,26 @@ class VersionQuerySet(models.QuerySet["RequestTypeVersion"]):
     def published(self) -> VersionQuerySet:
         return self.filter(status=RequestTypeVersion.Status.PUBLISHED)
 
-    def in_force(self, at=None) -> VersionQuerySet:
-        """For each type, the published version in force at ``at`` (now by default)."""
+    def in_force(self, at=None, *, include_inactive: bool = False) -> VersionQuerySet:
+        """For each type, the published version in force at ``at`` (now by default).
+
+        Two versions effective at the same moment: the higher number wins. Deactivated
+        types are left out unless ``include_inactive``.
+        """
         at = at or timezone.now()
         newer = RequestTypeVersion.objects.filter(
+            models.Q(effective_from__gt=models.OuterRef("effective_from"))
+            | models.Q(
+                effective_from=models.OuterRef("effective_from"), number__gt=models.OuterRef("number")
+            ),
             request_type=models.OuterRef("request_type"),
             status=RequestTypeVersion.Status.PUBLISHED,
             effective_from__lte=at,
-            effective_from__gt=models.OuterRef("effective_from"),
         )
-        return (
-            self.published()
-            .filter(effective_from__lte=at, request_type__active=True)
-            .exclude(models.Exists(newer))
-        )
+        queryset = self.published().filter(effective_from__lte=at).exclude(models.Exists(newer))
+        if not include_inactive:
+            queryset = queryset.filter(request_type__active=True)
+        return queryset
 
 
 class RequestTypeVersion(models.Model):
@@ -125,6 +140,10 @@ class RequestTypeVersion(models.Model):
         help_text=_('A list of {"key", "label", "required"} objects.'),
     )
     search_text = models.TextField(editable=False, default="")
+    # " code label " as words (see label_words), to rank label matches before keyword matches.
+    label_text = models.TextField(editable=False, default="")
+    # Every word of code, label and keywords, same shape: word-prefix search over everything.
+    word_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -145,6 +164,8 @@ class RequestTypeVersion(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.search_text = normalise(f"{self.request_type.code} {self.label} {self.keywords}")
+        self.label_text = label_words(f"{self.request_type.code} {self.label}")
+        self.word_text = label_words(f"{self.request_type.code} {self.label} {self.keywords}")
         super().save(*args, **kwargs)
 
     @property

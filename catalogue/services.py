@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -136,5 +136,30 @@ def current_version(code: str, at: datetime | None = None) -> RequestTypeVersion
         RequestTypeVersion.objects.in_force(at)
         .filter(request_type__code=code)
         .select_related("request_type", "body", "directorate", "cell")
+        .first()
+    )
+
+
+def effective_moment(day: date | None, *, now: datetime | None = None) -> datetime:
+    """When a version dated ``day`` takes effect: now for today (or no date), else local midnight.
+
+    A past date is refused: publishing into the past would change which version was in
+    force when earlier fiches were recorded.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if day is None or day == today:
+        return now
+    if day < today:
+        raise ValidationError(_("The effective date cannot be in the past."))
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def latest_version(request_type: RequestType) -> RequestTypeVersion | None:
+    """The most recent published version (the one in force, or scheduled to be)."""
+    return (
+        request_type.versions.published()
+        .select_related("request_type", "directorate")
+        .order_by("-effective_from", "-number")
         .first()
     )

@@ -1,0 +1,672 @@
+"""Export and import of the whole nomenclature as XLSX or CSV.
+
+Export writes the versions in force (or every version) with spreadsheet cells escaped
+against formula injection. Import reads XLSX or CSV (``,`` or ``;``), validates every row
+first and collects every error with its spreadsheet line number (the header is line 1);
+if any row is wrong nothing changes. Otherwise, in one transaction, families are created
+or renamed, new types are created and a new version is published only for the types whose
+content differs from their latest published version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalogue.models import Family, Kind, Priority, RequestType, RequestTypeVersion, Unit, normalise
+from catalogue.services import TypeData, latest_version, publish_version, version_differs
+from organisations.models import Directorate
+
+MAX_ROWS = 10_000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Column key -> header written on export.
+COLUMNS: list[tuple[str, str]] = [
+    ("code", "code"),
+    ("family_code", "family code"),
+    ("family_label", "family label"),
+    ("label", "label"),
+    ("keywords", "keywords"),
+    ("kind", "kind"),
+    ("directorate", "directorate code"),
+    ("deadline_amount", "deadline amount"),
+    ("deadline_unit", "deadline unit"),
+    ("priority", "priority"),
+    ("phone_only", "phone_only"),
+    ("anonymous_allowed", "anonymous_allowed"),
+    ("questions", "questions"),
+    ("active", "active"),
+]
+HISTORY_COLUMNS: list[tuple[str, str]] = [
+    ("version", "version"),
+    ("status", "status"),
+    ("effective_from", "effective from"),
+    ("recorded_at", "recorded at"),
+    ("recorded_by", "recorded by"),
+    ("reason", "reason"),
+]
+REQUIRED = ("code", "family_code", "label", "kind", "directorate", "deadline_amount", "deadline_unit")
+
+# Accepted headers (normalised: lower case, no accents, "_" and "-" as spaces) -> column key.
+HEADER_ALIASES: dict[str, str] = {
+    "code": "code",
+    "code type": "code",
+    "family code": "family_code",
+    "family": "family_code",
+    "code famille": "family_code",
+    "famille": "family_code",
+    "family label": "family_label",
+    "libelle famille": "family_label",
+    "label": "label",
+    "libelle": "label",
+    "keywords": "keywords",
+    "mots cles": "keywords",
+    "mots cles et synonymes": "keywords",
+    "kind": "kind",
+    "nature": "kind",
+    "directorate code": "directorate",
+    "directorate": "directorate",
+    "code direction": "directorate",
+    "direction": "directorate",
+    "deadline amount": "deadline_amount",
+    "deadline": "deadline_amount",
+    "delai": "deadline_amount",
+    "deadline unit": "deadline_unit",
+    "unite": "deadline_unit",
+    "unite du delai": "deadline_unit",
+    "priority": "priority",
+    "priorite": "priority",
+    "phone only": "phone_only",
+    "telephone uniquement": "phone_only",
+    "anonymous allowed": "anonymous_allowed",
+    "anonyme autorise": "anonymous_allowed",
+    "anonymat autorise": "anonymous_allowed",
+    "questions": "questions",
+    "questions complementaires": "questions",
+    "active": "active",
+    "actif": "active",
+}
+
+# Choice values accepted in cells, besides the codes themselves (normalised text -> code).
+KIND_ALIASES = {
+    "anomalie": Kind.ANOMALY,
+    "signalement": Kind.ANOMALY,
+    "demande d'information": Kind.INFORMATION,
+}
+UNIT_ALIASES = {
+    "heures": Unit.HOURS,
+    "heure": Unit.HOURS,
+    "h": Unit.HOURS,
+    "jours calendaires": Unit.CALENDAR_DAYS,
+    "jours ouvres": Unit.WORKING_DAYS,
+    "jours ouvrables": Unit.BUSINESS_DAYS,
+}
+PRIORITY_ALIASES = {
+    "urgente": Priority.URGENT,
+    "normale": Priority.NORMAL,
+    "basse": Priority.LOW,
+    "faible": Priority.LOW,
+}
+TRUE_WORDS = {"1", "true", "yes", "oui", "vrai", "x", "o", "y"}
+FALSE_WORDS = {"", "0", "false", "no", "non", "faux", "n"}
+
+
+# --------------------------------------------------------------------------- export
+
+
+def escape_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas: text starting with = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """Undo ``escape_cell`` on import, so that an export imports back unchanged."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def export_versions(*, all_versions: bool = False, at: datetime | None = None) -> list[RequestTypeVersion]:
+    related = ("request_type__family", "directorate", "created_by")
+    if all_versions:
+        queryset = RequestTypeVersion.objects.all()
+    else:
+        queryset = RequestTypeVersion.objects.in_force(at, include_inactive=True)
+    return list(queryset.select_related(*related).order_by("request_type__code", "number"))
+
+
+def version_row(version: RequestTypeVersion, *, history: bool = False) -> list[Any]:
+    request_type = version.request_type
+    row: list[Any] = [
+        request_type.code,
+        request_type.family.code,
+        request_type.family.label,
+        version.label,
+        version.keywords,
+        version.kind,
+        version.directorate.code,
+        version.deadline_amount,
+        version.deadline_unit,
+        version.priority,
+        "yes" if version.phone_only else "no",
+        "yes" if version.anonymous_allowed else "no",
+        json.dumps(version.questions or [], ensure_ascii=False) if version.questions else "",
+        "yes" if request_type.active else "no",
+    ]
+    if history:
+        row += [
+            version.number,
+            version.status,
+            timezone.localtime(version.effective_from).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(version.created_at).strftime("%Y-%m-%d %H:%M"),
+            version.created_by.get_username() if version.created_by else "",
+            version.reason,
+        ]
+    return [escape_cell(value) for value in row]
+
+
+def _header(history: bool) -> list[str]:
+    return [title for _key, title in COLUMNS + (HISTORY_COLUMNS if history else [])]
+
+
+def export_csv(*, all_versions: bool = False, at: datetime | None = None) -> bytes:
+    """UTF-8 with BOM and ``;`` separators, as a French spreadsheet expects."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(_header(all_versions))
+    for version in export_versions(all_versions=all_versions, at=at):
+        writer.writerow(version_row(version, history=all_versions))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(*, all_versions: bool = False, at: datetime | None = None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = "nomenclature"
+    sheet.append(_header(all_versions))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for version in export_versions(all_versions=all_versions, at=at):
+        sheet.append(version_row(version, history=all_versions))
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_nomenclature(fmt: str, *, all_versions: bool = False) -> bytes:
+    if fmt == "xlsx":
+        return export_xlsx(all_versions=all_versions)
+    if fmt == "csv":
+        return export_csv(all_versions=all_versions)
+    raise ValueError(f"Unknown export format: {fmt}")
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("line %(line)s") % {"line": self.line} if self.line else _("file")
+        column = f" [{self.column}]" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    rows: int = 0
+    created: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    reactivated: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    families_created: list[str] = field(default_factory=list)
+    families_renamed: list[str] = field(default_factory=list)
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def version_lines(self) -> list[tuple[str, list[str]]]:
+        """(code, names of the changed fields) for every new version."""
+        return [(code, self.changes.get(code, [])) for code in self.new_versions]
+
+    def summary(self) -> str:
+        return _(
+            "%(rows)s rows: %(created)s created, %(versions)s new versions, %(unchanged)s unchanged, "
+            "%(errors)s errors."
+        ) % {
+            "rows": self.rows,
+            "created": len(self.created),
+            "versions": len(self.new_versions),
+            "unchanged": len(self.unchanged),
+            "errors": len(self.errors),
+        }
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    code: str
+    family_code: str
+    family_label: str
+    label: str
+    keywords: str
+    kind: str
+    directorate: Directorate
+    deadline_amount: int
+    deadline_unit: str
+    priority: str
+    phone_only: bool
+    anonymous_allowed: bool
+    questions: list[dict[str, Any]]
+    active: bool
+
+
+class ImportFileError(Exception):
+    """The file itself cannot be read (format, encoding, header)."""
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return unescape_cell(str(value).strip())
+
+
+def read_rows(content: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet line number, cells as text) for every line, header first."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        yield from _read_xlsx(content)
+    elif name.endswith((".csv", ".txt")):
+        yield from _read_csv(content)
+    else:
+        raise ImportFileError(_("Unsupported file type: use .xlsx or .csv."))
+
+
+def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
+        raise ImportFileError(_("This is not a readable XLSX file.")) from exc
+    try:
+        sheet = workbook["nomenclature"] if "nomenclature" in workbook.sheetnames else workbook.worksheets[0]
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield line, [_cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def _read_csv(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")  # a file saved by an old French Excel
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
+        delimiter = "\t"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for values in reader:
+            # csv.reader's line_num counts physical lines, so quoted newlines keep numbers right.
+            yield reader.line_num, [_cell_text(v) for v in values]
+    except csv.Error as exc:
+        raise ImportFileError(_("Unreadable CSV near line %(line)s.") % {"line": reader.line_num}) from exc
+
+
+def _header_key(title: str) -> str | None:
+    text = normalise(title.lstrip("\ufeff")).replace("_", " ").replace("-", " ")
+    return HEADER_ALIASES.get(" ".join(text.split()))
+
+
+def _choice(value: str, choices: Iterable[str], aliases: dict[str, str]) -> str | None:
+    key = normalise(value)
+    if key in choices:
+        return key
+    return aliases.get(key)
+
+
+def _boolean(value: str) -> bool | None:
+    key = normalise(value)
+    if key in TRUE_WORDS:
+        return True
+    if key in FALSE_WORDS:
+        return False
+    return None
+
+
+def _questions(value: str) -> tuple[list[dict[str, Any]], str | None]:
+    if not value.strip():
+        return [], None
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError as exc:
+        return [], _("Invalid JSON (%(error)s).") % {"error": exc.msg}
+    if not isinstance(data, list):
+        return [], _('Questions must be a JSON list such as [{"key": "lamp", "label": "Numéro"}].')
+    keys: set[str] = set()
+    for item in data:
+        if not isinstance(item, dict) or not str(item.get("key", "")).strip() or not item.get("label"):
+            return [], _('Each question needs a "key" and a "label".')
+        if item["key"] in keys:
+            return [], _("Two questions share the key %(key)s.") % {"key": item["key"]}
+        if "required" in item and not isinstance(item["required"], bool):
+            return [], _('"required" must be true or false.')
+        keys.add(item["key"])
+    return data, None
+
+
+def parse_file(content: bytes, filename: str) -> tuple[list[ParsedRow], list[RowError], int]:
+    """Validate every row; return the parsed rows, every error found and the number of data rows."""
+    errors: list[RowError] = []
+    rows: list[ParsedRow] = []
+    try:
+        lines = read_rows(content, filename)
+        header_line, header = next(lines, (1, []))
+        columns: dict[str, int] = {}
+        for index, title in enumerate(header):
+            key = _header_key(title)
+            if key is None:
+                continue  # extra columns (an export's history columns, notes) are ignored
+            if key in columns:
+                errors.append(RowError(header_line, title, _("This column appears twice.")))
+            columns[key] = index
+        missing = [key for key in REQUIRED if key not in columns]
+        if missing:
+            titles = dict(COLUMNS)
+            errors.append(
+                RowError(
+                    header_line,
+                    "",
+                    _("Missing required columns: %(columns)s.")
+                    % {"columns": ", ".join(titles[key] for key in missing)},
+                )
+            )
+            return [], errors, 0
+        file_titles = {key: header[index] for key, index in columns.items()}
+        directorates = {d.code: d for d in Directorate.objects.select_related("body", "cell")}
+        seen: dict[str, int] = {}
+        family_labels: dict[str, tuple[str, int]] = {}
+        count = 0
+        for line, values in lines:
+            if not any(values):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                errors.append(RowError(line, "", _("Too many rows (at most %(max)s).") % {"max": MAX_ROWS}))
+                break
+            code_index = columns["code"]
+            raw_code = values[code_index].strip().upper() if code_index < len(values) else ""
+            if raw_code and raw_code in seen:
+                errors.append(
+                    RowError(
+                        line,
+                        file_titles["code"],
+                        _("Code %(code)s already appears on line %(line)s.")
+                        % {"code": raw_code, "line": seen[raw_code]},
+                    )
+                )
+            elif raw_code:
+                seen[raw_code] = line
+            row = _parse_row(line, values, columns, directorates, errors, file_titles)
+            if row is None:
+                continue
+            if row.family_label:
+                known = family_labels.get(row.family_code)
+                if known and known[0] != row.family_label:
+                    errors.append(
+                        RowError(
+                            line,
+                            file_titles.get("family_label", "family label"),
+                            _("Family %(family)s is labelled differently on line %(line)s.")
+                            % {"family": row.family_code, "line": known[1]},
+                        )
+                    )
+                family_labels.setdefault(row.family_code, (row.family_label, line))
+            rows.append(row)
+    except ImportFileError as exc:
+        errors.append(RowError(0, "", str(exc)))
+        return [], errors, 0
+    return rows, errors, count
+
+
+def _parse_row(
+    line: int,
+    values: list[str],
+    columns: dict[str, int],
+    directorates: dict[str, Directorate],
+    errors: list[RowError],
+    file_titles: dict[str, str] | None = None,
+) -> ParsedRow | None:
+    titles = {**dict(COLUMNS), **(file_titles or {})}  # errors name columns as the file does
+    before = len(errors)
+
+    def get(key: str) -> str:
+        index = columns.get(key)
+        return values[index].strip() if index is not None and index < len(values) else ""
+
+    def error(key: str, message: str) -> None:
+        errors.append(RowError(line, titles.get(key, key), message))
+
+    for key in REQUIRED:
+        if not get(key):
+            error(key, _("This value is required."))
+    code = get("code").upper()
+    if code and (len(code) > 30 or any(c.isspace() for c in code)):
+        error("code", _("A code has at most 30 characters and no spaces."))
+    family_code = get("family_code").lower()
+    if family_code and (len(family_code) > 30 or not all(c.isalnum() or c in "-_" for c in family_code)):
+        error("family_code", _("A family code uses letters, digits, - and _ only (30 at most)."))
+    family_label = get("family_label")
+    if len(family_label) > 120:
+        error("family_label", _("At most 120 characters."))
+    label = get("label")
+    if len(label) > 200:
+        error("label", _("At most 200 characters."))
+    kind = _choice(get("kind"), Kind.values, KIND_ALIASES) if get("kind") else None
+    if get("kind") and kind is None:
+        error("kind", _("Unknown kind %(value)r (expected one of %(choices)s).")
+              % {"value": get("kind"), "choices": ", ".join(Kind.values)})  # fmt: skip
+    directorate = directorates.get(get("directorate").lower()) if get("directorate") else None
+    if get("directorate") and directorate is None:
+        error("directorate", _("Unknown directorate %(value)r.") % {"value": get("directorate")})
+    elif directorate is not None and not hasattr(directorate, "cell"):
+        error("directorate", _("This directorate has no cell to receive fiches."))
+    amount: int | None = None
+    if get("deadline_amount"):
+        try:
+            amount = int(get("deadline_amount"))
+            if amount <= 0:
+                raise ValueError
+        except ValueError:
+            error(
+                "deadline_amount",
+                _("%(value)r is not a positive whole number.") % {"value": get("deadline_amount")},
+            )
+    unit = _choice(get("deadline_unit"), Unit.values, UNIT_ALIASES) if get("deadline_unit") else None
+    if get("deadline_unit") and unit is None:
+        error("deadline_unit", _("Unknown deadline unit %(value)r (expected one of %(choices)s).")
+              % {"value": get("deadline_unit"), "choices": ", ".join(Unit.values)})  # fmt: skip
+    priority: str | None = Priority.NORMAL
+    if get("priority"):
+        priority = _choice(get("priority"), Priority.values, PRIORITY_ALIASES)
+        if priority is None:
+            error("priority", _("Unknown priority %(value)r (expected one of %(choices)s).")
+                  % {"value": get("priority"), "choices": ", ".join(Priority.values)})  # fmt: skip
+    flags: dict[str, bool] = {}
+    for key, default in (("phone_only", False), ("anonymous_allowed", False), ("active", True)):
+        if key not in columns or (key == "active" and not get(key)):
+            flags[key] = default
+            continue
+        value = _boolean(get(key))
+        if value is None:
+            error(key, _("%(value)r is not yes or no.") % {"value": get(key)})
+        flags[key] = bool(value)
+    questions, question_error = _questions(get("questions"))
+    if question_error:
+        error("questions", question_error)
+    if len(errors) > before:
+        return None
+    assert kind and directorate and amount and unit and priority  # guaranteed by the checks above
+    return ParsedRow(
+        line=line,
+        code=code,
+        family_code=family_code,
+        family_label=family_label,
+        label=label,
+        keywords=" ".join(get("keywords").split()),
+        kind=kind,
+        directorate=directorate,
+        deadline_amount=amount,
+        deadline_unit=unit,
+        priority=priority,
+        phone_only=flags["phone_only"],
+        anonymous_allowed=flags["anonymous_allowed"],
+        questions=questions,
+        active=flags["active"],
+    )
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_nomenclature(
+    content: bytes,
+    filename: str,
+    *,
+    user=None,
+    reason: str = "",
+    effective_from: datetime | None = None,
+    dry_run: bool = False,
+    status: str = RequestTypeVersion.Status.PUBLISHED,
+) -> ImportReport:
+    """Validate everything, then apply everything or nothing. ``dry_run`` rolls back at the end."""
+    report = ImportReport(dry_run=dry_run)
+    rows, errors, report.rows = parse_file(content, filename)
+    if errors:
+        report.errors = errors
+        return report
+    effective_from = effective_from or timezone.now()
+    reason = reason or _("Import of the nomenclature")
+    try:
+        with transaction.atomic():
+            _apply(rows, report, user=user, reason=reason, effective_from=effective_from, status=status)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    except ValidationError as exc:  # a rule of TypeData.validate not covered by parsing
+        report.errors.append(RowError(0, "", "; ".join(exc.messages)))
+        report.created, report.new_versions, report.unchanged = [], [], []
+    return report
+
+
+def _apply(rows: list[ParsedRow], report: ImportReport, **publish: Any) -> None:
+    families = {f.code: f for f in Family.objects.select_for_update()}
+    next_order = max((f.order for f in families.values()), default=0) + 1
+    for row in rows:
+        family = families.get(row.family_code)
+        if family is None:
+            family = Family.objects.create(
+                code=row.family_code, label=row.family_label or row.family_code.title(), order=next_order
+            )
+            next_order += 1
+            families[row.family_code] = family
+            report.families_created.append(family.code)
+        elif row.family_label and family.label != row.family_label:
+            family.label = row.family_label
+            family.save(update_fields=["label"])
+            report.families_renamed.append(family.code)
+    types = {t.code: t for t in RequestType.objects.select_for_update().select_related("family")}
+    for row in rows:
+        data = TypeData(
+            code=row.code,
+            family=families[row.family_code],
+            label=row.label,
+            kind=row.kind,
+            directorate=row.directorate,
+            deadline_amount=row.deadline_amount,
+            deadline_unit=row.deadline_unit,
+            priority=row.priority,
+            keywords=row.keywords,
+            phone_only=row.phone_only,
+            anonymous_allowed=row.anonymous_allowed,
+            questions=row.questions,
+        )
+        try:
+            data.validate()
+        except ValidationError as exc:
+            raise ValidationError(
+                f"{_('line %(line)s') % {'line': row.line}}: {'; '.join(exc.messages)}"
+            ) from exc
+        request_type = types.get(row.code)
+        previous = latest_version(request_type) if request_type else None
+        if request_type is None or previous is None:
+            publish_version(data, **publish)
+            (report.created if request_type is None else report.new_versions).append(row.code)
+            request_type = RequestType.objects.get(code=row.code)
+        elif version_differs(previous, data):
+            report.changes[row.code] = changed_fields(previous, data)
+            publish_version(data, **publish)
+            report.new_versions.append(row.code)
+        else:
+            report.unchanged.append(row.code)
+        if request_type.active != row.active:
+            request_type.active = row.active
+            request_type.save(update_fields=["active"])
+            if row.code not in report.created:
+                (report.reactivated if row.active else report.deactivated).append(row.code)
+
+
+def changed_fields(version: RequestTypeVersion, data: TypeData) -> list[str]:
+    """Verbose names of what ``data`` changes compared with ``version``."""
+    from catalogue.services import VERSIONED_FIELDS
+
+    values = data.version_values()
+    names = [
+        str(RequestTypeVersion._meta.get_field(name).verbose_name)
+        for name in VERSIONED_FIELDS
+        if getattr(version, f"{name}_id", getattr(version, name, None))
+        != getattr(values[name], "pk", values[name])
+    ]
+    if version.request_type.family_id != data.family.pk:
+        names.append(str(_("family")))
+    return names
