@@ -3,4 +3,11 @@ from django.urls import path
 from telephony import views
 
 app_name = "telephony"
-urlpatterns = [path("", views.dashboard, name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("jour/<str:day>/", views.day_detail, name="day"),
+    path("export.xlsx", views.export, name="export"),
+    path("effectifs/", views.staffing, name="staffing"),
+    path("import/", views.upload, name="upload"),
+    path("import/<int:pk>/", views.import_run, name="import_run"),
+]

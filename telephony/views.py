@@ -1,8 +1,305 @@
+"""Telephone statistics pages: barometer, drill-down, staffing, import (thin views)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organisations.access import scope_for
+from organisations.models import Role
+from telephony import exports, selectors
+from telephony.forms import FilterForm, StaffingForm, UploadForm
+from telephony.kpi import SL_FORMULAS
+from telephony.models import ImportRun
+from telephony.tasks import run_import
+
+WEEKDAYS = [
+    gettext_lazy(day)
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
+def statistics_access(*, supervisors_only: bool = False):
+    """Supervisors/administrators; committee members too (figures only) unless excluded."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            scope = scope_for(request.user)
+            allowed = scope.is_supervisor or (not supervisors_only and scope.has(Role.COMMITTEE))
+            if not allowed:
+                raise PermissionDenied
+            request.telephony_full = scope.is_supervisor  # may see agents and call ids
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Filters, str]:
+    form = FilterForm(request.GET)
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.Filters(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            queue_ids=[data["queue"].pk] if data["queue"] else [],
+            in_hours_only=data["in_hours"],
+        )
+        return form, filters, data["interval"]
+    return form, selectors.Filters.default(), "day"
+
+
+def _label(row: dict, interval: str) -> str:
+    if "minute" in row and row.get("minute") is not None:
+        m = row["minute"]
+        prefix = f"{row['day']:%d/%m} " if row.get("day") and interval in ("15", "30", "60") else ""
+        return f"{prefix}{m // 60:02d}:{m % 60:02d}"
+    if interval == "month":
+        return f"{row['day']:%m/%Y}"
+    return f"{row['day']:%d/%m/%Y}"
+
+
+def _sl_context(filters: selectors.Filters) -> dict:
+    return {
+        "sl_formula": filters.formula,
+        "sl_formula_text": SL_FORMULAS[filters.formula],
+        "sl_threshold": filters.threshold,
+        "short_threshold": filters.short_threshold,
+    }
+
+
+@statistics_access()
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "telephony/dashboard.html")
+    form, filters, interval = _filters(request)
+    rows = selectors.kpi_rows(filters, interval)
+    for row in rows:
+        row["label"] = _label(row, interval)
+    chart = {
+        "labels": [r["label"] for r in rows],
+        "offered": [r["offered"] for r in rows],
+        "answered": [r["answered"] for r in rows],
+        "abandoned": [r["abandoned"] for r in rows],
+        "service_level": [
+            round(100 * r["service_level"], 1) if r["service_level"] is not None else None for r in rows
+        ],
+        "i18n": {
+            "offered": _("Offered"),
+            "answered": _("Answered"),
+            "abandoned": _("Abandoned"),
+            "service_level": _("Service level (%)"),
+        },
+    }
+    heat = selectors.heatmap(filters)
+    for row in heat["rows"]:
+        row["label"] = str(WEEKDAYS[row["weekday"]])
+    context = {
+        "form": form,
+        "filters": filters,
+        "interval": interval,
+        "rows": rows,
+        "totals": selectors.totals(filters),
+        "calls": selectors.call_totals(filters),
+        "chart": chart,
+        "heat": heat,
+        "agents": selectors.agent_rows(filters) if request.telephony_full else None,
+        "query": request.GET.urlencode(),
+        **_sl_context(filters),
+    }
+    return render(request, "telephony/dashboard.html", context)
+
+
+@statistics_access()
+def day_detail(request: HttpRequest, day: str) -> HttpResponse:
+    try:
+        the_day = date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    form, filters, _interval = _filters(request)
+    filters.date_from = filters.date_to = the_day
+    rows = selectors.kpi_rows(filters, "30")
+    for row in rows:
+        row["label"] = _label(row, "slot")
+    page, after, has_next = [], None, False
+    if request.telephony_full:
+        after_param = request.GET.get("after", "")
+        if after_param:
+            try:
+                stamp, pk = after_param.rsplit("_", 1)
+                after = (datetime.fromisoformat(stamp), int(pk))
+            except ValueError:
+                after = None
+        page, has_next = selectors.passage_page(filters, the_day, None, after)
+    next_after = f"{page[-1].entered_at.isoformat()}_{page[-1].pk}" if page and has_next else ""
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "telephony/day.html",
+        {
+            "day": the_day,
+            "rows": rows,
+            "totals": selectors.totals(filters),
+            "passages": page,
+            "next_after": next_after,
+            "query": query.urlencode(),
+            "previous_day": the_day - timedelta(days=1),
+            "next_day": the_day + timedelta(days=1),
+            **_sl_context(filters),
+        },
+    )
+
+
+@statistics_access()
+def export(request: HttpRequest) -> HttpResponse:
+    _form, filters, interval = _filters(request)
+    rows = selectors.kpi_rows(filters, interval, by_queue=True)
+    header, body = exports.table(rows)
+    daily_header, daily_body = exports.table(selectors.kpi_rows(filters, "day"))
+    sheets = [(_("KPIs by interval"), header, body), (_("KPIs by day"), daily_header, daily_body)]
+    if request.telephony_full:
+        agents = selectors.agent_rows(filters)
+        sheets.append(
+            (
+                _("Agents"),
+                [
+                    _("Agent"),
+                    _("Calls"),
+                    _("Talk (s)"),
+                    _("Average talk (s)"),
+                    _("Pause (s)"),
+                    _("Unanswered rings"),
+                ],
+                [[a["agent"], a["calls"], a["talk"], a["avg_talk"], a["pause"], a["rings"]] for a in agents],
+            )
+        )
+    notes = [
+        _("Telephone statistics from %(start)s to %(end)s")
+        % {"start": filters.date_from, "end": filters.date_to},
+        _("Service level: formula %(code)s = %(text)s, threshold %(t)s s")
+        % {"code": filters.formula, "text": SL_FORMULAS[filters.formula], "t": filters.threshold},
+        _("Short abandons: wait under %(s)s s. Rates are ratios (0 to 1).") % {"s": filters.short_threshold},
+    ]
+    content = exports.to_xlsx(sheets, notes)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="telephonie-{filters.date_from}-{filters.date_to}.xlsx"'
+    )
+    return response
+
+
+@statistics_access()
+def staffing(request: HttpRequest) -> HttpResponse:
+    form = StaffingForm(request.GET or None)
+    params = {"weeks": 8, "target": 80.0, "shrinkage": 100 * settings.TELEPHONY_SHRINKAGE, "patience": None}
+    if form.is_bound and form.is_valid():
+        params.update({k: v for k, v in form.cleaned_data.items() if v is not None or k == "patience"})
+    elif not form.is_bound:
+        form = StaffingForm(initial=params)
+    today = date.today()
+    filters = selectors.Filters(
+        date_from=today - timedelta(days=7 * params["weeks"]), date_to=today - timedelta(days=1)
+    )
+    plan = selectors.staffing_plan(
+        filters,
+        target=params["target"] / 100,
+        shrinkage=params["shrinkage"] / 100,
+        patience=params["patience"],
+        after_call_work=settings.TELEPHONY_AFTER_CALL_WORK,
+    )
+    for row in plan:
+        row["weekday_label"] = str(WEEKDAYS[row["weekday"]])
+        row["slot_label"] = f"{row['minute'] // 60:02d}:{row['minute'] % 60:02d}"
+    if request.GET.get("format") == "xlsx":
+        header = [
+            _("Weekday"),
+            _("Half-hour"),
+            _("Forecast calls"),
+            _("Handling time (s)"),
+            _("Erlangs"),
+            _("Agents needed"),
+            _("Agents to schedule"),
+            _("Service level"),
+            _("Occupancy"),
+            _("Agents logged in"),
+            _("Difference"),
+        ]
+        body = [
+            [
+                r["weekday_label"],
+                r["slot_label"],
+                round(r["calls"], 2),
+                round(r["aht"], 1),
+                round(r["load"], 2),
+                r["agents_needed"],
+                r["scheduled"],
+                r["service_level"],
+                r["occupancy"],
+                round(r["logged_in"], 2),
+                r["gap"],
+            ]
+            for r in plan
+        ]
+        notes = [
+            _("Staffing plan of a typical week (Erlang %(model)s)")
+            % {"model": "A" if params["patience"] else "C"}
+        ]
+        response = HttpResponse(exports.to_xlsx([(_("Staffing"), header, body)], notes), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="telephonie-effectifs.xlsx"'
+        return response
+    return render(
+        request,
+        "telephony/staffing.html",
+        {
+            "form": form,
+            "plan": plan,
+            "params": params,
+            "filters": filters,
+            "query": request.GET.urlencode(),
+            "model": "A" if params["patience"] else "C",
+        },
+    )
+
+
+@statistics_access(supervisors_only=True)
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        folder = Path(settings.MEDIA_ROOT) / "telephony"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{uuid.uuid4().hex}{''.join(Path(upload_file.name).suffixes)[-8:]}"
+        with target.open("wb") as out:
+            for chunk in upload_file.chunks():
+                out.write(chunk)
+        run = ImportRun.objects.create(
+            file_name=Path(upload_file.name).name[:255],
+            stored_path=str(target),
+            file_format=form.cleaned_data["file_format"],
+            size=target.stat().st_size,
+            created_by=request.user,
+        )
+        run_import.enqueue(run.pk)
+        return redirect("telephony:import_run", pk=run.pk)
+    runs = ImportRun.objects.all()[:20]
+    return render(request, "telephony/upload.html", {"form": form, "runs": runs})
+
+
+@statistics_access(supervisors_only=True)
+def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ImportRun, pk=pk)
+    template = "telephony/_run_progress.html" if request.htmx else "telephony/run.html"
+    return render(request, template, {"run": run})

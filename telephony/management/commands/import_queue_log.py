@@ -1,0 +1,66 @@
+"""manage.py import_queue_log PATH [PATH…] [--final] [--db-csv]: incremental queue_log import."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from telephony import services
+
+
+class Command(BaseCommand):
+    help = "Import Asterisk queue_log files (a file or a directory), incrementally."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+")
+        parser.add_argument(
+            "--final",
+            action="store_true",
+            help="Close every call still open at the end as incomplete (no more lines will come).",
+        )
+        parser.add_argument("--db-csv", action="store_true", help="CSV export of the queue_log table.")
+        parser.add_argument("--tz", default="Europe/Paris", help="Time zone of database-form times.")
+
+    def handle(self, *args, **options):
+        paths = options["paths"]
+        started = time.monotonic()
+        interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
+
+        def progress(done: int, size: int, report) -> None:
+            share = 100 * done / size if size else 100
+            line = f"\r{share:5.1f} %  {report.lines_read:>10} lines  {report.calls:>8} calls"
+            if interactive:
+                self.stdout.write(line, ending="")
+                sys.stdout.flush()
+
+        for path in paths:
+            try:
+                if options["db_csv"]:
+                    runs = [services.import_db_csv(path, tz=options["tz"])]
+                else:
+                    runs = services.import_path(path, final=options["final"], progress=progress)
+            except FileNotFoundError as exc:
+                raise CommandError(str(exc)) from exc
+            if interactive:
+                self.stdout.write("")
+            for run in runs:
+                report = run.report
+                if report.get("up_to_date"):
+                    self.stdout.write(f"{run.file_name}: already up to date, nothing added")
+                    continue
+                self.stdout.write(
+                    f"{run.file_name}: {report['lines_read']} lines read, "
+                    f"{report['passages']} queue passages, "
+                    f"{report['calls']} calls, {report['skipped_count']} lines skipped, "
+                    f"{report['unknown_closed']} passages without end"
+                )
+                for lineno, reason in report["skipped"][:20]:
+                    self.stdout.write(f"  line {lineno}: {reason}")
+                if report["skipped_count"] > 20:
+                    self.stdout.write(f"  … and {report['skipped_count'] - 20} more")
+                if report["unknown_events"]:
+                    events = ", ".join(f"{k} ×{v}" for k, v in sorted(report["unknown_events"].items()))
+                    self.stdout.write(f"  unknown events kept aside: {events}")
+        self.stdout.write(f"done in {time.monotonic() - started:.1f} s")

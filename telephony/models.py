@@ -1,0 +1,253 @@
+"""Telephone platform records: imported call logs, queue passages, calls, agents, opening hours.
+
+Passages and calls carry denormalised local-time columns (``local_date``, ``local_minute``,
+``weekday``, ``in_hours``) computed once at import in Europe/Paris, so that every KPI
+groups by plain integer/date columns with the same SQL on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Queue(models.Model):
+    name = models.CharField(_("queue name"), max_length=128, unique=True)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.label or self.name
+
+
+class Agent(models.Model):
+    """A telephony agent identifier (membername, interface…), not a Django user."""
+
+    identifier = models.CharField(_("agent identifier"), max_length=128, unique=True)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("telephony agent")
+        verbose_name_plural = _("telephony agents")
+        ordering = ["identifier"]
+
+    def __str__(self) -> str:
+        return self.label or self.identifier
+
+
+class ImportSource(models.Model):
+    """One log file as imported so far: where to resume, and how to recognise it."""
+
+    name = models.CharField(_("file name"), max_length=255, db_index=True)
+    head_hash = models.CharField(_("hash of the first bytes"), max_length=64)
+    head_length = models.PositiveIntegerField(_("hashed length"))
+    offset = models.BigIntegerField(_("bytes imported"), default=0)
+    resume_offset = models.BigIntegerField(_("re-read from"), default=0)
+    resume_lineno = models.PositiveIntegerField(default=1)
+    lines_before_resume = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("imported file")
+        verbose_name_plural = _("imported files")
+        indexes = [models.Index(fields=["head_length", "head_hash"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True)
+    file_format = models.CharField(_("format"), max_length=20, default="file")
+    source = models.ForeignKey(ImportSource, on_delete=models.SET_NULL, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    size = models.BigIntegerField(_("size"), default=0)
+    start_offset = models.BigIntegerField(default=0)
+    bytes_done = models.BigIntegerField(default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def progress(self) -> int:
+        todo = self.size - self.start_offset
+        if self.status == self.Status.DONE:
+            return 100
+        if todo <= 0:
+            return 0
+        return max(0, min(100, int(100 * (self.bytes_done - self.start_offset) / todo)))
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    TRANSFER = "transfer", _("Answered and transferred")
+    ABANDONED = "abandoned", _("Abandoned")
+    TIMEOUT = "timeout", _("Timeout (overflow)")
+    OTHER = "other", _("Other exit")
+    UNKNOWN = "unknown", _("Incomplete (no end logged)")
+
+
+class LocalTimeColumns(models.Model):
+    local_date = models.DateField(_("date"))
+    local_minute = models.PositiveSmallIntegerField(_("minute of the day"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"))
+    in_hours = models.BooleanField(_("within opening hours"), default=True)
+
+    class Meta:
+        abstract = True
+
+
+class Call(LocalTimeColumns):
+    """Every passage of one callid (multi-stint): first queue, answered if the last is."""
+
+    source = models.ForeignKey(ImportSource, on_delete=models.CASCADE, null=True, blank=True)
+    first_offset = models.BigIntegerField(default=0)
+    callid = models.CharField(_("call id"), max_length=80, db_index=True)
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, verbose_name=_("first queue"))
+    started_at = models.DateTimeField(_("start"))
+    ended_at = models.DateTimeField(_("end"), null=True)
+    passages = models.PositiveSmallIntegerField(_("queue passages"), default=1)
+    answered = models.BooleanField(_("answered"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    total_wait = models.PositiveIntegerField(_("total wait (s)"), default=0)
+    talk = models.PositiveIntegerField(_("talk time (s)"), default=0)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [models.Index(fields=["local_date", "queue"]), models.Index(fields=["started_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "first_offset", "callid"], name="call_unique_in_source")
+        ]
+
+    def __str__(self) -> str:
+        return self.callid
+
+
+class QueuePassage(LocalTimeColumns):
+    """One visit of one call to one queue (ENTERQUEUE … terminal event)."""
+
+    source = models.ForeignKey(ImportSource, on_delete=models.CASCADE, null=True, blank=True)
+    offset = models.BigIntegerField(default=0)
+    callid = models.CharField(_("call id"), max_length=80, db_index=True)
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, verbose_name=_("queue"))
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("agent"))
+    entered_at = models.DateTimeField(_("entered the queue"))
+    connected_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    wait = models.PositiveIntegerField(_("wait (s)"), default=0)
+    talk = models.PositiveIntegerField(_("talk (s)"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    answered = models.BooleanField(_("answered"), default=False)
+    exit_event = models.CharField(_("exit event"), max_length=32, blank=True)
+    position = models.PositiveSmallIntegerField(_("position on entry"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("queue passage")
+        verbose_name_plural = _("queue passages")
+        indexes = [
+            models.Index(fields=["local_date", "queue"]),
+            models.Index(fields=["entered_at"]),
+            models.Index(fields=["source", "offset"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.callid} @ {self.queue_id}"
+
+
+class AgentActivity(models.Model):
+    """Agent presence: a login session, a pause, or an unanswered ring (RINGNOANSWER > 0 ms)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        PAUSE = "pause", _("Pause")
+        RING = "ring", _("Ring not answered")
+
+    source = models.ForeignKey(ImportSource, on_delete=models.CASCADE, null=True, blank=True)
+    offset = models.BigIntegerField(default=0)
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, verbose_name=_("agent"))
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    started_at = models.DateTimeField(_("start"))
+    ended_at = models.DateTimeField(_("end"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=80, blank=True)
+    local_date = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("agent activity")
+        verbose_name_plural = _("agent activities")
+        indexes = [
+            models.Index(fields=["kind", "started_at"]),
+            models.Index(fields=["local_date"]),
+            models.Index(fields=["source", "offset"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.kind}"
+
+
+class OpeningHours(models.Model):
+    """A weekly opening slot of the call centre (several per weekday allowed)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens"]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class OpeningException(models.Model):
+    """A date with other hours than usual (closed, or opened on a public holiday)."""
+
+    date = models.DateField(_("date"), unique=True)
+    closed = models.BooleanField(_("closed all day"), default=True)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("opening exception")
+        verbose_name_plural = _("opening exceptions")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.label}"

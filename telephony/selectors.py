@@ -1,0 +1,335 @@
+"""Read side of telephony: KPIs aggregated in SQL, staffing plan, drill-down lists.
+
+Every KPI query is one GROUP BY over queue passages (or calls) on the denormalised local
+columns; :mod:`telephony.kpi` only turns the aggregated counters into rates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from telephony import erlang, kpi
+from telephony.models import AgentActivity, Call, Outcome, QueuePassage
+from telephony.services import PARIS, opening_calendar
+
+PREFIX = "k_"
+INTERVALS = {"15": 15, "30": 30, "60": 60, "day": 0, "week": 0, "month": 0, "slot": 30}
+
+
+def sl_formula() -> str:
+    return getattr(settings, "TELEPHONY_SL_FORMULA", kpi.DEFAULT_SL_FORMULA)
+
+
+@dataclass
+class Filters:
+    date_from: date
+    date_to: date
+    queue_ids: list[int] = field(default_factory=list)
+    in_hours_only: bool = False
+    threshold: int = field(default_factory=lambda: getattr(settings, "TELEPHONY_SL_THRESHOLD", 20))
+    short_threshold: int = field(default_factory=lambda: getattr(settings, "TELEPHONY_SHORT_ABANDON", 5))
+    formula: str = field(default_factory=sl_formula)
+
+    @classmethod
+    def default(cls, today: date | None = None) -> Filters:
+        today = today or date.today()
+        return cls(date_from=today - timedelta(days=27), date_to=today)
+
+
+def passages(filters: Filters) -> QuerySet[QueuePassage]:
+    qs = QueuePassage.objects.filter(local_date__gte=filters.date_from, local_date__lte=filters.date_to)
+    if filters.queue_ids:
+        qs = qs.filter(queue_id__in=filters.queue_ids)
+    if filters.in_hours_only:
+        qs = qs.filter(in_hours=True)
+    return qs
+
+
+def counter_aggregates(filters: Filters) -> dict:
+    t, short = filters.threshold, filters.short_threshold
+    abandoned = Q(outcome=Outcome.ABANDONED)
+    aggregates = {
+        "offered": Count("id"),
+        "answered": Count("id", filter=Q(answered=True)),
+        "transferred": Count("id", filter=Q(outcome=Outcome.TRANSFER)),
+        "abandoned": Count("id", filter=abandoned),
+        "short_abandoned": Count("id", filter=abandoned & Q(wait__lt=short)),
+        "timeouts": Count("id", filter=Q(outcome=Outcome.TIMEOUT)),
+        "other_exits": Count("id", filter=Q(outcome=Outcome.OTHER)),
+        "unknown": Count("id", filter=Q(outcome=Outcome.UNKNOWN)),
+        "answered_in_sl": Count("id", filter=Q(answered=True, wait__lte=t)),
+        "abandoned_in_sl": Count("id", filter=abandoned & Q(wait__lte=t)),
+        "out_of_hours": Count("id", filter=Q(in_hours=False)),
+        "wait_answered": Sum("wait", filter=Q(answered=True)),
+        "wait_closed": Sum("wait", filter=~Q(outcome=Outcome.UNKNOWN)),
+        "wait_abandoned": Sum("wait", filter=abandoned),
+        "max_wait": Max("wait"),
+        "talk": Sum("talk", filter=Q(answered=True)),
+    }
+    # prefixed: several counters share a model field's name
+    return {PREFIX + name: expression for name, expression in aggregates.items()}
+
+
+def _counters(row: dict) -> kpi.Counters:
+    return kpi.Counters.from_row({k[len(PREFIX) :]: v for k, v in row.items() if k.startswith(PREFIX)})
+
+
+def _group_expression(interval: str) -> dict:
+    if interval in ("15", "30", "60"):
+        size = int(interval)
+        bucket = ExpressionWrapper(F("local_minute") / size * size, output_field=IntegerField())
+        return {"day": F("local_date"), "minute": bucket}
+    if interval == "day":
+        return {"day": F("local_date")}
+    if interval == "week":
+        return {"day": TruncWeek("local_date")}
+    if interval == "month":
+        return {"day": TruncMonth("local_date")}
+    if interval == "slot":  # typical week: weekday × half-hour
+        bucket = ExpressionWrapper(F("local_minute") / 30 * 30, output_field=IntegerField())
+        return {"weekday": F("weekday"), "minute": bucket}
+    if interval == "queue":
+        return {"queue_name": F("queue__name")}
+    raise ValueError(f"unknown interval {interval!r}")
+
+
+def kpi_rows(filters: Filters, interval: str = "day", by_queue: bool = False) -> list[dict]:
+    """One row per group: the group keys, the raw counters and the indicators."""
+    keys = _group_expression(interval)
+    if by_queue and interval != "queue":
+        keys["queue_name"] = F("queue__name")
+    annotations = {k: v for k, v in keys.items() if not (isinstance(v, F) and v.name == k)}
+    rows = (
+        passages(filters)
+        .annotate(**annotations)
+        .values(*keys)
+        .annotate(**counter_aggregates(filters))
+        .order_by(*keys)
+    )
+    result = []
+    for row in rows:
+        counters = _counters(row)
+        group = {k: row[k] for k in keys}
+        if hasattr(group.get("day"), "date"):
+            group["day"] = group["day"].date()
+        result.append({**group, "counters": counters, **kpi.indicators(counters, filters.formula)})
+    return result
+
+
+def totals(filters: Filters) -> dict:
+    row = passages(filters).aggregate(**counter_aggregates(filters))
+    counters = _counters(row)
+    return {"counters": counters, **kpi.indicators(counters, filters.formula)}
+
+
+def call_totals(filters: Filters) -> dict:
+    """The citizen-call view (multi-stint) and the ratio of calls to fiches by call id."""
+    from fiches.models import Fiche  # statistics only: a count, no fiche is listed
+
+    calls = Call.objects.filter(local_date__gte=filters.date_from, local_date__lte=filters.date_to)
+    if filters.queue_ids:
+        calls = calls.filter(queue_id__in=filters.queue_ids)
+    if filters.in_hours_only:
+        calls = calls.filter(in_hours=True)
+    row = calls.aggregate(
+        calls=Count("id"),
+        answered=Count("id", filter=Q(answered=True)),
+        multi=Count("id", filter=Q(passages__gt=1)),
+    )
+    linked = Fiche.objects.filter(call_id__in=calls.values("callid")).exclude(call_id="").count()
+    row["fiches"] = linked
+    row["fiches_per_call"] = kpi.ratio(linked, row["calls"])
+    return row
+
+
+def heatmap(filters: Filters) -> dict:
+    """Average offered passages per weekday and half-hour over the period."""
+    rows = kpi_rows(filters, "slot")
+    days = _weekday_occurrences(filters.date_from, filters.date_to)
+    cells: dict[tuple[int, int], float] = {}
+    for row in rows:
+        occurrences = days.get(row["weekday"], 0) or 1
+        cells[(row["weekday"], row["minute"])] = row["offered"] / occurrences
+    minutes_with_calls = sorted({m for (_w, m) in cells})
+    if minutes_with_calls:
+        first, last = minutes_with_calls[0], minutes_with_calls[-1]
+        columns = list(range(first, last + 30, 30))
+    else:
+        columns = list(range(8 * 60, 18 * 60 + 30, 30))
+    top = max(cells.values(), default=0) or 1
+    grid = []
+    for weekday in range(7):
+        grid.append(
+            {
+                "weekday": weekday,
+                "cells": [
+                    {
+                        "minute": m,
+                        "value": cells.get((weekday, m), 0.0),
+                        "level": min(5, int(5 * cells.get((weekday, m), 0.0) / top + 0.999)),
+                    }
+                    for m in columns
+                ],
+            }
+        )
+    return {"columns": columns, "rows": grid, "max": top}
+
+
+def _weekday_occurrences(start: date, end: date) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    day = start
+    while day <= end:
+        counts[day.weekday()] = counts.get(day.weekday(), 0) + 1
+        day += timedelta(days=1)
+    return counts
+
+
+def agent_rows(filters: Filters) -> list[dict]:
+    """Per agent: calls taken, talk time, pauses and unanswered rings (supervisors only)."""
+    taken = (
+        passages(filters)
+        .filter(answered=True, agent__isnull=False)
+        .values("agent_id", "agent__identifier")
+        .annotate(calls=Count("id"), talk=Sum("talk"))
+    )
+    result = {
+        r["agent_id"]: {
+            "agent": r["agent__identifier"],
+            "calls": r["calls"],
+            "talk": r["talk"] or 0,
+            "pause": 0,
+            "rings": 0,
+        }
+        for r in taken
+    }
+    activity = (
+        AgentActivity.objects.filter(local_date__gte=filters.date_from, local_date__lte=filters.date_to)
+        .filter(kind__in=[AgentActivity.Kind.PAUSE, AgentActivity.Kind.RING])
+        .values("agent_id", "agent__identifier", "kind")
+        .annotate(
+            n=Count("id"),
+            seconds=Sum(
+                ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()),
+                filter=Q(ended_at__isnull=False),
+            ),
+        )
+    )
+    for row in activity:
+        entry = result.setdefault(
+            row["agent_id"],
+            {"agent": row["agent__identifier"], "calls": 0, "talk": 0, "pause": 0, "rings": 0},
+        )
+        if row["kind"] == AgentActivity.Kind.PAUSE:
+            entry["pause"] = int(row["seconds"].total_seconds()) if row["seconds"] else 0
+        else:
+            entry["rings"] = row["n"]
+    for entry in result.values():
+        entry["avg_talk"] = kpi.ratio(entry["talk"], entry["calls"])
+    return sorted(result.values(), key=lambda e: e["agent"])
+
+
+def passage_page(filters: Filters, day: date, minute: int | None, after: tuple | None = None, size: int = 50):
+    """Drill-down: passages of one day (and interval), keyset-paginated on (entered_at, id)."""
+    qs = passages(filters).filter(local_date=day)
+    if minute is not None:
+        qs = qs.filter(local_minute__gte=minute, local_minute__lt=minute + 30)
+    if after:
+        qs = qs.filter(Q(entered_at__gt=after[0]) | Q(entered_at=after[0], id__gt=after[1]))
+    rows = list(qs.select_related("queue", "agent").order_by("entered_at", "id")[: size + 1])
+    return rows[:size], len(rows) > size
+
+
+# --- staffing ----------------------------------------------------------------------------
+def staffing_plan(
+    filters: Filters,
+    target: float = 0.8,
+    shrinkage: float = 0.3,
+    patience: float | None = None,
+    after_call_work: float = 0.0,
+) -> list[dict]:
+    """For every half-hour of the typical week with calls or opening: forecast, agents needed
+    (Erlang C, or Erlang A with ``patience``), agents actually logged in (not paused)."""
+    rows = {(r["weekday"], r["minute"]): r for r in kpi_rows(filters, "slot")}
+    occurrences = _weekday_occurrences(filters.date_from, filters.date_to)
+    global_row = totals(filters)
+    default_aht = (global_row["avg_talk"] or 180.0) + after_call_work
+    staffed = logged_in_by_slot(filters, occurrences)
+    calendar = opening_calendar()
+    plan = []
+    for weekday in range(7):
+        slots = calendar.week.get(weekday, ())
+        for minute in range(0, 24 * 60, 30):
+            row = rows.get((weekday, minute))
+            open_slot = any(start <= minute < end for start, end in slots)
+            logged = staffed.get((weekday, minute), 0.0)
+            if row is None and not open_slot and not logged:
+                continue
+            days = occurrences.get(weekday, 0) or 1
+            calls = (row["offered"] / days) if row else 0.0
+            aht = ((row["avg_talk"] or 0) + after_call_work) if row and row["avg_talk"] else default_aht
+            need = erlang.staffing(
+                calls, 1800, aht, target, filters.threshold, patience=patience, shrinkage=shrinkage
+            )
+            gap = round(logged - need.agents_needed, 1)
+            plan.append(
+                {
+                    "weekday": weekday,
+                    "minute": minute,
+                    "open": open_slot,
+                    "calls": calls,
+                    "aht": aht,
+                    "load": need.load,
+                    "agents_needed": need.agents_needed,
+                    "scheduled": need.scheduled,
+                    "service_level": need.result.service_level if need.agents_needed else None,
+                    "occupancy": need.result.occupancy if need.agents_needed else None,
+                    "asa": need.result.asa if need.agents_needed else None,
+                    "logged_in": logged,
+                    "gap": gap,
+                    "status": "under" if gap < 0 else ("over" if gap >= 2 else "ok"),
+                }
+            )
+    return plan
+
+
+def logged_in_by_slot(filters: Filters, occurrences: dict[int, int]) -> dict[tuple[int, int], float]:
+    """Average number of agents logged in and not paused, per weekday and half-hour."""
+    from datetime import datetime
+
+    seconds: dict[tuple[int, int], float] = {}
+    activities = AgentActivity.objects.filter(
+        local_date__gte=filters.date_from,
+        local_date__lte=filters.date_to,
+        kind__in=[AgentActivity.Kind.LOGIN, AgentActivity.Kind.PAUSE],
+        ended_at__isnull=False,
+    ).values_list("kind", "started_at", "ended_at")
+    for kind, started, ended in activities.iterator():
+        sign = 1.0 if kind == AgentActivity.Kind.LOGIN else -1.0
+        start = started.astimezone(PARIS)
+        end = ended.astimezone(PARIS)
+        cursor = start
+        while cursor < end:
+            slot_start = cursor.replace(minute=cursor.minute // 30 * 30, second=0, microsecond=0)
+            slot_end = slot_start + timedelta(minutes=30)
+            stop = min(end, slot_end)
+            key = (slot_start.weekday(), slot_start.hour * 60 + slot_start.minute)
+            seconds[key] = seconds.get(key, 0.0) + sign * (stop - cursor).total_seconds()
+            cursor = stop if stop > cursor else datetime.max.replace(tzinfo=PARIS)
+    return {
+        key: max(0.0, value / (1800 * (occurrences.get(key[0], 0) or 1))) for key, value in seconds.items()
+    }

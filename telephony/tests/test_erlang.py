@@ -1,0 +1,59 @@
+"""Erlang B/C/A against published worked examples and limit cases."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from telephony import erlang
+
+
+def test_callcentrehelper_worked_example():
+    """100 calls in 30 min, AHT 180 s, 80 % in 20 s: A = 10 Erlangs, 14 agents,
+    P(wait) 17.4 %, service level 88.8 %, ASA 7.8 s, occupancy 71.4 %."""
+    plan = erlang.staffing(100, 1800, 180, 0.8, 20)
+    r = plan.result
+    assert plan.load == 10 and plan.agents_needed == 14
+    assert round(r.wait_probability, 4) == 0.1741
+    assert round(r.service_level, 3) == 0.888
+    assert round(r.asa, 1) == 7.8
+    assert round(r.occupancy, 3) == 0.714
+    assert erlang.erlang_c_result(10, 13, 180, 20).service_level < 0.8  # 13 agents are not enough
+
+
+def test_erlang_b_published_value():
+    assert round(erlang.erlang_b(123, 132), 5) == 0.03124  # call-center-tools docstring bug noted in research
+
+
+@pytest.mark.parametrize(("load", "agents"), [(200, 215), (1000, 1040), (5000, 5100)])
+def test_stable_for_hundreds_of_agents(load, agents):
+    c = erlang.erlang_c(load, agents)
+    assert 0 < c < 1 and not math.isnan(c)
+
+
+def test_limits():
+    assert erlang.erlang_c(10, 10) == 1.0 and erlang.erlang_c(10, 5) == 1.0
+    assert erlang.erlang_b(10, 0) == 1.0
+    assert erlang.erlang_c(10, 200) < 1e-50
+    assert erlang.staffing(0, 1800, 180, 0.8, 20).agents_needed == 0
+    assert erlang.staffing(100, 1800, 180, 0.8, 20, shrinkage=0.3).scheduled == 20
+
+
+def test_erlang_a_limits():
+    # very patient callers: Erlang A tends to Erlang C (research: 0.102042 / 0.941453 at A=10, N=15)
+    r = erlang.erlang_a_result(10, 15, 180, 20, patience=1e9)
+    assert round(r.wait_probability, 6) == 0.102042
+    assert round(r.service_level, 6) == 0.941453
+    # patience = AHT (θ = μ): M/M/∞, P(W>0) = P(Poisson(10) ≥ 14) = 0.135536
+    r = erlang.erlang_a_result(10, 14, 180, 20, patience=180)
+    assert round(r.wait_probability, 6) == 0.135536
+    # overloaded but stable thanks to abandons
+    r = erlang.erlang_a_result(20, 10, 180, 20, patience=60)
+    assert 0.4 < r.abandon_probability < 1 and r.occupancy <= 1
+
+
+def test_erlang_a_needs_fewer_agents_than_c():
+    c = erlang.staffing(100, 1800, 180, 0.8, 20)
+    a = erlang.staffing(100, 1800, 180, 0.8, 20, patience=300)
+    assert a.agents_needed <= c.agents_needed

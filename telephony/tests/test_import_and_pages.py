@@ -1,0 +1,180 @@
+"""Incremental import, commands, KPIs in SQL, pages and permissions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from telephony import selectors, services
+from telephony.models import Call, ImportRun, QueuePassage
+from telephony.tests.test_queuelog import MESSY, T0
+
+pytestmark = pytest.mark.django_db
+
+# Monday 2026-03-02 10:00:00 Paris = 09:00 UTC
+T10 = 1772442000
+DAY = date(2026, 3, 2)
+
+
+def day_log(start: int = T10) -> str:
+    return "".join(
+        [
+            f"{start}|a1|info|NONE|ENTERQUEUE||06|1\n",
+            f"{start + 10}|a1|info|ag1|CONNECT|10|x|1\n",
+            f"{start + 70}|a1|info|ag1|COMPLETECALLER|10|60|1\n",
+            f"{start + 100}|a2|info|NONE|ENTERQUEUE||06|1\n",
+            f"{start + 140}|a2|info|NONE|ABANDON|1|1|40\n",
+            f"{start + 1800}|a3|info|NONE|ENTERQUEUE||06|1\n",
+        ]
+    )
+
+
+def test_import_is_idempotent_and_incremental(tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(day_log())
+    first = services.import_file(path)
+    assert first.report["passages"] == 3 and QueuePassage.objects.count() == 3
+    assert QueuePassage.objects.get(callid="a3").outcome == "unknown"  # still open at the end
+    again = services.import_file(path)
+    assert again.report.get("up_to_date") and QueuePassage.objects.count() == 3
+    # the file grows: a3 is completed, a4 arrives; nothing is duplicated
+    with path.open("a") as handle:
+        handle.write(f"{T10 + 1815}|a3|info|ag2|CONNECT|15|y|1\n")
+        handle.write(f"{T10 + 1900}|a3|info|ag2|COMPLETEAGENT|15|85|1\n")
+        handle.write(f"{T10 + 2000}|a4|info|NONE|ENTERQUEUE||06|1\n")
+        handle.write(f"{T10 + 2005}|a4|info|NONE|ABANDON|1|1|5\n")
+        handle.write(f"{T10 + 2006}|a5|info|NONE|ENTERQUEUE")  # incomplete last line: left for later
+    services.import_file(path)
+    assert QueuePassage.objects.count() == 4
+    a3 = QueuePassage.objects.get(callid="a3")
+    assert (a3.outcome, a3.wait, a3.talk) == ("answered", 15, 85)
+    assert Call.objects.count() == 4
+    services.import_file(path)
+    assert QueuePassage.objects.count() == 4 and Call.objects.count() == 4
+
+
+def test_bad_lines_reported_with_numbers_and_midnight(tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(MESSY)
+    run = services.import_file(path, final=True)
+    assert [line for line, _reason in run.report["skipped"]] == [13, 17, 18]
+    c1 = QueuePassage.objects.get(callid="c1")
+    assert c1.local_date == date(2026, 3, 2) and c1.local_minute == 23 * 60 + 59
+    assert not c1.in_hours
+    assert T0  # midnight crossing: counted on the day of ENTERQUEUE
+
+
+def test_kpis_in_sql_match_hand_figures(tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(day_log())
+    services.import_file(path, final=True)
+    filters = selectors.Filters(date_from=DAY, date_to=DAY, formula="F3b")
+    total = selectors.totals(filters)
+    # a1 answered in 10 s, a2 abandoned after 40 s, a3 incomplete
+    assert (total["offered"], total["answered"], total["abandoned"], total["unknown"]) == (3, 1, 1, 1)
+    assert total["service_level"] == 0.5  # F3b: 1 answered within 20 s / (3 - 1 unknown)
+    assert total["asa"] == 10 and total["max_wait"] >= 40
+    rows = selectors.kpi_rows(filters, "30")
+    assert [(r["minute"], r["offered"]) for r in rows] == [(600, 2), (630, 1)]
+    assert [r["offered"] for r in selectors.kpi_rows(filters, "month")] == [3]
+
+
+def test_commands(tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(day_log())
+    out = StringIO()
+    call_command("import_queue_log", str(path), "--final", stdout=out)
+    assert "6 lines read" in out.getvalue() and "3 calls" in out.getvalue()
+    out = StringIO()
+    call_command("import_queue_log", str(path), stdout=out)
+    assert "already up to date" in out.getvalue()
+    out = StringIO()
+    call_command(
+        "telephony_report", "--from", "2026-03-02", "--to", "2026-03-02", "--queue", "info",
+        "--interval", "30", stdout=out,
+    )  # fmt: skip
+    data = json.loads(out.getvalue())
+    assert data["sl_formula"] == "F6" and data["total"]["offered"] == 3 and len(data["rows"]) == 2
+    out = StringIO()
+    call_command(
+        "telephony_report", "--from", "2026-03-02", "--to", "2026-03-02", "--format", "csv", stdout=out
+    )
+    assert out.getvalue().splitlines()[1].startswith("2026-03-02,3,1,")
+    out = StringIO()
+    call_command(
+        "staffing", "--calls", "100", "--period", "1800", "--aht", "180", "--target", "0.8",
+        "--threshold", "20", stdout=out,
+    )  # fmt: skip
+    assert "agents needed: 14" in out.getvalue() and "service level (20 s): 88.84%" in out.getvalue()
+
+
+def test_formula_injection_escaped():
+    from telephony.exports import escape_formula
+
+    assert escape_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)" and escape_formula(3) == 3
+
+
+PAGES = [
+    ("telephony:dashboard", {}),
+    ("telephony:day", {"day": "2026-03-02"}),
+    ("telephony:export", {}),
+    ("telephony:staffing", {}),
+    ("telephony:upload", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PAGES)
+def test_metropole_correspondent_gets_403(client, users, name, kwargs):
+    client.force_login(users["cellule-voirie"])
+    assert client.get(reverse(name, kwargs=kwargs)).status_code == 403
+    client.force_login(users["agent"])
+    assert client.get(reverse(name, kwargs=kwargs)).status_code == 403
+
+
+def test_pages_for_supervisor_and_committee(client, users, tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(day_log())
+    services.import_file(path, final=True)
+    query = "?date_from=2026-03-01&date_to=2026-03-03&interval=30"
+    client.force_login(users["superviseur"])
+    page = client.get(reverse("telephony:dashboard") + query)
+    assert page.status_code == 200 and b"F6" in page.content and b"ag1" in page.content
+    day = client.get(reverse("telephony:day", kwargs={"day": "2026-03-02"}))
+    assert b"a2" in day.content
+    export = client.get(reverse("telephony:export") + query)
+    assert export["Content-Type"].startswith("application/vnd.openxml")
+    assert client.get(reverse("telephony:staffing")).status_code == 200
+    assert (
+        client.get(reverse("telephony:staffing") + "?weeks=8&target=80&shrinkage=30&format=xlsx").status_code
+        == 200
+    )
+    client.force_login(users["comite"])
+    page = client.get(reverse("telephony:dashboard") + query)
+    assert page.status_code == 200 and b"ag1" not in page.content  # figures only
+    assert b"a2" not in client.get(reverse("telephony:day", kwargs={"day": "2026-03-02"})).content
+    assert client.get(reverse("telephony:upload")).status_code == 403
+
+
+def test_upload_runs_task_and_reports(client, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(users["superviseur"])
+    upload = SimpleUploadedFile("queue_log", (day_log() + "broken\n").encode())
+    response = client.post(reverse("telephony:upload"), {"file": upload, "file_format": "file"})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and run.status == "done" and run.progress == 100
+    page = client.get(reverse("telephony:import_run", kwargs={"pk": run.pk}))
+    assert b"broken" not in page.content and b"7" in page.content
+    assert run.report["skipped"] == [[7, "1 fields, at least 5 expected"]]
+
+
+def test_demo_generator_small():
+    from telephony.demo import generate_demo_calls
+
+    report, answered = generate_demo_calls(days=7, calls_per_year=20_000, end=date(2026, 3, 8))
+    assert report.calls > 200 and report.skipped_count == 0 and answered
