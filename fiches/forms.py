@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Family, Kind, RequestTypeVersion
-from core.forms import StyledFormMixin
+from core.forms import FastSelectMultiple, StyledFormMixin
 from fiches.geography import place_for_postal_code
 from fiches.models import Channel, Civility, Requester, Status
 from fiches.services import check_upload
@@ -171,6 +171,6 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].widget = forms.SelectMultiple(
+        self.fields["status"].widget = FastSelectMultiple(
             choices=Status.choices, attrs={"class": "form-select", "size": 4}
         )

@@ -4,15 +4,18 @@ a year of fiches. `make run` calls it with --if-empty on every start."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from catalogue.demo import load_demo_nomenclature
-from fiches.demo import generate_fiches
+from fiches.demo import generate_fiches, link_calls_to_fiches
 from organisations.demo import DEMO_PASSWORD, DEMO_USERS, create_organisations, create_users
 from organisations.models import Body
+from telephony.demo import generate_demo_calls
 
 
 class Command(BaseCommand):
@@ -33,11 +36,16 @@ class Command(BaseCommand):
         bodies = create_organisations()
         create_users(bodies)
         admin = get_user_model().objects.get(username="admin")
-        report = load_demo_nomenclature(user=admin)
+        # The demo nomenclature has been in force since before the year of demo fiches.
+        since = timezone.now() - timedelta(days=400)
+        report = load_demo_nomenclature(user=admin, effective_from=since)
         self.stdout.write(f"  nomenclature: {len(report.created)} request types")
         agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
         created = generate_fiches(fiches, agents=agents)
         self.stdout.write(f"  fiches: {created}")
+        _report, call_ids = generate_demo_calls(days=365, calls_per_year=40_000)
+        linked = link_calls_to_fiches(call_ids)
+        self.stdout.write(f"  telephone calls: a year imported; {linked} phone fiches linked to their call")
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
 
     def _print_logins(self) -> None:
