@@ -259,7 +259,9 @@ def _events(fiches: list[Fiche], agents) -> None:
 
 def link_calls_to_fiches(call_ids: list[str]) -> int:
     """Give phone fiches the id of a telephone call, so calls and fiches can be related."""
-    fiches = list(Fiche.objects.filter(channel=Channel.PHONE, call_id="").order_by("-created_at")[: len(call_ids)])
+    fiches = list(
+        Fiche.objects.filter(channel=Channel.PHONE, call_id="").order_by("-created_at")[: len(call_ids)]
+    )
     for fiche, call_id in zip(fiches, call_ids, strict=False):
         fiche.call_id = call_id
     Fiche.objects.bulk_update(fiches, ["call_id"], batch_size=1000)

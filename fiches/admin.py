@@ -1,0 +1,36 @@
+"""Fiches are read-only in the admin: every change goes through fiches.services."""
+
+from django.contrib import admin
+
+from fiches.models import Event, Fiche
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    fields = ("at", "actor", "kind", "action", "from_status", "to_status", "public", "comment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Fiche)
+class FicheAdmin(admin.ModelAdmin):
+    list_display = ("reference", "created_at", "status", "body", "directorate", "due_at")
+    list_filter = ("status", "body", "channel")
+    search_fields = ("reference",)
+    exclude = ("requester", "followers")
+    readonly_fields = [f.name for f in Fiche._meta.fields if f.name not in ("requester",)]
+    inlines = [EventInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
