@@ -28,10 +28,10 @@ Blanchard Marie Barbier Brun Dumas Brunet Schmitt Leroux Colin Fernandez Pierre 
 Caron Aubert Giraud Leclerc Vidal Bourgeois Renaud Lemoine Picard Gaillard Philippe Leclercq Lacroix
 Fabre Dupuis Olivier Rodriguez Da-Silva Hubert Louis Charles Guillot Rivière Le-Gall Benali Haddad
 Mansouri Cohen Bensaid Orsini Santoni Castellan Ferrara Rossi Esposito Bianchi""".split()
-FIRST_NAMES = """Marie Jean Nathalie Pierre Isabelle Michel Sylvie Philippe Catherine Alain Françoise
-Patrick Christine Nicolas Sandrine Christophe Valérie Frédéric Sophie Laurent Céline Stéphane Julie Éric
-Karima Mohamed Fatima Karim Yasmine Sofiane Inès Mehdi Léa Lucas Chloé Hugo Emma Louis Manon Jules
-Camille Paul Sarah Thomas Laura Antoine Pauline Julien Anaïs Romain""".split()
+WOMEN = """Marie Nathalie Isabelle Sylvie Catherine Françoise Christine Sandrine Valérie Sophie Céline
+Julie Karima Fatima Yasmine Inès Léa Chloé Emma Manon Camille Sarah Laura Pauline Anaïs""".split()
+MEN = """Jean Pierre Michel Philippe Alain Patrick Nicolas Christophe Frédéric Laurent Stéphane Éric
+Mohamed Karim Sofiane Mehdi Lucas Hugo Louis Jules Paul Thomas Antoine Julien Romain""".split()
 
 # (street, postal code, latitude, longitude) in Marseille.
 STREETS = [
@@ -118,11 +118,12 @@ def generate_fiches(
 def _requesters(rng: random.Random, count: int) -> list[Requester]:
     people = []
     for _ in range(count):
-        last, first = rng.choice(LAST_NAMES).replace("-", " "), rng.choice(FIRST_NAMES)
+        woman = rng.random() < 0.55
+        last, first = rng.choice(LAST_NAMES).replace("-", " "), rng.choice(WOMEN if woman else MEN)
         street, postal_code, *_coords = rng.choice(STREETS)
         phone = f"0{rng.choice('67')} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
         person = Requester(
-            civility=rng.choice(["Mme", "M."]),
+            civility="Mme" if woman else "M.",
             last_name=last,
             first_name=first,
             phone=phone,

@@ -24,13 +24,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if data already exists.")
         parser.add_argument("--fiches", type=int, default=6000, help="Number of fiches over the last year.")
+        parser.add_argument("--call-days", type=int, default=365, help="Days of telephone calls to generate.")
 
-    def handle(self, *args, if_empty: bool = False, fiches: int = 6000, **options) -> None:
+    def handle(
+        self, *args, if_empty: bool = False, fiches: int = 6000, call_days: int = 365, **options
+    ) -> None:
         if not (if_empty and Body.objects.exists()):
-            self._load(fiches)
+            self._load(fiches, call_days)
         self._print_logins()
 
-    def _load(self, fiches: int) -> None:
+    def _load(self, fiches: int, call_days: int) -> None:
         started = time.monotonic()
         self.stdout.write("Creating the demonstration data (about a minute)…")
         bodies = create_organisations()
@@ -43,7 +46,7 @@ class Command(BaseCommand):
         agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
         created = generate_fiches(fiches, agents=agents)
         self.stdout.write(f"  fiches: {created}")
-        _report, call_ids = generate_demo_calls(days=365, calls_per_year=40_000)
+        _report, call_ids = generate_demo_calls(days=call_days, calls_per_year=40_000)
         linked = link_calls_to_fiches(call_ids)
         self.stdout.write(f"  telephone calls: a year imported; {linked} phone fiches linked to their call")
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
