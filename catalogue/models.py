@@ -25,6 +25,11 @@ def normalise(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
 
+def search_words(request_type, label: str, keywords: str) -> str:
+    """What the type picker searches: code, label, keywords and the family's label."""
+    return label_words(f"{request_type.code} {label} {keywords} {request_type.family.label}")
+
+
 def label_words(text: str) -> str:
     """``normalise`` with punctuation turned into spaces, framed by spaces for word-prefix search.
 
@@ -165,7 +170,7 @@ class RequestTypeVersion(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.search_text = normalise(f"{self.request_type.code} {self.label} {self.keywords}")
         self.label_text = label_words(f"{self.request_type.code} {self.label}")
-        self.word_text = label_words(f"{self.request_type.code} {self.label} {self.keywords}")
+        self.word_text = search_words(self.request_type, self.label, self.keywords)
         super().save(*args, **kwargs)
 
     @property

@@ -201,7 +201,7 @@ def _lifecycle(rng, version, moment: datetime, due: datetime, now: datetime, age
         return Status.CLOSED, moment + timedelta(minutes=3), False, None
     acknowledged = moment + timedelta(seconds=span * rng.uniform(0.02, 0.2))
     resolution = moment + timedelta(seconds=span * rng.lognormvariate(-0.3, 0.55))
-    if resolution < now and rng.random() < min(0.97, 0.35 + age / 40):
+    if resolution < now and rng.random() < min(0.995, 0.3 + age / 25):
         status = Status.CLOSED if rng.random() < 0.8 else Status.RESOLVED
         if rng.random() < 0.03:
             return Status.REJECTED, resolution, None, acknowledged
