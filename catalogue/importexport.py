@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Family, Kind, Priority, RequestType, RequestTypeVersion, Unit, normalise
 from catalogue.services import TypeData, latest_version, publish_version, version_differs
+from core.exports import escape_formula, unescape_formula
 from organisations.models import Directorate
 
 MAX_ROWS = 10_000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Column key -> header written on export.
 COLUMNS: list[tuple[str, str]] = [
@@ -124,20 +124,6 @@ FALSE_WORDS = {"", "0", "false", "no", "non", "faux", "n"}
 # --------------------------------------------------------------------------- export
 
 
-def escape_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas: text starting with = + - @ tab or CR gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def unescape_cell(value: str) -> str:
-    """Undo ``escape_cell`` on import, so that an export imports back unchanged."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
-
-
 def export_versions(*, all_versions: bool = False, at: datetime | None = None) -> list[RequestTypeVersion]:
     related = ("request_type__family", "directorate", "created_by")
     if all_versions:
@@ -174,7 +160,7 @@ def version_row(version: RequestTypeVersion, *, history: bool = False) -> list[A
             version.created_by.get_username() if version.created_by else "",
             version.reason,
         ]
-    return [escape_cell(value) for value in row]
+    return [escape_formula(value) for value in row]
 
 
 def _header(history: bool) -> list[str]:
@@ -304,7 +290,7 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.isoformat()
-    return unescape_cell(str(value).strip())
+    return unescape_formula(str(value).strip())
 
 
 def read_rows(content: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:

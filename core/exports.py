@@ -13,16 +13,28 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def escape_formula(value: Any) -> Any:
+    """Text that a spreadsheet could run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value: str) -> str:
+    """Undo ``escape_formula`` when reading a file back, so an export imports unchanged."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
 
 
 def escape_cell(value: Any) -> Any:
-    """A value safe to open in a spreadsheet: text that could run as a formula is quoted."""
+    """A value safe to open in a spreadsheet: local times, and formulas quoted."""
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
-        return "'" + value
-    return value
+    return escape_formula(value)
 
 
 class _Echo:

@@ -15,13 +15,13 @@ from openpyxl import Workbook, load_workbook
 from catalogue.demo import DEMO_FILE, load_demo_nomenclature
 from catalogue.importexport import (
     COLUMNS,
-    escape_cell,
     export_csv,
     export_xlsx,
     import_nomenclature,
 )
 from catalogue.models import Family, RequestType, RequestTypeVersion
 from catalogue.services import current_version
+from core.exports import escape_formula
 
 HEADER = [title for _key, title in COLUMNS]
 GOOD = [
@@ -180,7 +180,9 @@ def test_export_import_round_trip(bodies, users):
 def test_formula_escaping_on_export_and_round_trip(bodies):
     rows = [GOOD[0][:3] + ['=HYPERLINK("http://evil")', "@SUM(A1) +33 -x"] + GOOD[0][5:]]
     import_nomenclature(csv_bytes(rows), "n.csv")
-    assert escape_cell("=1+1") == "'=1+1" and escape_cell("\tx") == "'\tx" and escape_cell("ok") == "ok"
+    assert (
+        escape_formula("=1+1") == "'=1+1" and escape_formula("\tx") == "'\tx" and escape_formula("ok") == "ok"
+    )
     content = export_csv().decode("utf-8-sig")
     assert content.startswith("code;")
     assert "'=HYPERLINK" in content and "'@SUM(A1)" in content
