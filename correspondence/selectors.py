@@ -1,0 +1,34 @@
+"""Reading messages and batches (call-centre staff only; fiche-level through visible_fiches)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from correspondence.models import Batch, Message
+from fiches.selectors import visible_fiches
+
+
+def messages_for_fiche(fiche, user) -> QuerySet[Message]:
+    if not visible_fiches(user).filter(pk=fiche.pk).exists():
+        return Message.objects.none()
+    return Message.objects.filter(fiche=fiche).select_related("batch").order_by("created_at", "id")
+
+
+def register_page(*, channel: str = "", before: tuple[datetime, int] | None = None, size: int = 50):
+    """One page of the mail register, newest first, keyset-paginated on (created_at, id)."""
+    from django.db.models import Q
+
+    rows = Message.objects.select_related("fiche", "batch").order_by("-created_at", "-id")
+    if channel:
+        rows = rows.filter(channel=channel)
+    if before is not None:
+        at, pk = before
+        rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
+    page = list(rows[: size + 1])
+    return page[:size], (page[size - 1] if len(page) > size else None)
+
+
+def recent_batches(limit: int = 30) -> QuerySet[Batch]:
+    return Batch.objects.order_by("-created_at", "-id")[:limit]

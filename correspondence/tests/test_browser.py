@@ -1,0 +1,40 @@
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from correspondence.models import Batch
+from organisations.demo import DEMO_PASSWORD
+
+
+def check_axe(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_post_room_batch_and_register(page, live_server, make_fiche, requester_factory, settings, tmp_path):
+    shots = Path(os.environ.get("SCREENSHOTS", tmp_path))
+    settings.SMS_BACKEND = "correspondence.sms.LocmemBackend"
+    fiche = make_fiche("VOI-NID", requester=requester_factory("letter"))
+    make_fiche("ECL-LAMP", requester=requester_factory("email"))
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("input[name=username]", "agent")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/courriers/")
+    check_axe(page)
+    page.get_by_role("button", name="Constituer le lot maintenant").click()
+    page.wait_for_selector("text=Lot")
+    assert Batch.objects.get().letter_count == 1
+    page.screenshot(path=str(shots / "post-room.png"), full_page=True)
+    check_axe(page)
+    page.goto(f"{live_server.url}/courriers/registre/")
+    assert fiche.reference in page.inner_text("main")
+    page.screenshot(path=str(shots / "register.png"), full_page=True)
+    check_axe(page)
+    page.goto(f"{live_server.url}/fiches/{fiche.reference}/")
+    assert "Messages à l'usager" in page.inner_text("main")
+    page.screenshot(path=str(shots / "fiche-panel.png"), full_page=True)

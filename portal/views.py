@@ -1,0 +1,99 @@
+"""The public tracking page and satisfaction survey (no login), and the supervisors'
+satisfaction figures."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from fiches.models import Fiche
+from organisations.access import scope_for
+from portal import links, ratelimit, selectors
+from portal.forms import SurveyForm, TrackForm
+from portal.services import AlreadyAnswered, record_answer
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: behind a reverse proxy, configure it to set REMOTE_ADDR (see docs).
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest, reference: str = "") -> HttpResponse:
+    form = TrackForm(request.POST or None, initial={"reference": reference})
+    failed = limited = False
+    if request.method == "POST":
+        window = settings.PORTAL_RATE_WINDOW
+        if not ratelimit.hit("ip", _client_ip(request), limit=settings.PORTAL_RATE_PER_IP, window=window):
+            limited = True
+        elif form.is_valid():
+            ref = selectors.normalise_reference(form.cleaned_data["reference"])
+            if ratelimit.exceeded("ref", ref, limit=settings.PORTAL_RATE_PER_REFERENCE):
+                limited = True
+            else:
+                fiche = selectors.find_for_citizen(ref, form.cleaned_data["contact"])
+                if fiche is not None:
+                    return redirect("portal:status", token=links.track_token(fiche.pk))
+                ratelimit.hit("ref", ref, limit=settings.PORTAL_RATE_PER_REFERENCE, window=window)
+                failed = True
+    status = 429 if limited else 200
+    return render(
+        request, "portal/track.html", {"form": form, "failed": failed, "limited": limited}, status=status
+    )
+
+
+@never_cache
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    pk = links.read_token(token, salt=links.TRACK_SALT, max_age=links.TRACK_MAX_AGE)
+    fiche = Fiche.objects.filter(pk=pk).first() if pk else None
+    if fiche is None:
+        return render(request, "portal/link_invalid.html", status=404)
+    view = selectors.citizen_view(fiche)
+    survey_url = ""
+    if view.survey_open:
+        survey_url = links.survey_signed_url(fiche.pk).removeprefix(settings.SITE_URL.rstrip("/"))
+    return render(request, "portal/status.html", {"v": view, "survey_url": survey_url})
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    pk = links.read_token(token, salt=links.SURVEY_SALT, max_age=links.SURVEY_MAX_AGE)
+    fiche = Fiche.objects.filter(pk=pk).first() if pk else None
+    if fiche is None:
+        return render(request, "portal/link_invalid.html", status=404)
+    context = {"reference": fiche.reference, "track_token": links.track_token(fiche.pk)}
+    if fiche.status not in selectors.SURVEY_STATUSES:
+        return render(request, "portal/survey_closed.html", {**context, "not_yet": True})
+    if selectors.hasattr_answer(fiche):
+        return render(request, "portal/survey_closed.html", {**context, "already": True})
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_answer(fiche, int(form.cleaned_data["score"]), form.cleaned_data["comment"])
+        except AlreadyAnswered:
+            return render(request, "portal/survey_closed.html", {**context, "already": True})
+        return render(request, "portal/survey_closed.html", {**context, "thanks": True})
+    return render(request, "portal/survey.html", {**context, "form": form})
+
+
+@login_required
+def satisfaction(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).is_supervisor:
+        raise PermissionDenied
+    tables = [
+        ("type", _("By request type"), selectors.satisfaction_by("type")),
+        ("directorate", _("By directorate"), selectors.satisfaction_by("directorate")),
+        ("body", _("By body"), selectors.satisfaction_by("body")),
+    ]
+    return render(request, "portal/satisfaction.html", {"tables": tables})
