@@ -23,7 +23,11 @@ run: setup
 	$(PY) manage.py demo_data --if-empty
 	@echo ""
 	@echo "  Allô Mairie is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "  Public tracking page for citizens: http://$(HOST):$(PORT)/suivre/"
 	@echo ""
+	@# The background worker sends e-mails, SMS and letters; it stops with the server.
+	$(PY) manage.py db_worker --interval 2 --no-reload -v 0 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium (never `playwright install`).

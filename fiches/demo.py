@@ -243,7 +243,8 @@ def _events(fiches: list[Fiche], agents) -> None:
             events.append(Event(fiche=fiche, at=fiche.resolved_at, kind=Event.Kind.TRANSITION,
                                 action="reject" if final == Status.REJECTED else "resolve",
                                 from_status=Status.ACKNOWLEDGED, to_status=final,
-                                comment=fiche.outcome, public=True))  # fmt: skip
+                                comment=fiche.outcome, public=True,
+                                data={"reason": "not_fixable"} if final == Status.REJECTED else {}))  # fmt: skip
             if fiche.status == Status.CLOSED:
                 events.append(Event(fiche=fiche, at=fiche.resolved_at, kind=Event.Kind.TRANSITION,
                                     action="close", from_status=Status.RESOLVED, to_status=Status.CLOSED,

@@ -126,6 +126,7 @@ class ActionForm(forms.Form):
     expected_version = forms.IntegerField(required=False)
     new_type = forms.CharField(required=False)
     original = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
 
 
 class NoteForm(forms.Form):

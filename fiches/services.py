@@ -21,7 +21,7 @@ from catalogue.models import Kind, RequestTypeVersion
 from fiches.geography import place_for_postal_code
 from fiches.models import Attachment, Event, Fiche, ReferenceCounter, Requester, Status
 from fiches.selectors import actor_groups, address_key
-from fiches.workflow import ACTIONS, CALL_CENTRE, CELL, SUPERVISOR, Action
+from fiches.workflow import ACTIONS, CALL_CENTRE, CELL, REJECT_REASONS, SUPERVISOR, Action
 from worktime import DeadlineUnit, add_deadline
 
 # Sent after commit: (sender=Fiche, fiche, event, action). Correspondence listens to it.
@@ -202,9 +202,13 @@ def transition(
     expected_version: int | None = None,
     new_type: RequestTypeVersion | None = None,
     original: Fiche | None = None,
+    reason: str = "",
     at: datetime | None = None,
 ) -> Fiche:
-    """Move a fiche along the lifecycle table. The only code that changes ``status``."""
+    """Move a fiche along the lifecycle table. The only code that changes ``status``.
+
+    ``reason`` (a key of ``REJECT_REASONS``) says why a fiche is rejected.
+    """
     action = ACTIONS.get(action_name)
     if action is None:
         raise ValidationError(_("Unknown action."))
@@ -236,8 +240,11 @@ def transition(
         locked.was_late = bool(locked.due_at and now > locked.due_at)
     if action.target == Status.CLOSED:
         locked.closed_at = now
-    if action.name in ("reject",):
+    if action.name == "reject":
+        if reason not in REJECT_REASONS:
+            raise ValidationError({"reason": _("Choose why the fiche is rejected.")})
         locked.resolved_at, locked.was_late = now, None
+        data = {"reason": reason}
     if action.name == "reopen":
         locked.resolved_at = locked.closed_at = locked.was_late = None
 

@@ -57,5 +57,13 @@ ACTIONS: dict[str, Action] = {
 }  # fmt: skip
 
 
+# Why a fiche is rejected; the citizen's letter differs for each.
+REJECT_REASONS = {
+    "not_fixable": _("Not fixable"),
+    "outside_competence": _("Outside the competence of the bodies"),
+    "not_actionable": _("Not actionable (no problem found, not enough information)"),
+}
+
+
 def actions_from(status: str) -> list[Action]:
     return [a for a in ACTIONS.values() if status in a.sources]

@@ -88,7 +88,13 @@ def test_internal_notes_never_reach_messages(make_fiche, users, requester_factor
         transition(fiche, "wait", users["cellule-voirie"], comment=SECRET, public=False)
         transition(fiche, "start", users["cellule-voirie"])
         transition(fiche, "send_back", users["cellule-voirie"], comment=SECRET)
-        transition(fiche, "reject", users["superviseur"], outcome="Hors compétence : contactez le syndic.")
+        transition(
+            fiche,
+            "reject",
+            users["superviseur"],
+            outcome="Hors compétence : contactez le syndic.",
+            reason="not_fixable",
+        )
     assert Message.objects.filter(fiche=fiche).count() >= 4
     for email in mail.outbox:
         assert SECRET not in email.body and SECRET not in email.alternatives[0][0]
@@ -197,6 +203,7 @@ def test_manual_outside_competence_notice(make_fiche, users, requester_factory, 
             "reject",
             users["cellule-eclairage"],
             outcome="Ce lampadaire appartient à la copropriété : contactez votre syndic.",
+            reason="not_fixable",
         )
     mail.outbox.clear()
     client.force_login(users["agent"])
@@ -210,3 +217,20 @@ def test_manual_outside_competence_notice(make_fiche, users, requester_factory, 
     assert (
         client.post(f"/courriers/fiche/{fiche.reference}/envoyer/", {"moment": "outside"}).status_code == 403
     )
+
+
+def test_rejection_outside_competence_sends_the_outside_letter(
+    make_fiche, users, requester_factory, committed
+):
+    with committed():
+        fiche = make_fiche("ECL-LAMP", requester=requester_factory("email"))
+    mail.outbox.clear()
+    with committed():
+        transition(
+            fiche,
+            "reject",
+            users["cellule-eclairage"],
+            outcome="Ce lampadaire appartient à la copropriété : contactez votre syndic.",
+            reason="outside_competence",
+        )
+    assert len(mail.outbox) == 1 and "organisme compétent" in mail.outbox[0].subject

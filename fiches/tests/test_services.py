@@ -113,7 +113,7 @@ def test_transition_permissions(make_fiche, users, catalogue_types, action):
     for username, user in users.items():
         fiche = make_fiche("VOI-NID")
         original = make_fiche("VOI-NID")
-        kwargs = {"comment": "raison", "outcome": "résultat"}
+        kwargs = {"comment": "raison", "outcome": "résultat", "reason": "not_fixable"}
         if action == "reroute":
             kwargs["new_type"] = catalogue_types["ECL-LAMP"]
         if action == "mark_duplicate":
@@ -136,6 +136,8 @@ def test_impossible_transitions_are_refused(make_fiche, users):
         act(fiche, "answer", users["agent"], outcome="x")  # not an information request
     with pytest.raises(ValidationError):
         act(fiche, "send_back", users["cellule-voirie"])  # reason required
+    with pytest.raises(ValidationError):
+        act(fiche, "reject", users["cellule-voirie"], outcome="Hors compétence")  # why?
 
 
 def test_stale_form_gets_a_clear_message_and_loses_no_update(make_fiche, users):
@@ -171,3 +173,17 @@ def test_duplicate_makes_the_caller_a_follower(make_fiche, users):
     act(copy, "mark_duplicate", users["agent"], original=original)
     assert copy.duplicate_of == original
     assert list(original.followers.all()) == [copy.requester]
+
+
+def test_reject_records_why_for_the_citizen_letter(make_fiche, users):
+    fiche = make_fiche()
+    act(
+        fiche,
+        "reject",
+        users["cellule-voirie"],
+        outcome="Voie privée : voyez le syndic.",
+        reason="outside_competence",
+    )
+    event = fiche.events.get(action="reject")
+    assert event.data == {"reason": "outside_competence"} and event.public
+    assert fiche.status == Status.REJECTED and fiche.outcome.startswith("Voie privée")

@@ -16,6 +16,7 @@ from fiches.forms import ActionForm, AttachmentForm, NoteForm
 from fiches.models import Attachment, Fiche
 from fiches.selectors import can_see_personal_data, visible_fiches
 from fiches.services import ConcurrentUpdate, add_note, allowed_actions, attach, transition
+from fiches.workflow import REJECT_REASONS
 
 
 def _fiche(request: HttpRequest, reference: str) -> Fiche:
@@ -55,6 +56,7 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
             "note_form": NoteForm(initial={"expected_version": fiche.lock_version}),
             "attachment_form": AttachmentForm(),
             "posted": posted or {},
+            "reject_reasons": REJECT_REASONS.items(),
             "action_error": error,
         },
         status=status,
@@ -91,6 +93,7 @@ def act(request: HttpRequest, reference: str) -> HttpResponse:
             expected_version=data["expected_version"],
             new_type=new_type,
             original=original,
+            reason=data["reason"],
         )
     except (ValidationError, ConcurrentUpdate, PermissionDenied) as exc:
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
