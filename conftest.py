@@ -30,6 +30,9 @@ def _fast_and_quiet(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    from django.core.cache import cache
+
+    cache.clear()  # cached reference data and rate limits never leak from one test to the next
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Family, Kind, RequestTypeVersion
+from catalogue.models import Kind, RequestTypeVersion
 from core.forms import FastSelectMultiple, StyledFormMixin
 from fiches.geography import place_for_postal_code
 from fiches.models import Channel, Civility, Requester, Status
+from fiches.selectors import filter_choices
 from fiches.services import check_upload
-from organisations.models import Body, Directorate
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -141,14 +141,10 @@ class AttachmentForm(forms.Form):
 
 class FicheFilterForm(StyledFormMixin, forms.Form):
     status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
-    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.all(), required=False)
-    directorate = forms.ModelChoiceField(
-        label=_("Directorate"), queryset=Directorate.objects.select_related("body"), required=False
-    )
+    body = forms.TypedChoiceField(label=_("Body"), coerce=int, empty_value=None, required=False)
+    directorate = forms.TypedChoiceField(label=_("Directorate"), coerce=int, empty_value=None, required=False)
     cell = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    family = forms.ModelChoiceField(
-        label=_("Family"), queryset=Family.objects.all(), required=False, to_field_name="code"
-    )
+    family = forms.ChoiceField(label=_("Family"), required=False)
     type = forms.CharField(label=_("Type code"), required=False, max_length=30)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Kind.choices], required=False)
     channel = forms.ChoiceField(
@@ -172,6 +168,9 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        choices = filter_choices()
+        for name in ("body", "directorate", "family"):
+            self.fields[name].choices = [("", "---------"), *choices[name]]
         self.fields["status"].widget = FastSelectMultiple(
             choices=Status.choices, attrs={"class": "form-select", "size": 4}
         )

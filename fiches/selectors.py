@@ -182,11 +182,11 @@ def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:
         queryset = queryset.filter(status__in=filters["status"])
     for name in ("body", "directorate"):
         if filters.get(name):
-            queryset = queryset.filter(**{name: filters[name]})
+            queryset = queryset.filter(**{f"{name}_id": filters[name]})
     if filters.get("cell"):
         queryset = queryset.filter(cell_id=filters["cell"])
     if filters.get("family"):
-        queryset = queryset.filter(request_type__request_type__family=filters["family"])
+        queryset = queryset.filter(request_type__request_type__family__code=filters["family"])
     if filters.get("type"):
         queryset = queryset.filter(request_type__request_type__code=filters["type"].strip().upper())
     for name in ("kind", "channel", "arrondissement"):
@@ -207,3 +207,26 @@ def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:
         else:
             queryset = queryset.filter(address_key__contains=normalise(text))
     return queryset
+
+
+FILTER_CHOICES_SECONDS = 60
+
+
+def filter_choices() -> dict[str, list[tuple]]:
+    """Bodies, directorates and families for the list filters: small reference tables,
+    cached for a minute so a list page does not query them on every request."""
+    from django.core.cache import cache
+
+    from catalogue.models import Family
+    from organisations.models import Body, Directorate
+
+    def build() -> dict[str, list[tuple]]:
+        return {
+            "body": [(b.pk, b.short_name) for b in Body.objects.all()],
+            "directorate": [
+                (d.pk, f"{d.name} ({d.body.short_name})") for d in Directorate.objects.select_related("body")
+            ],
+            "family": [(f.code, f.label) for f in Family.objects.all()],
+        }
+
+    return cache.get_or_set("fiches:filter-choices", build, FILTER_CHOICES_SECONDS)

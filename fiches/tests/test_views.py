@@ -237,3 +237,16 @@ def test_references_unique_under_concurrent_saves(users, catalogue_types):
     references = list(Fiche.objects.values_list("reference", flat=True))
     assert len(references) == 40 == len(set(references))
     assert Requester.objects.count() == 0
+
+
+def test_filters_by_body_directorate_and_family(as_user, make_fiche):
+    road, light = make_fiche("VOI-NID"), make_fiche("ECL-LAMP")
+    client = as_user("agent")
+    for params, expected in (
+        ({"body": road.body_id}, road),
+        ({"directorate": light.directorate_id}, light),
+        ({"family": "eclairage"}, light),
+        ({"type": "voi-nid"}, road),
+    ):
+        items = client.get(reverse("fiches:list"), params).context["page"].items
+        assert items == [expected], params
