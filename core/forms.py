@@ -39,6 +39,20 @@ class FastSelectMixin:
         )
 
 
+class FastInputMixin:
+    """Renders an <input> in Python, like FastSelectMixin: same HTML as Django's template."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        value_attr = {} if widget["value"] is None else {"value": widget["value"]}
+        return format_html(
+            '<input type="{}" name="{}"{}>',
+            widget["type"],
+            widget["name"],
+            flatatt({**value_attr, **widget["attrs"]}),
+        )
+
+
 class FastSelect(FastSelectMixin, forms.Select):
     pass
 
@@ -54,12 +68,12 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
+            if type(widget) in FAST_WIDGETS:
+                widget.__class__ = FAST_WIDGETS[type(widget)]
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
                 css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else ""
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
-                if type(widget) in FAST_WIDGETS:
-                    widget.__class__ = FAST_WIDGETS[type(widget)]
             else:
                 css = "form-control"
             if css:
@@ -74,4 +88,18 @@ class StyledFormMixin:
                 attrs["aria-describedby"] = f"id_{name}_error"
 
 
-FAST_WIDGETS = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}
+FAST_WIDGETS = {
+    forms.Select: FastSelect,
+    forms.SelectMultiple: FastSelectMultiple,
+    **{
+        widget: type(f"Fast{widget.__name__}", (FastInputMixin, widget), {})
+        for widget in (
+            forms.TextInput,
+            forms.NumberInput,
+            forms.EmailInput,
+            forms.DateInput,
+            forms.HiddenInput,
+            forms.CheckboxInput,
+        )
+    },
+}

@@ -1,11 +1,13 @@
 """Platform guarantees: deploy checks, argon2, login lockout, French pages, Paris time."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.test.html import parse_html
 from django.urls import reverse
 
 import allo_mairie.settings as project_settings
@@ -76,3 +78,34 @@ def test_logout_is_a_post(client, users):
     client.force_login(users["agent"])
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("fiches:list")).status_code == 302
+
+
+def test_display_filters_show_paris_time():
+    from datetime import UTC, datetime
+
+    from core.templatetags.display import local_date, local_datetime
+
+    summer = datetime(2026, 7, 13, 22, 30, tzinfo=UTC)  # 00:30 on the 14th in Paris
+    assert local_datetime(summer) == "14/07/2026 00:30" and local_date(summer) == "14/07/2026"
+    assert local_datetime(None) == "" and local_date(None) == ""
+
+
+def test_fast_widgets_render_like_django():
+    from django import forms
+
+    from core.forms import StyledFormMixin
+
+    class Plain(forms.Form):
+        name = forms.CharField(max_length=5, help_text="aide")
+        when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+        kind = forms.ChoiceField(choices=[("a", "A<"), ("b", "B")])
+        ok = forms.BooleanField(required=False)
+
+    class Fast(StyledFormMixin, Plain):
+        pass
+
+    data = {"name": 'x"<y', "when": "2026-01-02", "kind": "b", "ok": "on"}
+    plain, fast = Plain(data), Fast(data)
+    for name in ("name", "when", "kind", "ok"):
+        rendered = re.sub(r' class="[^"]*"', "", str(fast[name]))
+        assert parse_html(rendered) == parse_html(str(plain[name])), name
