@@ -1,0 +1,301 @@
+"""Reading for the follow-up: the cell's work queue, the re-routing queue, the thread,
+the supervisor's board. Every query starts from ``fiches.selectors.visible_fiches``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from fiches.models import OPEN_STATUSES, Event, Fiche, Status
+from fiches.selectors import LIST_RELATED, visible_fiches
+from followup.models import Hold, Intervention, Message
+from followup.sweep import CELL_STATUSES
+from organisations.access import scope_for
+from organisations.models import Role
+
+UNACKNOWLEDGED = (Status.TRANSMITTED, Status.REOPENED)
+ACKNOWLEDGED = (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING)
+
+
+def end_of_today(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time(0)))
+
+
+def can_use_queue(user) -> bool:
+    scope = scope_for(user)
+    return scope.has(Role.CORRESPONDENT, Role.MANAGER) or scope.is_supervisor
+
+
+def can_see_board(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_supervisor or scope.has(Role.MANAGER)
+
+
+def can_reroute(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_supervisor and scope.everything
+
+
+def queue_base(user, cell_id: int | None = None) -> QuerySet[Fiche]:
+    """Open fiches the cell must act on, within the user's scope.
+
+    Correspondents and managers see their own cells' fiches; the call centre sees one
+    cell's queue when it names it (``cell_id``), otherwise nothing.
+    """
+    scope = scope_for(user)
+    queryset = visible_fiches(user).filter(status__in=CELL_STATUSES)
+    if scope.everything:
+        return queryset.filter(cell_id=cell_id) if cell_id else queryset.none()
+    if cell_id:
+        queryset = queryset.filter(cell_id=cell_id)
+    return queryset
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    type_code: str = ""
+    due: str = ""  # "overdue", "today", "week"
+    arrondissement: int | None = None
+    reference: str = ""
+    cell_id: int | None = None
+
+
+def apply_filters(queryset: QuerySet[Fiche], filters: QueueFilters, now: datetime) -> QuerySet[Fiche]:
+    if filters.status == "unacknowledged":
+        queryset = queryset.filter(status__in=UNACKNOWLEDGED)
+    elif filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.type_code:
+        queryset = queryset.filter(request_type__request_type__code=filters.type_code)
+    if filters.due == "overdue":
+        queryset = queryset.filter(due_at__lt=now)
+    elif filters.due == "today":
+        queryset = queryset.filter(due_at__gte=now, due_at__lt=end_of_today(now))
+    elif filters.due == "week":
+        queryset = queryset.filter(due_at__lt=now + timedelta(days=7))
+    if filters.arrondissement:
+        queryset = queryset.filter(arrondissement=filters.arrondissement)
+    if filters.reference:
+        queryset = queryset.filter(reference__istartswith=filters.reference.strip())
+    return queryset
+
+
+def queue_counters(queryset: QuerySet[Fiche], now: datetime) -> dict[str, int]:
+    """New (not acknowledged), due today, overdue and waiting: one aggregate query."""
+    return queryset.aggregate(
+        new=Count("id", filter=Q(status__in=UNACKNOWLEDGED)),
+        due_today=Count("id", filter=Q(due_at__gte=now, due_at__lt=end_of_today(now))),
+        overdue=Count("id", filter=Q(due_at__lt=now)),
+        waiting=Count("id", filter=Q(status=Status.WAITING)),
+        total=Count("id"),
+    )
+
+
+@dataclass
+class QueuePage:
+    items: list[Fiche]
+    next_cursor: str | None
+    has_previous: bool
+
+
+def queue_page(queryset: QuerySet[Fiche], cursor: str | None, size: int = 50) -> QueuePage:
+    """Unacknowledged first, then by due date: keyset-paginated on (rank, due_at, id).
+
+    Two cheap steps, each a constant number of queries: the ids of the page from the
+    (cell, status, due_at) index, segment by segment, then those rows with their details.
+    """
+    position = decode_cursor(cursor) if cursor else None
+    picked: list[tuple[int, int, datetime]] = []
+    for rank, statuses in ((0, UNACKNOWLEDGED), (1, ACKNOWLEDGED)):
+        if position and rank < position[0]:
+            continue
+        segment = queryset.filter(status__in=statuses)
+        if position and rank == position[0]:
+            _rank, due, pk = position
+            segment = segment.filter(Q(due_at__gt=due) | Q(due_at=due, id__gt=pk))
+        need = size + 1 - len(picked)
+        picked += [
+            (rank, pk, due) for pk, due in segment.order_by("due_at", "id").values_list("id", "due_at")[:need]
+        ]
+        if len(picked) > size:
+            break
+    more = len(picked) > size
+    picked = picked[:size]
+    planned = (
+        Intervention.objects.filter(fiche=OuterRef("pk")).order_by("-at", "-id").values("planned_for")[:1]
+    )
+    expected = Hold.objects.filter(fiche=OuterRef("pk")).order_by("-at", "-id").values("expected_on")[:1]
+    rows = {}
+    if picked:
+        rows = (
+            Fiche.objects.select_related(*LIST_RELATED)
+            .annotate(planned_for=Subquery(planned), expected_on=Subquery(expected))
+            .in_bulk([pk for _rank, pk, _due in picked])
+        )
+    items = []
+    for rank, pk, _due in picked:
+        fiche = rows[pk]
+        fiche.rank = rank
+        items.append(fiche)
+    return QueuePage(items, encode_cursor(items[-1]) if more and items else None, bool(position))
+
+
+def encode_cursor(fiche: Fiche) -> str:
+    return f"{fiche.rank}_{fiche.due_at.timestamp():.6f}_{fiche.pk}"
+
+
+def decode_cursor(cursor: str) -> tuple[int, datetime, int] | None:
+    try:
+        rank, stamp, pk = cursor.split("_")
+        return int(rank), datetime.fromtimestamp(float(stamp), tz=UTC), int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+def queue_types(user, cell_id: int | None = None) -> list[tuple[str, str]]:
+    """The request types in force that the user's cells handle (for the filter)."""
+    from catalogue.models import RequestTypeVersion
+
+    scope = scope_for(user)
+    condition = Q(cell_id=cell_id) if cell_id else Q(pk__in=[])
+    if not cell_id:
+        if scope.cell_ids:
+            condition |= Q(cell_id__in=scope.cell_ids)
+        if scope.directorate_ids:
+            condition |= Q(directorate_id__in=scope.directorate_ids)
+        if scope.body_ids:
+            condition |= Q(body_id__in=scope.body_ids)
+    rows = (
+        RequestTypeVersion.objects.in_force()
+        .filter(condition)
+        .order_by("request_type__code")
+        .values_list("request_type__code", "label")
+    )
+    return list(rows)
+
+
+def reroute_queue(user) -> QuerySet[Fiche]:
+    """Fiches sent back by a cell, waiting for the supervisor, oldest first."""
+    reason = (
+        Event.objects.filter(fiche=OuterRef("pk"), action="send_back")
+        .order_by("-at", "-id")
+        .values("comment")[:1]
+    )
+    sent_at = (
+        Event.objects.filter(fiche=OuterRef("pk"), action="send_back").order_by("-at", "-id").values("at")[:1]
+    )
+    return (
+        visible_fiches(user)
+        .filter(status=Status.REROUTED)
+        .select_related(*LIST_RELATED)
+        .annotate(send_back_reason=Subquery(reason), sent_back_at=Subquery(sent_at))
+        .order_by("updated_at", "id")
+    )
+
+
+def thread(fiche: Fiche) -> list[Message]:
+    return list(Message.objects.filter(fiche=fiche).select_related("author").order_by("at", "id"))
+
+
+def misrouting_stats(user, limit: int = 15) -> list[dict]:
+    """How often each request type had to be re-routed, and how often cells sent it back."""
+    fiches = visible_fiches(user)
+    return list(
+        Event.objects.filter(kind=Event.Kind.REROUTE, fiche__in=fiches.values("pk"))
+        .order_by()
+        .values("data__from__type")
+        .annotate(count=Count("id"))
+        .order_by("-count", "data__from__type")[:limit]
+    )
+
+
+AGE_BUCKETS = [  # (key, label key, min days, max days)
+    ("d0_2", 0, 2),
+    ("d2_7", 2, 7),
+    ("d7_30", 7, 30),
+    ("d30", 30, None),
+]
+
+
+def board(user, now: datetime | None = None, weeks: int = 8) -> dict:
+    """The supervisor's follow-up board, restricted to what the user may see."""
+    now = now or timezone.now()
+    fiches = visible_fiches(user)
+    open_q = Q(status__in=OPEN_STATUSES)
+    age = {}
+    for key, low, high in AGE_BUCKETS:
+        condition = open_q & Q(created_at__lte=now - timedelta(days=low))
+        if high is not None:
+            condition &= Q(created_at__gt=now - timedelta(days=high))
+        age[key] = Count("id", filter=condition)
+    measures = {
+        "open": Count("id", filter=open_q),
+        "overdue": Count("id", filter=open_q & Q(due_at__lt=now)),
+        "unacknowledged": Count("id", filter=Q(status__in=UNACKNOWLEDGED)),
+        "waiting": Count("id", filter=Q(status=Status.WAITING)),
+        "to_reroute": Count("id", filter=Q(status=Status.REROUTED)),
+        **age,
+    }
+    rows = list(
+        fiches.filter(open_q)
+        .order_by()
+        .values(
+            "body_id",
+            "body__short_name",
+            "directorate_id",
+            "directorate__code",
+            "directorate__name",
+            "cell_id",
+            "cell__name",
+        )
+        .annotate(**measures)
+        .order_by("body__short_name", "directorate__name")
+    )
+    totals = fiches.aggregate(**measures)
+    bodies: dict[int, dict] = {}
+    for row in rows:
+        body = bodies.setdefault(
+            row["body_id"], {"id": row["body_id"], "name": row["body__short_name"], "cells": []}
+        )
+        body["cells"].append(row)
+        for key in measures:
+            body[key] = body.get(key, 0) + row[key]
+    return {
+        "now": now,
+        "bodies": list(bodies.values()),
+        "totals": totals,
+        "trend": weekly_trend(fiches, now, weeks),
+        "misrouting": misrouting_stats(user),
+    }
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_trend(fiches: QuerySet[Fiche], now: datetime, weeks: int) -> list[dict]:
+    """Received and resolved per week (Monday to Sunday, local time), one query."""
+    monday = week_start(timezone.localtime(now).date())
+    starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    bounds = [timezone.make_aware(datetime.combine(d, time(0))) for d in starts]
+    bounds.append(bounds[-1] + timedelta(weeks=1))
+    aggregates = {}
+    for i in range(weeks):
+        aggregates[f"c{i}"] = Count("id", filter=Q(created_at__gte=bounds[i], created_at__lt=bounds[i + 1]))
+        aggregates[f"r{i}"] = Count("id", filter=Q(resolved_at__gte=bounds[i], resolved_at__lt=bounds[i + 1]))
+    since = fiches.filter(Q(created_at__gte=bounds[0]) | Q(resolved_at__gte=bounds[0]))
+    values = since.aggregate(**aggregates)
+    return [
+        {
+            "week": starts[i],
+            "until": starts[i] + timedelta(days=6),
+            "created": values[f"c{i}"],
+            "resolved": values[f"r{i}"],
+        }
+        for i in range(weeks)
+    ]

@@ -1,0 +1,135 @@
+"""Send back, re-route, misrouting statistics, the message thread and the board."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from fiches.models import Event, Status
+from fiches.services import transition
+from followup import selectors
+from followup.models import Message
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_send_back_then_reroute_to_the_city(client, make_fiche, users, catalogue_types):
+    fiche = make_fiche("VOI-NID")
+    cell = login(client, users["cellule-voirie"])
+    cell.post(
+        reverse("followup:work", args=[fiche.reference]),
+        {"do": "resolve", "resolve-outcome": "outside", "resolve-text": "C'est un lampadaire."},
+    )
+    fiche.refresh_from_db()
+    assert fiche.status == Status.REROUTED
+    assert cell.get(reverse("followup:reroute_list")).status_code == 403
+    supervisor = login(client, users["superviseur"])
+    page = supervisor.get(reverse("followup:reroute_list"))
+    assert fiche.reference in page.content.decode() and "lampadaire" in page.content.decode()
+    form = supervisor.get(reverse("followup:reroute", args=[fiche.reference]), {"q": "lampad"})
+    assert "ECL-LAMP" in form.content.decode() and "VOI-NID" not in form.content.decode().split("<select")[1]
+    old_due = fiche.due_at
+    supervisor.post(
+        reverse("followup:reroute", args=[fiche.reference]),
+        {"new_type": catalogue_types["ECL-LAMP"].pk, "comment": "Éclairage public"},
+    )
+    fiche.refresh_from_db()
+    assert fiche.status == Status.TRANSMITTED and fiche.body.short_name == "Ville"
+    assert fiche.reroute_count == 1 and fiche.due_at != old_due
+    event = Event.objects.get(fiche=fiche, kind=Event.Kind.REROUTE)
+    assert event.data["from"]["body"] == "Métropole" and event.data["to"]["type"] == "ECL-LAMP"
+    assert selectors.misrouting_stats(users["superviseur"]) == [{"data__from__type": "VOI-NID", "count": 1}]
+    assert selectors.misrouting_stats(users["cellule-eclairage"])[0]["count"] == 1  # their fiche now
+    assert selectors.misrouting_stats(users["cellule-proprete"]) == []
+    assert (
+        fiche.reference
+        in login(client, users["cellule-eclairage"]).get(reverse("followup:queue")).content.decode()
+    )
+    assert (
+        fiche.reference
+        not in login(client, users["cellule-voirie"]).get(reverse("followup:queue")).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_thread_between_call_centre_and_cell(client, make_fiche, users):
+    fiche = make_fiche("VOI-NID")
+    url = reverse("followup:thread_post", args=[fiche.reference])
+    agent = login(client, users["agent"])
+    response = agent.post(url, {"body": "Le requérant a rappelé.", "next": "/suivi/"})
+    assert response.status_code == 302
+    cell = login(client, users["cellule-voirie"])
+    response = cell.post(url, {"body": "Équipe envoyée demain."}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Le requérant a rappelé." in html and "Équipe envoyée demain." in html
+    assert 'id="thread"' in html
+    page = cell.get(reverse("followup:work", args=[fiche.reference]))
+    assert "Le requérant a rappelé." in page.content.decode()
+    other = login(client, users["cellule-eclairage"])
+    assert other.post(url, {"body": "intrus"}).status_code == 404
+    assert Message.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_thread_partial_hidden_from_users_without_the_fiche(rf, make_fiche, users):
+    from django.template.loader import render_to_string
+
+    fiche = make_fiche("VOI-NID")
+    Message.objects.create(fiche=fiche, author=users["agent"], body="secret interne")
+    request = rf.get("/")
+    request.user = users["comite"]
+    assert "secret interne" not in render_to_string("followup/_fiche_thread.html", {"fiche": fiche}, request)
+    request.user = users["cellule-voirie"]
+    assert "secret interne" in render_to_string("followup/_fiche_thread.html", {"fiche": fiche}, request)
+
+
+@pytest.mark.django_db
+def test_board_figures_and_scope(client, make_fiche, users, django_assert_max_num_queries):
+    old = make_fiche("VOI-NID", created_at=timezone.now() - timedelta(days=40))
+    make_fiche("VOI-NID")
+    make_fiche("ECL-LAMP")
+    done = make_fiche("PRO-DEPOT")
+    transition(done, "resolve", users["cellule-proprete"], outcome="Ramassé")
+    transition(old, "acknowledge", users["cellule-voirie"])
+    data = selectors.board(users["superviseur"])
+    assert data["totals"]["open"] == 3 and data["totals"]["overdue"] == 1
+    assert data["totals"]["unacknowledged"] == 2 and data["totals"]["d30"] == 1
+    assert {b["name"]: b["open"] for b in data["bodies"]} == {"Métropole": 2, "Ville": 1}
+    assert sum(w["created"] for w in data["trend"]) == 4 and sum(w["resolved"] for w in data["trend"]) == 1
+    manager = selectors.board(users["direction-voirie"])
+    assert [b["name"] for b in manager["bodies"]] == ["Métropole"] and manager["totals"]["open"] == 2
+    client = login(client, users["superviseur"])
+    client.get(reverse("followup:board"))
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("followup:board"))
+    html = page.content.decode()
+    assert "trend-data" in html and "/fiches/?overdue=1" in html
+    assert f"/fiches/?cell={old.cell_id}&amp;overdue=1" in html
+    assert login(client, users["direction-voirie"]).get(reverse("followup:board")).status_code == 200
+    assert (
+        "Ville"
+        not in login(client, users["direction-voirie"])
+        .get(reverse("followup:board"))
+        .content.decode()
+        .split("backlog-title")[1]
+        .split("</table>")[0]
+    )
+    assert login(client, users["cellule-voirie"]).get(reverse("followup:board")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_fiche_detail_page_shows_the_thread(client, make_fiche, users):
+    fiche = make_fiche("VOI-NID")
+    Message.objects.create(fiche=fiche, author=users["cellule-voirie"], body="Passage demain matin.")
+    page = login(client, users["agent"]).get(reverse("fiches:detail", args=[fiche.reference]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Échanges entre la plateforme et la cellule" in html and "Passage demain matin." in html

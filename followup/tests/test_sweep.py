@@ -1,0 +1,224 @@
+"""The SLA sweep: what it selects, when (body calendars with public holidays), only once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from fiches.services import transition
+from followup.clock import escalation_cutoff, reminder_moment
+from followup.digest import run_digest
+from followup.models import Alert, AlertKind, Digest, ReminderRule
+from followup.sweep import run_sweep
+from followup.tests.conftest import paris
+from worktime import WorkCalendar
+
+
+def kinds() -> list[tuple[str, str]]:
+    return sorted(Alert.objects.values_list("fiche__reference", "kind"))
+
+
+@pytest.mark.django_db
+def test_overdue_alert_is_sent_once_to_cell_and_manager(make_fiche, users, travel, settings):
+    settings.SITE_URL = "https://allo.example.org"
+    travel(paris(2026, 3, 2, 9))
+    fiche = make_fiche("VOI-NID")  # Métropole, 5 working days → due Mon 9 March 23:59:59
+    transition(fiche, "acknowledge", users["cellule-voirie"])
+    travel(paris(2026, 3, 10, 9))
+    first = run_sweep()
+    assert first.inserted[AlertKind.OVERDUE] == 1
+    second = run_sweep()
+    assert second.total == 0
+    overdue = [m for m in mail.outbox if "en retard" in m.subject]
+    assert len(overdue) == 1
+    message = overdue[0]
+    assert "allomairie-voirie@ampmetropole.fr" in message.to
+    assert users["direction-voirie"].email in message.to
+    assert f"https://allo.example.org/fiches/{fiche.reference}/" in message.body
+    assert "Bonjour" in message.body
+    assert "Alice" not in message.body  # no personal data of the citizen
+    assert Alert.objects.get(kind=AlertKind.OVERDUE).sent_at is not None
+
+
+@pytest.mark.django_db
+def test_escalation_counts_working_days_skipping_public_holidays(make_fiche, users, travel):
+    # Friday 3 July 2026: due Friday 10 July (5 working days). Tuesday 14 July is a public
+    # holiday, so three working days overdue end on Thursday 16 July, not Wednesday 15.
+    travel(paris(2026, 7, 3, 10))
+    fiche = make_fiche("VOI-NID")
+    transition(fiche, "acknowledge", users["cellule-voirie"])
+    assert fiche.due_at == paris(2026, 7, 10, 23, 59, 59)
+    travel(paris(2026, 7, 16, 10))
+    run_sweep()
+    assert kinds() == [(fiche.reference, AlertKind.OVERDUE)]
+    travel(paris(2026, 7, 17, 8))
+    run_sweep()
+    assert (fiche.reference, AlertKind.ESCALATION) in kinds()
+    escalation = [m for m in mail.outbox if "Escalade" in m.subject]
+    assert len(escalation) == 1
+    assert users["superviseur"].email in escalation[0].to
+
+
+def test_escalation_cutoff_pure():
+    calendar = WorkCalendar()
+    # At Friday 17 July 08:00, fiches due up to Friday 10 July are 3 working days overdue.
+    cutoff = escalation_cutoff(paris(2026, 7, 17, 8), 3, calendar)
+    assert cutoff == paris(2026, 7, 13, 0)  # due on the weekend too
+    cutoff = escalation_cutoff(paris(2026, 7, 16, 10), 3, calendar)
+    assert cutoff == paris(2026, 7, 10, 0)
+
+
+@pytest.mark.django_db
+def test_reminder_waits_for_an_open_day(make_fiche, users, travel):
+    # Animal mort (24 hours, City) on Monday 13 July 08:00: due Tuesday 14 July is a public
+    # holiday, so it moves to Wednesday 15 July 08:00. 75 % falls on the holiday (20:00).
+    travel(paris(2026, 7, 13, 8))
+    fiche = make_fiche("HYG-ANIMAL", requester=None)
+    assert fiche.due_at == paris(2026, 7, 15, 8)
+    assert reminder_moment(fiche.created_at, fiche.due_at, 75) == paris(2026, 7, 14, 20)
+    transition(fiche, "acknowledge", users["admin"])
+    travel(paris(2026, 7, 14, 21))
+    assert run_sweep().total == 0  # the body is closed on 14 July
+    travel(paris(2026, 7, 15, 7))
+    result = run_sweep()
+    assert result.inserted == {AlertKind.REMINDER: 1}
+    assert any("proche" in m.subject for m in mail.outbox)
+
+
+@pytest.mark.django_db
+def test_reminder_share_is_configurable_per_body(make_fiche, users, travel, bodies):
+    travel(paris(2026, 3, 2, 9))  # Monday; VOI-NID due Monday 9 March 23:59:59
+    fiche = make_fiche("VOI-NID")
+    transition(fiche, "acknowledge", users["cellule-voirie"])
+    ReminderRule.objects.create(body=bodies["metro"], reminder_percent=50)
+    moment50 = reminder_moment(fiche.created_at, fiche.due_at, 50)
+    travel(moment50.replace(microsecond=0) - __import__("datetime").timedelta(minutes=5))
+    assert run_sweep().total == 0
+    travel(moment50 + __import__("datetime").timedelta(minutes=5))
+    assert run_sweep().inserted == {AlertKind.REMINDER: 1}
+
+
+@pytest.mark.django_db
+def test_unacknowledged_alert_and_no_alert_after_acknowledgement(make_fiche, users, travel):
+    travel(paris(2026, 3, 2, 9))
+    late = make_fiche("VOI-NID")
+    acked = make_fiche("VOI-NID")
+    transition(acked, "acknowledge", users["cellule-voirie"])
+    travel(paris(2026, 3, 3, 10))
+    result = run_sweep()
+    assert result.inserted == {AlertKind.UNACKNOWLEDGED: 1}
+    assert kinds() == [(late.reference, AlertKind.UNACKNOWLEDGED)]
+
+
+@pytest.mark.django_db
+def test_rerouting_starts_a_new_cycle(make_fiche, users, travel, catalogue_types):
+    travel(paris(2026, 3, 2, 9))
+    fiche = make_fiche("VOI-NID")
+    transition(fiche, "acknowledge", users["cellule-voirie"])
+    travel(paris(2026, 3, 10, 9))
+    run_sweep()
+    transition(fiche, "send_back", users["cellule-voirie"], comment="Pas chez nous")
+    transition(
+        fiche, "reroute", users["superviseur"], comment="Éclairage", new_type=catalogue_types["ECL-LAMP"]
+    )
+    transition(fiche, "acknowledge", users["cellule-eclairage"])
+    assert run_sweep().total == 0  # new due date in the future: nothing yet
+    travel(paris(2026, 4, 10, 9))
+    assert run_sweep().inserted.get(AlertKind.OVERDUE) == 1
+    assert Alert.objects.filter(fiche=fiche, kind=AlertKind.OVERDUE).count() == 2
+
+
+@pytest.mark.django_db
+def test_closed_and_rerouted_fiches_get_no_alert(make_fiche, users, travel):
+    travel(paris(2026, 3, 2, 9))
+    done = make_fiche("VOI-NID")
+    back = make_fiche("VOI-NID")
+    transition(done, "resolve", users["cellule-voirie"], outcome="Réparé")
+    transition(back, "send_back", users["cellule-voirie"], comment="Pas chez nous")
+    travel(paris(2026, 3, 20, 9))
+    assert run_sweep().total == 0
+
+
+@pytest.mark.django_db
+def test_sweep_query_count_does_not_grow_with_fiches(
+    make_fiche, users, travel, django_assert_max_num_queries
+):
+    travel(paris(2026, 3, 2, 9))
+    for _ in range(3):
+        make_fiche("VOI-NID")
+    travel(paris(2026, 3, 20, 9))
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(conn) as small:
+        run_sweep()
+    travel(paris(2026, 3, 2, 9))
+    for _ in range(12):
+        make_fiche("VOI-NID")
+    travel(paris(2026, 4, 20, 9))
+    with CaptureQueriesContext(conn) as big:
+        run_sweep()
+    assert len(big) <= len(small) + 2
+
+
+@pytest.mark.django_db
+def test_digest_once_per_cell_and_day(make_fiche, users, travel):
+    travel(paris(2026, 3, 2, 7))
+    make_fiche("VOI-NID")
+    make_fiche("ECL-LAMP")
+    assert run_digest() == 2
+    assert run_digest() == 0
+    assert Digest.objects.count() == 2
+    digests = [m for m in mail.outbox if "Synthèse" in m.subject]
+    assert len(digests) == 2
+    assert any("Nouvelles depuis hier : 1" in m.body for m in digests)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_send_each_alert_once(make_fiche, users, travel):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    travel(paris(2026, 3, 2, 9))
+    for _ in range(20):
+        make_fiche("VOI-NID")
+    travel(paris(2026, 3, 20, 9))
+    barrier = threading.Barrier(2)
+    results = []
+
+    def sweep():
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            results.append(run_sweep())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.total for r in results) == Alert.objects.count() == 20 * 3  # overdue, escalation, unack
+    assert len({(m.subject, tuple(m.to)) for m in mail.outbox}) == len(mail.outbox)
+    assert sum(len(r.inserted) for r in results) >= 3
+
+
+@pytest.mark.django_db
+def test_commands(make_fiche, users, travel):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    travel(paris(2026, 3, 2, 9))
+    make_fiche("VOI-NID")
+    travel(paris(2026, 3, 10, 9))
+    out = StringIO()
+    call_command("sla_sweep", stdout=out)
+    assert "overdue=1" in out.getvalue()
+    call_command("cell_digest", stdout=out)
+    assert "1 digest(s)" in out.getvalue()
