@@ -183,6 +183,7 @@ def _fiche(rng, version, moment, now, calendars, requesters, counters, agents) -
         created_at=moment,
         updated_at=resolved_at or acknowledged_at or moment,
         due_at=due,
+        cycle_started_at=moment,
         acknowledged_at=acknowledged_at,
         resolved_at=resolved_at,
         closed_at=resolved_at if status == Status.CLOSED else None,

@@ -168,6 +168,12 @@ class Fiche(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    cycle_started_at = models.DateTimeField(
+        _("deadline counted from"),
+        null=True,
+        blank=True,
+        help_text=_("When the current deadline started: creation, re-routing or reopening."),
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -195,6 +201,7 @@ class Fiche(models.Model):
             models.Index(fields=["directorate", "-created_at", "-id"], name="fiche_dir_created"),
             models.Index(fields=["cell", "status", "due_at"], name="fiche_cell_queue"),
             models.Index(fields=["status", "due_at"], name="fiche_status_due"),
+            models.Index(fields=["status", "cycle_started_at"], name="fiche_status_cycle"),
             models.Index(fields=["address_key", "status"], name="fiche_address"),
             models.Index(fields=["arrondissement", "-created_at"], name="fiche_arr_created"),
         ]

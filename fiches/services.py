@@ -146,6 +146,7 @@ def create_fiche(data: FicheInput, user) -> Fiche:
         created_at=now,
         updated_at=now,
         due_at=compute_due(version, now),
+        cycle_started_at=now,
     )
     created = Event.objects.create(
         fiche=fiche,
@@ -246,7 +247,11 @@ def transition(
         locked.resolved_at, locked.was_late = now, None
         data = {"reason": reason}
     if action.name == "reopen":
+        # A reopened fiche gets a new deadline on the same type, counted from now.
         locked.resolved_at = locked.closed_at = locked.was_late = None
+        locked.due_at = compute_due(locked.request_type, now)
+        locked.cycle_started_at = now
+        data = {"due_at": locked.due_at.isoformat()}
 
     locked.status = action.target
     locked.updated_at = now
@@ -283,6 +288,7 @@ def _reroute(fiche: Fiche, new_type: RequestTypeVersion | None, now: datetime) -
     fiche.body, fiche.directorate, fiche.cell = new_type.body, new_type.directorate, new_type.cell
     fiche.priority = new_type.priority
     fiche.due_at = compute_due(new_type, now)
+    fiche.cycle_started_at = now
     fiche.acknowledged_at = None
     fiche.reroute_count += 1
     return {

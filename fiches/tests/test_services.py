@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from catalogue.services import TypeData, current_version, publish_version
 from fiches.models import Event, Fiche, Status
@@ -93,6 +94,7 @@ def test_full_lifecycle_and_lateness_frozen_at_resolution(make_fiche, users):
     act(fiche, "close", users["agent"])
     act(fiche, "reopen", users["agent"], comment="Le trou est revenu")
     assert fiche.status == Status.REOPENED and fiche.was_late is None
+    assert fiche.due_at > timezone.now() and fiche.cycle_started_at > fiche.created_at  # a new deadline
     events = list(fiche.events.filter(kind=Event.Kind.TRANSITION).values_list("action", flat=True))
     assert events == ["transmit", "acknowledge", "start", "wait", "start", "resolve", "close", "reopen"]
 
