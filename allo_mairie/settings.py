@@ -192,7 +192,7 @@ TELEPHONY_AFTER_CALL_WORK = env.int("TELEPHONY_AFTER_CALL_WORK", default=0)
 TELEPHONY_SHRINKAGE = env.float("TELEPHONY_SHRINKAGE", default=0.3)
 # Default opening hours when none are set in the admin: weekday -> ((open, close) minutes).
 TELEPHONY_OPENING_HOURS = {
-    **{day: ((8 * 60, 18 * 60 + 30),) for day in range(5)},
+    **dict.fromkeys(range(5), ((8 * 60, 18 * 60 + 30),)),
     5: ((7 * 60 + 30, 17 * 60 + 30),),
     6: (),
 }
