@@ -1,29 +1,9 @@
 from __future__ import annotations
 
-import os
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from catalogue.demo import load_demo_nomenclature
-from organisations.demo import DEMO_PASSWORD
-
-SCREENSHOTS = os.environ.get("CATALOGUE_SCREENSHOTS")  # a folder, to look at the pages
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/connexion/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-
-
-def check_accessibility(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+from core.testing import assert_accessible, log_in
 
 
 @pytest.mark.browser
@@ -33,7 +13,7 @@ def test_list_search_and_detail_pages(page, live_server, users):
     log_in(page, live_server, "agent")
     page.goto(f"{live_server.url}/nomenclature/")
     assert page.locator("tbody tr").count() == 50
-    check_accessibility(page, "list")
+    assert_accessible(page, "list")
     page.get_by_label("Rechercher").fill("lampadaire eteint")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -41,7 +21,7 @@ def test_list_search_and_detail_pages(page, live_server, users):
     with page.expect_navigation():
         page.get_by_role("link", name="ECL-LAMP").click()
     assert "Historique des versions" in page.content()
-    check_accessibility(page, "detail")
+    assert_accessible(page, "detail")
 
 
 @pytest.mark.browser
@@ -54,11 +34,11 @@ def test_admin_pages_are_accessible(page, live_server, users):
     with page.expect_navigation():  # no reason: the form comes back with the typed value
         page.click("main button[type=submit]")
     assert page.input_value("#id_deadline_amount") == "3"
-    check_accessibility(page, "publish-error")
+    assert_accessible(page, "publish-error")
     page.fill("#id_reason", "Engagement renforcé")
     with page.expect_navigation():
         page.click("main button[type=submit]")
     assert "Engagement renforcé" in page.content()
-    check_accessibility(page, "detail-v2")
+    assert_accessible(page, "detail-v2")
     page.goto(f"{live_server.url}/nomenclature/import/")
-    check_accessibility(page, "import")
+    assert_accessible(page, "import")

@@ -2,15 +2,10 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from core.testing import assert_accessible
 from correspondence.models import Batch
 from organisations.demo import DEMO_PASSWORD
-
-
-def check_axe(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.mark.browser
@@ -25,16 +20,16 @@ def test_post_room_batch_and_register(page, live_server, make_fiche, requester_f
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/courriers/")
-    check_axe(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Constituer le lot maintenant").click()
     page.wait_for_selector("text=Lot")
     assert Batch.objects.get().letter_count == 1
     page.screenshot(path=str(shots / "post-room.png"), full_page=True)
-    check_axe(page)
+    assert_accessible(page)
     page.goto(f"{live_server.url}/courriers/registre/")
     assert fiche.reference in page.inner_text("main")
     page.screenshot(path=str(shots / "register.png"), full_page=True)
-    check_axe(page)
+    assert_accessible(page)
     page.goto(f"{live_server.url}/fiches/{fiche.reference}/")
     assert "Messages à l'usager" in page.inner_text("main")
     page.screenshot(path=str(shots / "fiche-panel.png"), full_page=True)

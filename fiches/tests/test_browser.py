@@ -3,29 +3,15 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from organisations.demo import DEMO_PASSWORD
+from core.testing import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def assert_accessible(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
 def test_agent_records_a_call_with_the_keyboard(page, live_server, make_fiche):
     earlier = make_fiche("ECL-LAMP")  # the caller, Alice Durand, called before
-    login(page, live_server, "agent")
+    log_in(page, live_server, "agent")
     page.goto(f"{live_server.url}/fiches/nouvelle/")
     assert_accessible(page)
     # find the caller by phone number and choose them with the keyboard
@@ -64,7 +50,7 @@ def test_agent_records_a_call_with_the_keyboard(page, live_server, make_fiche):
 
 def test_list_and_cell_views_are_accessible(page, live_server, make_fiche):
     make_fiche("VOI-NID")
-    login(page, live_server, "cellule-voirie")
+    log_in(page, live_server, "cellule-voirie")
     page.goto(f"{live_server.url}/fiches/")
     assert page.locator("tbody tr").count() == 1
     assert_accessible(page)

@@ -2,15 +2,10 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from core.testing import assert_accessible
 from fiches.services import add_note, transition
 from portal.models import SurveyAnswer
-
-
-def check_axe(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.mark.browser
@@ -24,7 +19,7 @@ def test_citizen_follows_fiche_and_answers_survey(page, live_server, make_fiche,
     transition(fiche, "resolve", users["cellule-eclairage"], outcome="L'ampoule a été remplacée.")
 
     page.goto(f"{live_server.url}/suivre/")
-    check_axe(page)
+    assert_accessible(page)
     page.get_by_label("Référence de votre demande").fill(fiche.reference)
     page.get_by_label("Adresse électronique ou numéro de téléphone").fill("06 12 34 56 78")
     page.get_by_role("button", name="Afficher ma demande").click()
@@ -34,16 +29,16 @@ def test_citizen_follows_fiche_and_answers_survey(page, live_server, make_fiche,
     assert "Nacelle réservée pour jeudi." in body and "L'ampoule a été remplacée." in body
     assert "Note interne" not in body
     page.screenshot(path=str(shots / "portal-status.png"), full_page=True)
-    check_axe(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name="Donner mon avis").click()
     page.get_by_label("4 – Satisfait", exact=True).check()
     page.get_by_label("Commentaire (facultatif)").fill("Merci pour la rapidité.")
     page.screenshot(path=str(shots / "portal-survey.png"), full_page=True)
-    check_axe(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Envoyer mon avis").click()
     page.wait_for_selector("text=Merci")
-    check_axe(page)
+    assert_accessible(page)
     assert SurveyAnswer.objects.get(fiche=fiche).score == 4
 
     page.goto(f"{live_server.url}/suivre/")
@@ -52,4 +47,4 @@ def test_citizen_follows_fiche_and_answers_survey(page, live_server, make_fiche,
     page.get_by_role("button", name="Afficher ma demande").click()
     page.wait_for_selector("#track-error")
     page.screenshot(path=str(shots / "portal-error.png"), full_page=True)
-    check_axe(page)
+    assert_accessible(page)
