@@ -66,7 +66,8 @@ def test_intake_without_type_asks_for_one(as_user):
 def test_caller_lookup_by_phone_and_history(as_user, make_fiche):
     fiche = make_fiche()
     client = as_user("agent")
-    response = client.get(reverse("fiches:intake_callers"), {"caller_query": "0612345678"})
+    assert client.get(reverse("fiches:intake_callers"), {"caller_query": "0612345678"}).status_code == 405
+    response = client.post(reverse("fiches:intake_callers"), {"caller_query": "0612345678"})
     assert "DURAND" in response.content.decode()
     response = client.get(reverse("fiches:intake_caller", args=[fiche.requester_id]))
     assert fiche.reference in response.content.decode()
@@ -91,7 +92,9 @@ def test_nearby_duplicate_is_offered_and_caller_can_follow_it(as_user, make_fich
 
 def test_only_the_call_centre_takes_calls(as_user):
     assert as_user("cellule-voirie").get(reverse("fiches:intake")).status_code == 403
-    assert as_user("comite").get(reverse("fiches:intake_callers"), {"caller_query": "Dur"}).status_code == 403
+    assert (
+        as_user("comite").post(reverse("fiches:intake_callers"), {"caller_query": "Dur"}).status_code == 403
+    )
 
 
 def test_metropole_cell_gets_nothing_of_a_city_fiche(as_user, make_fiche):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.models import RequestTypeVersion
 from catalogue.selectors import search_types
@@ -178,10 +178,11 @@ def intake_type_info(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def intake_callers(request: HttpRequest) -> HttpResponse:
+    """Callers by phone or name. A POST, so that no name or number reaches an access log."""
     call_centre_only(request.user)
-    callers = find_requesters(request.GET.get("caller_query", ""))
+    callers = find_requesters(request.POST.get("caller_query", ""))
     return render(request, "fiches/_callers.html", {"callers": callers})
 
 
