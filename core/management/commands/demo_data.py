@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -53,9 +52,7 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write(
-            f"  Open {settings.SITE_URL}/ and log in with one of these (password: {DEMO_PASSWORD}):"
-        )
+        self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in DEMO_USERS:
             scope = demo.directorate or ("Ville" if demo.body == "city" else "Métropole")
             self.stdout.write(f"    {demo.username:<20} {demo.role:<14} {scope}")
