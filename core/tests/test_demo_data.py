@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from catalogue.models import RequestTypeVersion
+from correspondence.models import Message
 from fiches.models import OPEN_STATUSES, Fiche, Status
 from organisations.demo import DEMO_PASSWORD
 
@@ -22,6 +23,7 @@ def test_demo_data_creates_a_living_configuration(db):
     assert Fiche.objects.filter(was_late=True).exists() and Fiche.objects.filter(was_late=False).exists()
     assert Fiche.objects.values("arrondissement").distinct().count() >= 10
     assert Fiche.objects.values("body").distinct().count() == 2
+    assert Message.objects.exists()  # the latest acknowledgements, for the post room and register
     references = Fiche.objects.values_list("reference", flat=True)
     assert len(set(references)) == 600
     # the version each demo fiche uses was in force when it was created

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from catalogue.demo import load_demo_nomenclature
+from correspondence.demo import send_demo_notices
 from fiches.demo import generate_fiches, link_calls_to_fiches
 from organisations.demo import DEMO_PASSWORD, DEMO_USERS, create_organisations, create_users
 from organisations.models import Body
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
         created = generate_fiches(fiches, agents=agents)
         self.stdout.write(f"  fiches: {created}")
+        self.stdout.write(f"  notices to citizens queued: {send_demo_notices()}")
         _report, call_ids = generate_demo_calls(days=call_days, calls_per_year=40_000)
         linked = link_calls_to_fiches(call_ids)
         self.stdout.write(f"  telephone calls: a year imported; {linked} phone fiches linked to their call")
