@@ -1,5 +1,9 @@
 """Generate a year of realistic Asterisk queue_log lines (about 350,000 calls).
 
+Daily and weekly shape of a city call centre, abandons, transfers, restarts, calls just
+before midnight, and overflow: callers of the ``signalement`` and ``elus`` queues time out
+(EXITWITHTIMEOUT) and enter ``debordement`` (about 1 % of calls), see telephony/demo.py.
+
 .venv/bin/python bench/telephony_generate.py [OUT] [--calls 350000] [--days 365]
 """
 

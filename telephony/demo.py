@@ -27,6 +27,8 @@ OPEN = {0: (480, 1110), 1: (480, 1110), 2: (480, 1110), 3: (480, 1110), 4: (480,
 MEAN_TALK = 170.0
 MEAN_PATIENCE = 150.0
 QUEUE_TIMEOUT = 420
+# shorter queue timeouts: callers waiting longer overflow into OVERFLOW_QUEUE
+QUEUE_TIMEOUTS = {"signalement": 75, "elus": 40}
 AGENT_POOL = [f"agent-{n:02d}" for n in range(1, 41)]
 
 
@@ -68,7 +70,7 @@ def generate_lines(
         active = []
         for w in weights:
             load = expected * w / total_weight * MEAN_TALK / 1800
-            active.append(max(2, min(len(AGENT_POOL), round(load + 1.2 * math.sqrt(load) + 0.5))))
+            active.append(max(2, min(len(AGENT_POOL), round(load + 1.0 * math.sqrt(load) + 0.5))))
         events: list[tuple[float, int, str]] = []
         seq = 0
 
@@ -120,17 +122,19 @@ def generate_lines(
 
 def _serve(rng, emit, uid, queue, arrival, slot_index, active, free, depth) -> None:
     pool = active[min(slot_index, len(active) - 1)]
-    agent_index = min(range(pool), key=free.__getitem__)
+    idle = [i for i in range(pool) if free[i] <= arrival]
+    agent_index = rng.choice(idle) if idle else min(range(pool), key=free.__getitem__)
     start = max(arrival, free[agent_index])
     wait = start - arrival
     patience = rng.expovariate(1 / MEAN_PATIENCE)
-    if wait > patience and patience < QUEUE_TIMEOUT:
+    timeout = QUEUE_TIMEOUTS.get(queue, QUEUE_TIMEOUT) if depth == 0 else QUEUE_TIMEOUT
+    if wait > patience and patience < timeout:
         end = arrival + patience
         emit(end, f"{uid}|{queue}|NONE|ABANDON|1|1|{int(patience)}")
         return
-    if wait > QUEUE_TIMEOUT:
-        end = arrival + QUEUE_TIMEOUT
-        emit(end, f"{uid}|{queue}|NONE|EXITWITHTIMEOUT|1|1|{QUEUE_TIMEOUT}")
+    if wait > timeout:
+        end = arrival + timeout
+        emit(end, f"{uid}|{queue}|NONE|EXITWITHTIMEOUT|1|1|{timeout}")
         if depth == 0:
             emit(end, f"{uid}|{OVERFLOW_QUEUE}|NONE|ENTERQUEUE||anonymous|1")
             _serve(rng, emit, uid, OVERFLOW_QUEUE, end, slot_index, active, free, depth=1)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import StyledFormMixin
 from telephony.models import Queue
@@ -22,8 +23,15 @@ class FilterForm(StyledFormMixin, forms.Form):
     queue = forms.ModelChoiceField(
         Queue.objects.all(), required=False, label=_("Queue"), empty_label=_("All queues")
     )
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO values: an <input type="date"> shows nothing for a localised date
+    date_from = forms.DateField(
+        label=pgettext_lazy("start of a period", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("end of a period", "To"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     interval = forms.ChoiceField(choices=INTERVAL_CHOICES, label=_("Interval"), initial="day")
     in_hours = forms.BooleanField(required=False, label=_("Opening hours only"))
 
@@ -48,6 +56,79 @@ class UploadForm(StyledFormMixin, forms.Form):
     FORMATS = [("file", _("Asterisk queue_log file")), ("db", _("CSV export of the queue_log table"))]
     file = forms.FileField(label=_("Call log file"))
     file_format = forms.ChoiceField(choices=FORMATS, label=_("Format"), initial="file")
+
+
+class CsvImportForm(StyledFormMixin, forms.Form):
+    """A call log from another platform: one CSV row per queue passage, columns named freely."""
+
+    DELIMITERS = [(",", _("Comma (,)")), (";", _("Semicolon (;)")), ("tab", _("Tab"))]
+    file = forms.FileField(label=_("CSV file"))
+    delimiter = forms.ChoiceField(choices=DELIMITERS, label=_("Column separator"), initial=";")
+    callid = forms.CharField(
+        label=_("Column of the call id"),
+        required=False,
+        max_length=100,
+        help_text=_("Rows with the same call id make one call through several queues. Optional."),
+    )
+    queue = forms.CharField(label=_("Column of the queue"), max_length=100, initial="queue")
+    start = forms.CharField(
+        label=_("Column of the start time"),
+        max_length=100,
+        initial="start",
+        help_text=_("Local time: 2025-03-14 09:30:00, 14/03/2025 09:30 or a Unix epoch."),
+    )
+    wait = forms.CharField(
+        label=_("Column of the wait"),
+        max_length=100,
+        initial="wait",
+        help_text=_("Seconds (75) or minutes:seconds (01:15)."),
+    )
+    talk = forms.CharField(label=_("Column of the talk time"), required=False, max_length=100, initial="talk")
+    outcome = forms.CharField(
+        label=_("Column of the outcome"),
+        max_length=100,
+        initial="outcome",
+        help_text=_(
+            "Recognised values: answered/répondu, transfer/transféré, abandoned/abandonné, "
+            "timeout/débordement; any other value counts as another exit."
+        ),
+    )
+    agent = forms.CharField(label=_("Column of the agent"), required=False, max_length=100, initial="agent")
+
+    def mapping(self) -> dict[str, str]:
+        from telephony.services import CSV_FIELDS
+
+        return {f: self.cleaned_data[f].strip() for f in CSV_FIELDS if self.cleaned_data.get(f, "").strip()}
+
+    def separator(self) -> str:
+        return "\t" if self.cleaned_data["delimiter"] == "tab" else self.cleaned_data["delimiter"]
+
+    def clean(self):
+        import csv
+        import io
+
+        from telephony.services import missing_csv_columns
+
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None or self.errors:
+            return cleaned
+        head = upload.read(65536)
+        upload.seek(0)
+        first_line = head.decode("utf-8-sig", "replace").splitlines()[:1]
+        header = (
+            next(csv.reader(io.StringIO(first_line[0]), delimiter=self.separator()), []) if first_line else []
+        )
+        missing = missing_csv_columns(header, self.mapping())
+        if missing:
+            raise forms.ValidationError(
+                _(
+                    "These columns are not in the first line of the file: %(missing)s. "
+                    "Columns found: %(found)s."
+                )
+                % {"missing": ", ".join(missing), "found": ", ".join(header) or "—"}
+            )
+        return cleaned
 
 
 class StaffingForm(StyledFormMixin, forms.Form):

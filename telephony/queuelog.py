@@ -21,11 +21,14 @@ counted, never fatal.
 from __future__ import annotations
 
 import csv
+import gc
 import io
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import accumulate, count
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 ANSWERED = "answered"
@@ -78,17 +81,19 @@ EXITS = {
 }
 DEFAULT_MAX_AGE = 4 * 3600
 SETTLE_SECONDS = 3600
+# how often (seconds of log time) stale passages are closed and settled calls emitted
+SWEEP_EVERY = 300
 AGENT_SESSION_HORIZON = 12 * 3600
 MAX_SKIPPED_KEPT = 1000
 
 
-@dataclass(slots=True)
 class Passage:
-    callid: str
-    queue: str
-    enter_ts: int
-    offset: int
-    lineno: int
+    """One passage of one call through one queue.
+
+    A plain class whose rarely-set attributes are class-level defaults: building one sets
+    five attributes only (measured faster than a slotted dataclass, which sets all 13).
+    """
+
     position: int | None = None
     connect_ts: int | None = None
     end_ts: int | None = None
@@ -98,27 +103,55 @@ class Passage:
     exit_event: str = ""
     agent: str = ""
 
+    def __init__(
+        self,
+        callid: str,
+        queue: str,
+        enter_ts: int,
+        offset: int,
+        lineno: int,
+        position: int | None = None,
+    ) -> None:
+        self.callid = callid
+        self.queue = queue
+        self.enter_ts = enter_ts
+        self.offset = offset
+        self.lineno = lineno
+        if position is not None:
+            self.position = position
+
     @property
     def answered(self) -> bool:
         return self.connect_ts is not None and self.outcome in (ANSWERED, TRANSFER)
 
+    def __repr__(self) -> str:
+        return f"Passage({self.callid!r}, {self.queue!r}, {self.enter_ts}, {self.outcome!r})"
 
-@dataclass(slots=True)
+
 class CallRecord:
-    callid: str
-    first_offset: int
-    first_lineno: int
-    queue: str
-    start_ts: int
-    end_ts: int
+    """Every passage sharing a call id; summary fields are filled when the call is emitted."""
+
     passages: int = 0
     answered: bool = False
     outcome: str = UNKNOWN
     total_wait: int = 0
     talk: int = 0
-    last_ts: int = 0
     open_count: int = 0
-    items: list[Passage] = field(default_factory=list)
+
+    def __init__(
+        self, callid: str, first_offset: int, first_lineno: int, queue: str, start_ts: int, end_ts: int
+    ) -> None:
+        self.callid = callid
+        self.first_offset = first_offset
+        self.first_lineno = first_lineno
+        self.queue = queue
+        self.start_ts = start_ts
+        self.end_ts = end_ts
+        self.last_ts = start_ts
+        self.items: list[Passage] = []
+
+    def __repr__(self) -> str:
+        return f"CallRecord({self.callid!r}, {self.queue!r}, {self.passages}, {self.outcome!r})"
 
 
 @dataclass(slots=True)
@@ -203,6 +236,8 @@ class QueueLogBuilder:
         self.logins: dict[str, AgentRecord] = {}
         self.pauses: dict[tuple[str, str], AgentRecord] = {}
         self.transferred: set[str] = set()
+        # calls whose passages are all closed, in closing order (emitted an hour later)
+        self.closed: deque[CallRecord] = deque()
         self._last_sweep = 0
         self.now = 0
 
@@ -226,6 +261,216 @@ class QueueLogBuilder:
             return
         self.feed(ts, fields[1], fields[2], fields[3], fields[4], fields[5:], lineno, offset)
 
+    def feed_stream(
+        self,
+        stream: io.BufferedIOBase,
+        start: int = 0,
+        first_lineno: int = 1,
+        progress: Callable[[int, int], None] | None = None,
+        block_size: int = 1 << 16,
+    ) -> tuple[int, int]:
+        """Read complete lines from ``stream`` (positioned at byte ``start``) to the end.
+
+        The hot path of a large import. The stream is read by blocks, each block decoded
+        once and split into lines; each line is split once with ``maxsplit``; byte offsets
+        are computed only for the lines that open something (cumulative lengths, in C); the
+        events that make nearly all lines (DID, ENTERQUEUE, CONNECT, COMPLETE*) are handled
+        inline with local names, every other event goes through :meth:`_dispatch` with the
+        same rules as :meth:`feed`. A last line without its newline is left for the next
+        import. (A columnar variant — ``map(str.split)`` over the block, ``compress`` to
+        skip DID lines — was measured 25 % slower: it keeps every row alive.)
+        Returns (offset after the last complete line, number of the next line);
+        ``progress(offset, next line number)`` is called after each block.
+        """
+        # Millions of short-lived lists and records, no reference cycles: the cyclic garbage
+        # collector would only rescan them (measured 10 % of the parse); paused meanwhile.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._feed_blocks(stream, start, first_lineno, progress, block_size)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _feed_blocks(
+        self,
+        stream: io.BufferedIOBase,
+        start: int,
+        first_lineno: int,
+        progress: Callable[[int, int], None] | None,
+        block_size: int,
+    ) -> tuple[int, int]:
+        report = self.report
+        open_passages = self.open
+        open_get, open_pop = open_passages.get, open_passages.pop
+        calls = self.calls
+        calls_get = calls.get
+        closed_append = self.closed.append
+        on_passage = self.on_passage
+        dispatch = self._dispatch
+        now = self.now
+        next_sweep = self._last_sweep + SWEEP_EVERY
+        first_ts = report.first_ts
+        offset, lineno = start, first_lineno
+        passages_closed = dids = 0
+        last_stamp, ts = None, 0
+        pending = b""
+        while True:
+            chunk = stream.read(block_size)
+            if not chunk:
+                break
+            chunk = pending + chunk
+            cut = chunk.rfind(b"\n") + 1
+            if not cut:
+                pending = chunk
+                continue
+            pending = chunk[cut:]
+            block = chunk[:cut]
+            text = block.decode("utf-8", "replace")
+            crlf = b"\r" in block
+            if crlf:
+                text = text.replace("\r\n", "\n")
+            lines = text.split("\n")
+            lines.pop()  # after the last newline
+            # byte length of each line: the offset of a line is computed only when needed
+            lengths = map(len, lines if not crlf and block.isascii() else block.split(b"\n"))
+            base = offset - lineno  # offset of line n = base + n + (bytes of the lines before it)
+            for number, line, before in zip(count(lineno), lines, accumulate(lengths, initial=0)):
+                fields = line.split("|", 5)
+                if len(fields) < 5:
+                    report.skip(
+                        number, f"{len(fields)} fields, at least 5 expected" if line else "empty line"
+                    )
+                    continue
+                stamp = fields[0]
+                if stamp != last_stamp:  # consecutive lines often share their second (DID, ENTERQUEUE)
+                    try:
+                        ts = int(stamp)
+                    except ValueError:
+                        report.skip(number, "time is not an epoch number")
+                        continue
+                    last_stamp = stamp
+                    if ts > now:
+                        now = ts
+                    if first_ts is None:
+                        first_ts = report.first_ts = ts
+                event = fields[4]
+                if event == "DID":
+                    dids += 1
+                elif event == "ENTERQUEUE":
+                    callid, queue = fields[1], fields[2]
+                    if not callid or callid == "NONE" or not queue or queue == "NONE":
+                        report.skip(number, "ENTERQUEUE without call id or queue")
+                    else:
+                        position = None
+                        if len(fields) == 6:
+                            data = fields[5].split("|", 3)
+                            if len(data) >= 3:
+                                try:
+                                    position = int(data[2])
+                                except ValueError:
+                                    position = _int(data[2])
+                        key = (callid, queue)
+                        previous = open_pop(key, None)
+                        if previous is not None:
+                            self.now = now
+                            self._close_unknown(previous, ts)
+                        line_offset = base + number + before
+                        open_passages[key] = Passage(callid, queue, ts, line_offset, number, position)
+                        call = calls_get(callid)
+                        if call is None:
+                            call = calls[callid] = CallRecord(callid, line_offset, number, queue, ts, ts)
+                        call.open_count += 1
+                        call.last_ts = ts
+                elif event == "CONNECT":
+                    passage = open_get((fields[1], fields[2]))
+                    if passage is None:
+                        self.now = now
+                        data_list = fields[5].split("|") if len(fields) == 6 else []
+                        dispatch(
+                            ts,
+                            fields[1],
+                            fields[2],
+                            fields[3],
+                            event,
+                            data_list,
+                            number,
+                            base + number + before,
+                        )
+                    else:
+                        passage.connect_ts = ts
+                        passage.agent = fields[3]
+                        hold = -1
+                        if len(fields) == 6:
+                            data = fields[5]
+                            bar = data.find("|")
+                            try:
+                                hold = int(data if bar < 0 else data[:bar])
+                            except ValueError:
+                                hold = _int(data if bar < 0 else data[:bar])
+                                if hold is None:
+                                    hold = -1
+                        passage.wait = hold if hold >= 0 else ts - passage.enter_ts
+                elif event == "COMPLETECALLER" or event == "COMPLETEAGENT":
+                    callid = fields[1]
+                    key = (callid, fields[2])
+                    passage = open_get(key)
+                    if passage is None or passage.connect_ts is None:
+                        report.skip(number, "COMPLETE without an answered passage for this call and queue")
+                    else:
+                        talk = -1
+                        if len(fields) == 6:
+                            data = fields[5].split("|", 2)
+                            if len(data) > 1:
+                                try:
+                                    talk = int(data[1])
+                                except ValueError:
+                                    talk = _int(data[1])
+                                    if talk is None:
+                                        talk = -1
+                        passage.talk = talk if talk >= 0 else ts - passage.connect_ts
+                        # inline _close(passage, ts, ANSWERED, event)
+                        del open_passages[key]
+                        passage.end_ts = ts
+                        passage.outcome = ANSWERED
+                        passage.exit_event = event
+                        if passage.wait is None:
+                            passage.wait = max(0, ts - passage.enter_ts)
+                        passages_closed += 1
+                        call = calls_get(callid)
+                        if call is not None:
+                            call.open_count -= 1
+                            call.items.append(passage)
+                            if ts > call.last_ts:
+                                call.last_ts = ts
+                            if call.open_count <= 0:
+                                closed_append(call)
+                        on_passage(passage)
+                else:
+                    self.now = now
+                    data_list = fields[5].split("|") if len(fields) == 6 else []
+                    dispatch(
+                        ts, fields[1], fields[2], fields[3], event, data_list, number, base + number + before
+                    )
+                if now >= next_sweep:
+                    self.now = now
+                    report.passages += passages_closed
+                    passages_closed = 0
+                    self._sweep()
+                    next_sweep = now + SWEEP_EVERY
+            report.lines_read += len(lines)
+            lineno += len(lines)
+            offset += len(block)
+            if progress is not None:
+                progress(offset, lineno)
+        self.now = now
+        self._last_sweep = next_sweep - SWEEP_EVERY
+        report.passages += passages_closed
+        if dids:
+            report.ignored_events["DID"] += dids
+        report.last_ts = now if first_ts is not None else report.last_ts
+        return offset, lineno
+
     def feed(
         self,
         ts: int,
@@ -237,12 +482,29 @@ class QueueLogBuilder:
         lineno: int,
         offset: int,
     ) -> None:
+        """One line already split into fields (database form, tests)."""
         report = self.report
         if report.first_ts is None:
             report.first_ts = ts
         if ts > self.now:
             self.now = ts
         report.last_ts = self.now
+        self._dispatch(ts, callid, queue, agent, event, data, lineno, offset)
+        if self.now - self._last_sweep >= SWEEP_EVERY:
+            self._sweep()
+
+    def _dispatch(
+        self,
+        ts: int,
+        callid: str,
+        queue: str,
+        agent: str,
+        event: str,
+        data: list[str],
+        lineno: int,
+        offset: int,
+    ) -> None:
+        report = self.report
         if event == "ENTERQUEUE":
             self._enter(ts, callid, queue, data, lineno, offset)
         elif event == "CONNECT":
@@ -284,8 +546,6 @@ class QueueLogBuilder:
             report.skip(lineno, "empty event name")
         else:
             report.unknown_events[event] += 1
-        if self.now - self._last_sweep >= 300:
-            self._sweep()
 
     # --- passages --------------------------------------------------------------------
     def _enter(self, ts: int, callid: str, queue: str, data: list[str], lineno: int, offset: int) -> None:
@@ -332,6 +592,8 @@ class QueueLogBuilder:
                 old_call = self.calls.get(other_id)
                 if old_call is not None:
                     old_call.open_count -= 1
+                    if old_call.open_count <= 0:
+                        self.closed.append(old_call)
                 candidate.callid = callid
                 self.open[(callid, queue)] = candidate
                 call = self.calls.get(callid)
@@ -406,7 +668,10 @@ class QueueLogBuilder:
         if call is not None:
             call.open_count -= 1
             call.items.append(passage)
-            call.last_ts = max(call.last_ts, ts)
+            if ts > call.last_ts:
+                call.last_ts = ts
+            if call.open_count <= 0:
+                self.closed.append(call)
         self.on_passage(passage)
 
     def _close_unknown(self, passage: Passage, ts: int) -> None:
@@ -455,33 +720,75 @@ class QueueLogBuilder:
 
     # --- calls -----------------------------------------------------------------------
     def _emit_call(self, call: CallRecord) -> None:
-        items = sorted(call.items, key=lambda p: (p.enter_ts, p.offset))
+        items = call.items
         if not items:
             return
-        first, last = items[0], items[-1]
-        call.queue = first.queue
-        call.start_ts = first.enter_ts
-        call.end_ts = max(p.end_ts or p.enter_ts for p in items)
-        call.passages = len(items)
-        call.answered = last.answered
-        call.outcome = last.outcome
-        call.total_wait = sum(p.wait or 0 for p in items)
-        call.talk = sum(p.talk or 0 for p in items if p.answered)
+        if len(items) == 1:
+            only = items[0]
+            call.queue = only.queue
+            call.start_ts = only.enter_ts
+            call.end_ts = only.end_ts if only.end_ts is not None else only.enter_ts
+            call.passages = 1
+            answered = call.answered = only.answered
+            call.outcome = only.outcome
+            call.total_wait = only.wait or 0
+            call.talk = (only.talk or 0) if answered else 0
+        else:
+            items.sort(key=lambda p: (p.enter_ts, p.offset))
+            first, last = items[0], items[-1]
+            call.queue = first.queue
+            call.start_ts = first.enter_ts
+            call.end_ts = max(p.end_ts or p.enter_ts for p in items)
+            call.passages = len(items)
+            call.answered = last.answered
+            call.outcome = last.outcome
+            call.total_wait = sum(p.wait or 0 for p in items)
+            call.talk = sum(p.talk or 0 for p in items if p.answered)
         self.report.calls += 1
         self.on_call(call)
 
     def _sweep(self) -> None:
-        """Close passages older than max_age and emit calls settled for an hour."""
-        self._last_sweep = self.now
-        limit = self.now - self.max_age
-        for passage in [p for p in self.open.values() if p.enter_ts < limit]:
+        """Close passages older than max_age and emit calls settled for an hour.
+
+        Calls whose passages are all closed wait in ``self.closed`` in closing order, so
+        the sweep stops at the first call closed less than an hour ago (a call reopened by
+        another passage is skipped: it is queued again when it closes).
+        """
+        self._last_sweep = now = self.now
+        limit = now - self.max_age
+        stale = [p for p in self.open.values() if p.enter_ts < limit]
+        for passage in stale:
             self._close_unknown(passage, passage.enter_ts + self.max_age)
-        settled = self.now - SETTLE_SECONDS
-        done = [c for c in self.calls.values() if c.open_count <= 0 and c.last_ts < settled]
-        for call in done:
-            del self.calls[call.callid]
-            self.transferred.discard(call.callid)
-            self._emit_call(call)
+        settled = now - SETTLE_SECONDS
+        closed = self.closed
+        calls, transferred = self.calls, self.transferred
+        on_call, emit, report = self.on_call, self._emit_call, self.report
+        emitted = 0
+        while closed and closed[0].last_ts < settled:
+            call = closed.popleft()
+            callid = call.callid
+            if call.open_count > 0 or calls.get(callid) is not call:
+                continue  # reopened since, or already emitted
+            del calls[callid]
+            if transferred:
+                transferred.discard(callid)
+            items = call.items
+            if len(items) != 1:
+                emit(call)
+                continue
+            only = items[0]  # the common case, inlined: one passage
+            call.queue = only.queue
+            call.start_ts = only.enter_ts
+            end_ts = only.end_ts
+            call.end_ts = only.enter_ts if end_ts is None else end_ts
+            call.passages = 1
+            outcome = call.outcome = only.outcome
+            answered = call.answered = only.connect_ts is not None and outcome in (ANSWERED, TRANSFER)
+            call.total_wait = only.wait or 0
+            call.talk = (only.talk or 0) if answered else 0
+            emitted += 1
+            on_call(call)
+        report.calls += emitted
 
     def pending_offset(self) -> tuple[int, int] | None:
         """(offset, line number) of the earliest line of a call or agent session not settled yet."""
@@ -507,12 +814,14 @@ class QueueLogBuilder:
         returned offset lets the next incremental import re-read and complete them.
         """
         self._sweep()
+        self.report.skipped.sort(key=itemgetter(0))  # a bad block reports its lines first
         resume = None if final else self.pending_offset()
         for passage in list(self.open.values()):
             self._close_unknown(passage, self.now)
         for call in list(self.calls.values()):
             self._emit_call(call)
         self.calls.clear()
+        self.closed.clear()
         if final:
             for record in list(self.logins.values()) + list(self.pauses.values()):
                 record.end_ts = self.now
@@ -547,7 +856,23 @@ def iter_lines(
 def parse_text(
     text: str, *, final: bool = True
 ) -> tuple[list[Passage], list[CallRecord], list[AgentRecord], ImportReport]:
-    """Convenience for tests and small files: everything in memory."""
+    """Convenience for tests and small files: everything in memory (same path as a file)."""
+    passages: list[Passage] = []
+    calls: list[CallRecord] = []
+    agents: list[AgentRecord] = []
+    builder = QueueLogBuilder(passages.append, calls.append, agents.append)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    builder.feed_stream(io.BytesIO(text.encode()))
+    builder.finish(final=final)
+    return passages, calls, agents, builder.report
+
+
+def parse_lines_slowly(
+    text: str, *, final: bool = True
+) -> tuple[list[Passage], list[CallRecord], list[AgentRecord], ImportReport]:
+    """The same through :meth:`QueueLogBuilder.feed_line`, one line at a time (a reference
+    for tests: both paths must give the same result)."""
     passages: list[Passage] = []
     calls: list[CallRecord] = []
     agents: list[AgentRecord] = []

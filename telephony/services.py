@@ -22,7 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,7 +42,8 @@ from telephony.models import (
 
 PARIS = ZoneInfo("Europe/Paris")
 HEAD_LENGTH = 4096
-BATCH = 5000
+BATCH = 20000
+SQLITE_IMPORT_CACHE_KIB = -131072  # 128 MB while importing (negative: KiB)
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 ProgressCallback = Callable[[int, int, queuelog.ImportReport], None]
 
@@ -63,144 +64,265 @@ def opening_calendar() -> OpeningCalendar:
     return OpeningCalendar(week=full_week, exceptions=exceptions)
 
 
-class LocalClock:
-    """Fast epoch → (UTC datetime, local date, minute, weekday, in hours), cached per hour/day."""
+MINUTE_SECOND = tuple(f"{m:02d}:{sec:02d}" for m in range(60) for sec in range(60))
 
-    def __init__(self, calendar: OpeningCalendar) -> None:
+
+class LocalClock:
+    """Epoch → local date, minute of the day, weekday, in opening hours, and the database's
+    datetime text, from a cache per UTC hour (Europe/Paris offsets are whole hours; any
+    other offset falls back to the exact computation).
+
+    ``hour(ts // 3600)`` gives (date as stored, weekday, minute of the day at the start of
+    the hour, open flags of the 1440 minutes of that day, UTC text prefix ``YYYY-MM-DD HH:``,
+    date): the Writer needs one dictionary look-up per timestamp.
+    """
+
+    def __init__(self, calendar: OpeningCalendar, adapt_date: Callable[[date], object] = str) -> None:
         self.calendar = calendar
-        self._offsets: dict[int, int] = {}
-        self._days: dict[int, tuple[date, tuple[tuple[int, int], ...]]] = {}
+        self.adapt_date = adapt_date
+        self.hours: dict[int, tuple] = {}
+        self._days: dict[date, tuple[bool, ...]] = {}
+
+    def open_flags(self, day: date) -> tuple[bool, ...]:
+        flags = self._days.get(day)
+        if flags is None:
+            slots = self.calendar.slots(day)
+            flags = self._days[day] = tuple(any(a <= m < b for a, b in slots) for m in range(1440))
+        return flags
+
+    def hour(self, hour: int) -> tuple | None:
+        moment = datetime.fromtimestamp(hour * 3600, PARIS)
+        offset = int(moment.utcoffset().total_seconds())
+        if offset % 3600:
+            return None
+        day = moment.date()
+        utc = datetime.fromtimestamp(hour * 3600, UTC)
+        info = (
+            self.adapt_date(day),
+            day.weekday(),
+            moment.hour * 60,
+            self.open_flags(day),
+            f"{utc:%Y-%m-%d %H}:",
+            day,
+        )
+        self.hours[hour] = info
+        return info
+
+    def local(self, ts: int) -> tuple[date, int, int, bool]:
+        info = self.hours.get(ts // 3600) or self.hour(ts // 3600)
+        if info is None:
+            moment = datetime.fromtimestamp(ts, PARIS)
+            day, minute = moment.date(), moment.hour * 60 + moment.minute
+            return day, minute, day.weekday(), self.open_flags(day)[minute]
+        minute = info[2] + ts % 3600 // 60
+        return info[5], minute, info[1], info[3][minute]
 
     def utc(self, ts: int | None) -> datetime | None:
         return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
-    def local(self, ts: int) -> tuple[date, int, int, bool]:
-        hour = ts // 3600
-        offset = self._offsets.get(hour)
-        if offset is None:
-            offset = int(datetime.fromtimestamp(hour * 3600, PARIS).utcoffset().total_seconds())
-            self._offsets[hour] = offset
-        local_ts = ts + offset
-        days = local_ts // 86400
-        cached = self._days.get(days)
-        if cached is None:
-            day = date.fromordinal(EPOCH_ORDINAL + days)
-            cached = self._days[days] = (day, self.calendar.slots(day))
-        day, slots = cached
-        minute = (local_ts % 86400) // 60
-        in_hours = any(start <= minute < end for start, end in slots)
-        return day, minute, day.weekday(), in_hours
+
+class _Table:
+    """A fast multi-row INSERT into one model's table (the SQL bulk_create would emit,
+    without building a model instance per row: measured 5× faster on a year of calls)."""
+
+    def __init__(self, model: type[models.Model], columns: list[str]) -> None:
+        meta = model._meta
+        names = [meta.get_field(name).column for name in columns]
+        quote = connection.ops.quote_name
+        # table and column names come from the model's _meta, quoted by the backend
+        table, column_list = quote(meta.db_table), ", ".join(quote(n) for n in names)
+        placeholders = ", ".join(["%s"] * len(names))
+        self.sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+        self.copy_sql = f"COPY {table} ({column_list}) FROM STDIN"
+        self.rows: list[tuple] = []
+
+    def flush(self, cursor) -> int:
+        rows, self.rows = self.rows, []
+        if not rows:
+            return 0
+        raw = getattr(cursor, "cursor", None)
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+            # PostgreSQL: COPY streams the batch (executemany costs a round trip per row)
+            with raw.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(self.sql, rows)
+        return len(rows)
 
 
 class Writer:
-    """Buffers builder output and writes it with bulk_create in batches."""
+    """Buffers builder output and writes it in batches of ``BATCH`` rows, each batch in
+    one transaction (so the progress saved on the ImportRun stays visible to the page).
+
+    Epoch seconds stay integers until here: each is converted once, with per-day caches
+    for dates and the database's own datetime representation.
+    """
+
+    PASSAGE_COLUMNS = [
+        "source", "offset", "callid", "queue", "agent", "entered_at", "connected_at", "ended_at",
+        "wait", "talk", "outcome", "answered", "exit_event", "position",
+        "local_date", "local_minute", "weekday", "in_hours",
+    ]  # fmt: skip
+    CALL_COLUMNS = [
+        "source", "first_offset", "callid", "queue", "started_at", "ended_at", "passages", "answered",
+        "outcome", "total_wait", "talk", "local_date", "local_minute", "weekday", "in_hours",
+    ]  # fmt: skip
+    ACTIVITY_COLUMNS = [
+        "source", "offset", "agent", "queue", "kind", "started_at", "ended_at", "reason", "local_date",
+    ]  # fmt: skip
 
     def __init__(self, source: ImportSource | None, calendar: OpeningCalendar | None = None) -> None:
-        self.source = source
-        self.clock = LocalClock(calendar or opening_calendar())
+        self.source_id = source.pk if source is not None else None
+        self.clock = LocalClock(calendar or opening_calendar(), connection.ops.adapt_datefield_value)
         self.queues = dict(Queue.objects.values_list("name", "id"))
         self.agents = dict(Agent.objects.values_list("identifier", "id"))
-        self.passages: list[QueuePassage] = []
-        self.calls: list[Call] = []
-        self.activities: list[AgentActivity] = []
+        self.passages = _Table(QueuePassage, self.PASSAGE_COLUMNS)
+        self.calls = _Table(Call, self.CALL_COLUMNS)
+        self.activities = _Table(AgentActivity, self.ACTIVITY_COLUMNS)
+        self.sqlite = connection.vendor == "sqlite"
+        self._cache_size = None
+        if self.sqlite:  # the indexes of a year of rows outgrow SQLite's 2 MB page cache
+            with connection.cursor() as cursor:
+                self._cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
+                cursor.execute(f"PRAGMA cache_size = {SQLITE_IMPORT_CACHE_KIB}")
+        self.written = 0
 
     def queue_id(self, name: str) -> int:
-        name = name[:128] or "NONE"
         found = self.queues.get(name)
         if found is None:
-            found = self.queues[name] = Queue.objects.get_or_create(name=name)[0].id
+            key = name[:128] or "NONE"
+            found = self.queues.get(key)
+            if found is None:
+                found = Queue.objects.get_or_create(name=key)[0].id
+            self.queues[name] = self.queues[key] = found
         return found
 
     def agent_id(self, identifier: str) -> int | None:
         if not identifier or identifier == "NONE":
             return None
-        identifier = identifier[:128]
         found = self.agents.get(identifier)
         if found is None:
-            found = self.agents[identifier] = Agent.objects.get_or_create(identifier=identifier)[0].id
+            key = identifier[:128]
+            found = self.agents.get(key)
+            if found is None:
+                found = Agent.objects.get_or_create(identifier=key)[0].id
+            self.agents[identifier] = self.agents[key] = found
         return found
 
+    def stamp(self, ts: int | None):
+        """An epoch as the database stores a DateTimeField (SQLite: UTC text; others: aware)."""
+        if ts is None:
+            return None
+        if self.sqlite:
+            info = self.clock.hours.get(ts // 3600) or self.clock.hour(ts // 3600)
+            if info is not None:
+                return info[4] + MINUTE_SECOND[ts % 3600]
+            return f"{datetime.fromtimestamp(ts, UTC):%Y-%m-%d %H:%M:%S}"
+        return datetime.fromtimestamp(ts, UTC)
+
+    def _local(self, ts: int) -> tuple:
+        """(stored date, minute, weekday, in hours, stored datetime) of an entry time."""
+        clock = self.clock
+        info = clock.hours.get(ts // 3600) or clock.hour(ts // 3600)
+        if info is None or not self.sqlite:
+            day, minute, weekday, in_hours = clock.local(ts)
+            return clock.adapt_date(day), minute, weekday, in_hours, self.stamp(ts)
+        rest = ts % 3600
+        minute = info[2] + rest // 60
+        return info[0], minute, info[1], info[3][minute], info[4] + MINUTE_SECOND[rest]
+
     def passage(self, p: queuelog.Passage) -> None:
-        day, minute, weekday, in_hours = self.clock.local(p.enter_ts)
-        answered = p.answered
-        self.passages.append(
-            QueuePassage(
-                source=self.source,
-                offset=p.offset,
-                callid=p.callid[:80],
-                queue_id=self.queue_id(p.queue),
-                agent_id=self.agent_id(p.agent),
-                entered_at=self.clock.utc(p.enter_ts),
-                connected_at=self.clock.utc(p.connect_ts),
-                ended_at=self.clock.utc(p.end_ts),
-                wait=max(0, p.wait or 0),
-                talk=max(0, p.talk or 0) if answered else 0,
-                outcome=p.outcome,
-                answered=answered,
-                exit_event=p.exit_event[:32],
-                position=p.position if p.position is not None and 0 <= p.position < 32768 else None,
-                local_date=day,
-                local_minute=minute,
-                weekday=weekday,
-                in_hours=in_hours,
+        day, minute, weekday, in_hours, entered = self._local(p.enter_ts)
+        outcome = p.outcome
+        answered = p.connect_ts is not None and outcome in (queuelog.ANSWERED, queuelog.TRANSFER)
+        position = p.position
+        stamp = self.stamp
+        wait, talk = p.wait or 0, p.talk or 0
+        queue_id = self.queues.get(p.queue) or self.queue_id(p.queue)
+        agent = p.agent
+        agent_id = (self.agents.get(agent) or self.agent_id(agent)) if agent and agent != "NONE" else None
+        rows = self.passages.rows
+        rows.append(
+            (
+                self.source_id,
+                p.offset,
+                p.callid[:80],
+                queue_id,
+                agent_id,
+                entered,
+                stamp(p.connect_ts),
+                stamp(p.end_ts),
+                wait if wait > 0 else 0,
+                (talk if talk > 0 else 0) if answered else 0,
+                outcome,
+                answered,
+                p.exit_event[:32],
+                position if position is not None and 0 <= position < 32768 else None,
+                day,
+                minute,
+                weekday,
+                in_hours,
             )
         )
-        if len(self.passages) >= BATCH:
+        if len(rows) >= BATCH:
             self.flush()
 
     def call(self, c: queuelog.CallRecord) -> None:
-        day, minute, weekday, in_hours = self.clock.local(c.start_ts)
-        self.calls.append(
-            Call(
-                source=self.source,
-                first_offset=c.first_offset,
-                callid=c.callid[:80],
-                queue_id=self.queue_id(c.queue),
-                started_at=self.clock.utc(c.start_ts),
-                ended_at=self.clock.utc(c.end_ts),
-                passages=min(c.passages, 32767),
-                answered=c.answered,
-                outcome=c.outcome,
-                total_wait=max(0, c.total_wait),
-                talk=max(0, c.talk),
-                local_date=day,
-                local_minute=minute,
-                weekday=weekday,
-                in_hours=in_hours,
+        day, minute, weekday, in_hours, started = self._local(c.start_ts)
+        rows = self.calls.rows
+        rows.append(
+            (
+                self.source_id,
+                c.first_offset,
+                c.callid[:80],
+                self.queues.get(c.queue) or self.queue_id(c.queue),
+                started,
+                self.stamp(c.end_ts),
+                min(c.passages, 32767),
+                c.answered,
+                c.outcome,
+                max(0, c.total_wait),
+                max(0, c.talk),
+                day,
+                minute,
+                weekday,
+                in_hours,
             )
         )
-        if len(self.calls) >= BATCH:
+        if len(rows) >= BATCH:
             self.flush()
 
     def agent(self, a: queuelog.AgentRecord) -> None:
-        day = self.clock.local(a.start_ts)[0]
-        self.activities.append(
-            AgentActivity(
-                source=self.source,
-                agent_id=self.agent_id(a.agent) or self.agent_id("?"),
-                queue_id=self.queue_id(a.queue) if a.queue and a.queue != "NONE" else None,
-                kind=a.kind,
-                started_at=self.clock.utc(a.start_ts),
-                ended_at=self.clock.utc(a.end_ts),
-                reason=a.reason[:80],
-                local_date=day,
-                offset=a.offset,
+        day = self._local(a.start_ts)[0]
+        self.activities.rows.append(
+            (
+                self.source_id,
+                a.offset,
+                self.agent_id(a.agent) or self.agent_id("?"),
+                self.queue_id(a.queue) if a.queue and a.queue != "NONE" else None,
+                a.kind,
+                self.stamp(a.start_ts),
+                self.stamp(a.end_ts),
+                a.reason[:80],
+                day,
             )
         )
-        if len(self.activities) >= BATCH:
+        if len(self.activities.rows) >= BATCH:
             self.flush()
 
+    def close(self) -> None:
+        """Write what is left and give the connection its page cache back."""
+        self.flush()
+        if self.sqlite and self._cache_size is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
+            self._cache_size = None
+
     def flush(self) -> None:
-        with transaction.atomic():
-            if self.passages:
-                QueuePassage.objects.bulk_create(self.passages, batch_size=BATCH)
-                self.passages = []
-            if self.calls:
-                Call.objects.bulk_create(self.calls, batch_size=BATCH)
-                self.calls = []
-            if self.activities:
-                AgentActivity.objects.bulk_create(self.activities, batch_size=BATCH)
-                self.activities = []
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in (self.passages, self.calls, self.activities):
+                self.written += table.flush(cursor)
 
 
 def _hash(data: bytes) -> str:
@@ -282,30 +404,31 @@ def import_file(
         _delete_from(source, start)
         writer = Writer(source)
         builder = queuelog.QueueLogBuilder(writer.passage, writer.call, writer.agent)
-        end = start
         last_save = clock.monotonic()
+
+        def block_done(offset: int, _next_lineno: int) -> None:
+            nonlocal last_save
+            now = clock.monotonic()
+            if now - last_save > 0.5:
+                last_save = now
+                run.bytes_done = offset
+                run.report = builder.report.as_dict()
+                run.save(update_fields=["bytes_done", "report"])
+                if progress:
+                    progress(offset, size, builder.report)
+
         try:
             with _open(path) as stream:
                 stream.seek(start)
-                for text, number, offset, end in queuelog.iter_lines(stream, start, lineno):
-                    builder.feed_line(text, number, offset)
-                    if number % 20000 == 0:
-                        now = clock.monotonic()
-                        if now - last_save > 0.5:
-                            last_save = now
-                            run.bytes_done = end
-                            run.report = builder.report.as_dict()
-                            run.save(update_fields=["bytes_done", "report"])
-                            if progress:
-                                progress(end, size, builder.report)
+                end, next_lineno = builder.feed_stream(stream, start, lineno, block_done)
             resume = builder.finish(final=final)
-            writer.flush()
+            writer.close()
         except Exception:
             _delete_from(source, start)
             raise
         source.offset = end
         if resume is None:
-            source.resume_offset, source.resume_lineno = end, lineno + builder.report.lines_read
+            source.resume_offset, source.resume_lineno = end, next_lineno
         else:
             source.resume_offset, source.resume_lineno = resume
         source.save()
@@ -348,10 +471,9 @@ def import_lines(lines: Iterable[str], name: str = "lines", *, final: bool = Tru
     )
     writer = Writer(source)
     builder = queuelog.QueueLogBuilder(writer.passage, writer.call, writer.agent)
-    for text_line, number, offset, _end in queuelog.iter_lines(io.BytesIO(data)):
-        builder.feed_line(text_line, number, offset)
+    builder.feed_stream(io.BytesIO(data))
     builder.finish(final=final)
-    writer.flush()
+    writer.close()
     source.offset = source.resume_offset = len(data)
     source.save()
     return builder.report
@@ -370,7 +492,7 @@ def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun 
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
         queuelog.feed_db_csv(builder, handle, ZoneInfo(tz))
     builder.finish(final=True)
-    writer.flush()
+    writer.close()
     run.source = source
     run.size = run.bytes_done = path.stat().st_size
     run.report = builder.report.as_dict()
@@ -379,65 +501,200 @@ def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun 
 
 # --- generic CSV (one row per queue passage, for platforms that are not Asterisk) --------
 CSV_FIELDS = ("callid", "queue", "start", "wait", "talk", "outcome", "agent")
+CSV_REQUIRED = ("queue", "start", "wait", "outcome")
 CSV_OUTCOMES = {
     "answered": queuelog.ANSWERED,
     "repondu": queuelog.ANSWERED,
+    "répondu": queuelog.ANSWERED,
+    "decroche": queuelog.ANSWERED,
+    "décroché": queuelog.ANSWERED,
     "transfer": queuelog.TRANSFER,
+    "transfert": queuelog.TRANSFER,
+    "transféré": queuelog.TRANSFER,
     "abandoned": queuelog.ABANDONED,
     "abandon": queuelog.ABANDONED,
+    "abandonné": queuelog.ABANDONED,
     "timeout": queuelog.TIMEOUT,
+    "debordement": queuelog.TIMEOUT,
+    "débordement": queuelog.TIMEOUT,
+    "other": queuelog.OTHER,
+    "autre": queuelog.OTHER,
 }
 
 
+def parse_csv_mapping(text: str) -> dict[str, str]:
+    """``"callid=Id,queue=File,start=Début"`` → {field: column}; ValueError on a bad item."""
+    mapping: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, column = item.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in CSV_FIELDS or not column.strip():
+            raise ValueError(
+                f"bad mapping item {item!r}: expected FIELD=COLUMN with FIELD in {', '.join(CSV_FIELDS)}"
+            )
+        mapping[key] = column.strip()
+    missing = [f for f in CSV_REQUIRED if f not in mapping]
+    if missing:
+        raise ValueError(f"mapping without {', '.join(missing)}")
+    return mapping
+
+
+def missing_csv_columns(header: Iterable[str], mapping: dict[str, str]) -> list[str]:
+    """Columns named in the mapping but absent from the file's header row."""
+    present = {str(h).strip() for h in header}
+    return [column for field, column in mapping.items() if column and column not in present]
+
+
+def _seconds(value: str | None) -> int:
+    """Seconds as ``75``, ``75.4``, ``75,4`` or ``HH:MM:SS`` / ``MM:SS``; empty = 0."""
+    value = (value or "").strip()
+    if not value:
+        return 0
+    if ":" in value:
+        seconds = 0
+        for part in value.split(":"):
+            seconds = seconds * 60 + int(part)
+    else:
+        seconds = int(float(value.replace(",", ".")))
+    if seconds < 0:
+        raise ValueError(f"negative duration {value!r}")
+    return seconds
+
+
+def _csv_start(value: str, zone: ZoneInfo) -> int:
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    for pattern in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
+        try:
+            moment = datetime.strptime(value, pattern)
+            break
+        except ValueError:
+            continue
+    else:
+        moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return int(moment.timestamp())
+
+
 def import_generic_csv(
-    stream: Iterable[str], mapping: dict[str, str], name: str = "calls.csv", *, tz: str = "Europe/Paris"
+    stream: Iterable[str],
+    mapping: dict[str, str],
+    name: str = "calls.csv",
+    *,
+    tz: str = "Europe/Paris",
+    delimiter: str = ",",
+    source: ImportSource | None = None,
 ) -> queuelog.ImportReport:
-    """Rows with a call id, queue, start time (ISO, local time), wait and talk seconds,
-    outcome and agent; ``mapping`` gives the column name of each field."""
+    """Rows of one queue passage each: call id, queue, start time (epoch, ISO or
+    ``dd/mm/yyyy hh:mm[:ss]`` in local time), wait and talk (seconds or ``mm:ss``), outcome
+    and agent; ``mapping`` gives the column name of each field. A bad row is skipped and
+    reported with its line number (the header is line 1); rows with the same call id make
+    one call with several passages. Raises ValueError when a mapped column is missing."""
     zone = ZoneInfo(tz)
     report = queuelog.ImportReport()
-    source = ImportSource.objects.create(name=name, head_hash=_hash(name.encode()), head_length=0)
+    reader = csv.DictReader(stream, delimiter=delimiter)
+    missing = missing_csv_columns(reader.fieldnames or [], mapping)
+    if missing:
+        raise ValueError(f"columns missing from the header: {', '.join(missing)}")
+    if source is None:
+        source = ImportSource.objects.create(name=name, head_hash=_hash(name.encode()), head_length=0)
     writer = Writer(source)
-    reader = csv.DictReader(stream)
-    for lineno, row in enumerate(reader, start=2):
+    calls: dict[str, queuelog.CallRecord] = {}
+    col = {field: mapping.get(field, "") for field in CSV_FIELDS}
+    for row in reader:
+        lineno = reader.line_num
         report.lines_read += 1
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            report.skip(lineno, "empty line")
+            continue
         try:
-            start = datetime.fromisoformat(row[mapping["start"]].strip())
-            if start.tzinfo is None:
-                start = start.replace(tzinfo=zone)
-            ts = int(start.timestamp())
-            wait = int(float(row[mapping["wait"]] or 0))
-            talk = int(float(row.get(mapping.get("talk", ""), "") or 0))
-            outcome = CSV_OUTCOMES.get(row[mapping["outcome"]].strip().lower(), queuelog.OTHER)
-            callid = row[mapping["callid"]].strip() or f"{name}-{lineno}"
-            queue = row[mapping["queue"]].strip()
-        except (KeyError, ValueError) as exc:
+            ts = _csv_start(row[col["start"]] or "", zone)
+            wait = _seconds(row[col["wait"]])
+            talk = _seconds(row.get(col["talk"])) if col["talk"] else 0
+            raw_outcome = (row[col["outcome"]] or "").strip().lower()
+            queue = (row[col["queue"]] or "").strip()
+            if not queue:
+                raise ValueError("empty queue")
+            callid = ((row.get(col["callid"]) or "").strip() if col["callid"] else "") or f"{name}-{lineno}"
+        except (KeyError, ValueError, TypeError) as exc:
             report.skip(lineno, f"unreadable row ({exc.__class__.__name__}: {exc})")
             continue
+        outcome = CSV_OUTCOMES.get(raw_outcome, queuelog.OTHER)
+        if raw_outcome not in CSV_OUTCOMES:
+            report.unknown_events[raw_outcome or "(empty)"] += 1
         answered = outcome in (queuelog.ANSWERED, queuelog.TRANSFER)
         passage = queuelog.Passage(callid, queue, ts, lineno, lineno)
         passage.wait, passage.outcome = wait, outcome
         passage.connect_ts = ts + wait if answered else None
         passage.talk = talk if answered else 0
         passage.end_ts = ts + wait + (talk if answered else 0)
-        passage.agent = row.get(mapping.get("agent", ""), "") or ""
+        passage.exit_event = "CSV"
+        passage.agent = ((row.get(col["agent"]) or "").strip() if col["agent"] else "") if answered else ""
         writer.passage(passage)
-        call = queuelog.CallRecord(callid, lineno, lineno, queue, ts, passage.end_ts)
-        call.items.append(passage)
-        call.passages, call.answered, call.outcome = 1, answered, outcome
-        call.total_wait, call.talk = wait, passage.talk
-        writer.call(call)
         report.passages += 1
-        report.calls += 1
-    writer.flush()
+        call = calls.get(callid)
+        if call is None:
+            call = calls[callid] = queuelog.CallRecord(callid, lineno, lineno, queue, ts, passage.end_ts)
+        call.items.append(passage)
+        report.first_ts = ts if report.first_ts is None else min(report.first_ts, ts)
+        report.last_ts = ts if report.last_ts is None else max(report.last_ts, ts)
+    builder = queuelog.QueueLogBuilder(on_call=writer.call)
+    builder.report = report
+    for call in calls.values():
+        builder._emit_call(call)  # first queue, answered if the last passage is, waits summed
+    writer.close()
     return report
 
 
+def import_generic_csv_file(
+    path: str | Path,
+    mapping: dict[str, str],
+    *,
+    run: ImportRun | None = None,
+    delimiter: str = ",",
+    tz: str = "Europe/Paris",
+    display_name: str | None = None,
+) -> ImportRun:
+    """A generic CSV file, idempotent: the same content imported again replaces itself."""
+    path = Path(path)
+    name = display_name or path.name
+    content_hash = _hash(path.read_bytes())
+    run = run or ImportRun.objects.create(file_name=name, stored_path=str(path), file_format="csv")
+    run.status, run.size = ImportRun.Status.RUNNING, path.stat().st_size
+    run.save(update_fields=["status", "size"])
+    try:
+        with transaction.atomic():
+            source = ImportSource.objects.filter(head_length=0, head_hash=content_hash).first()
+            if source is None:
+                source = ImportSource.objects.create(name=name, head_hash=content_hash, head_length=0)
+            else:
+                _delete_from(source, 0)
+            with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+                report = import_generic_csv(handle, mapping, name, tz=tz, delimiter=delimiter, source=source)
+            source.offset = source.resume_offset = run.size
+            source.save()
+    except Exception as exc:
+        run.error = f"{exc.__class__.__name__}: {exc}"
+        _finish(run, ImportRun.Status.FAILED)
+        raise
+    run.source = source
+    run.bytes_done = run.size
+    run.report = report.as_dict()
+    return _finish(run, ImportRun.Status.DONE)
+
+
 # --- opening hours ---------------------------------------------------------------------
-def recompute_in_hours(start: date | None = None, end: date | None = None) -> int:
-    """Re-flag passages and calls after the opening hours changed (per day, in SQL)."""
+def recompute_in_hours(
+    start: date | None = None, end: date | None = None, *, weekday: int | None = None
+) -> int:
+    """Re-flag passages and calls after the opening hours changed (per day, in SQL);
+    ``weekday`` limits it to the days of one weekday (a weekly slot changed)."""
     calendar = opening_calendar()
     dates = QueuePassage.objects.order_by().values_list("local_date", flat=True).distinct()
+    if weekday is not None:
+        dates = dates.filter(weekday=weekday)
     if start:
         dates = dates.filter(local_date__gte=start)
     if end:

@@ -8,11 +8,37 @@ from django_tasks import task
 @task()
 def run_import(run_id: int) -> str:
     from telephony.models import ImportRun
-    from telephony.services import import_db_csv, import_file
+    from telephony.services import import_db_csv, import_file, import_generic_csv_file
 
     run = ImportRun.objects.get(pk=run_id)
-    if run.file_format == "db":
+    if run.file_format == "csv":
+        options = run.options or {}
+        try:
+            run = import_generic_csv_file(
+                run.stored_path,
+                options.get("mapping", {}),
+                run=run,
+                delimiter=options.get("delimiter", ","),
+                display_name=run.file_name,
+            )
+        except ValueError:
+            run.refresh_from_db()  # failed run, error recorded for the page
+    elif run.file_format == "db":
         run = import_db_csv(run.stored_path, run=run)
     else:
         run = import_file(run.stored_path, run=run, display_name=run.file_name, final=True)
     return run.status
+
+
+@task()
+def recompute_in_hours(start: str = "", end: str = "", weekday: int | None = None) -> int:
+    """Re-flag passages and calls after the opening hours changed (dates in ISO form)."""
+    from datetime import date
+
+    from telephony.services import recompute_in_hours as recompute
+
+    return recompute(
+        date.fromisoformat(start) if start else None,
+        date.fromisoformat(end) if end else None,
+        weekday=weekday,
+    )

@@ -9,5 +9,6 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("effectifs/", views.staffing, name="staffing"),
     path("import/", views.upload, name="upload"),
+    path("import/csv/", views.upload_csv, name="upload_csv"),
     path("import/<int:pk>/", views.import_run, name="import_run"),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from organisations.access import scope_for
 from organisations.models import Role
 from telephony import exports, selectors
-from telephony.forms import FilterForm, StaffingForm, UploadForm
+from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
 from telephony.kpi import SL_FORMULAS
 from telephony.models import ImportRun
 from telephony.tasks import run_import
@@ -279,12 +279,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "telephony"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{uuid.uuid4().hex}{''.join(Path(upload_file.name).suffixes)[-8:]}"
-        with target.open("wb") as out:
-            for chunk in upload_file.chunks():
-                out.write(chunk)
+        target = _store_upload(upload_file)
         run = ImportRun.objects.create(
             file_name=Path(upload_file.name).name[:255],
             stored_path=str(target),
@@ -296,6 +291,36 @@ def upload(request: HttpRequest) -> HttpResponse:
         return redirect("telephony:import_run", pk=run.pk)
     runs = ImportRun.objects.all()[:20]
     return render(request, "telephony/upload.html", {"form": form, "runs": runs})
+
+
+def _store_upload(upload_file) -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "telephony"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{uuid.uuid4().hex}{''.join(Path(upload_file.name).suffixes)[-8:]}"
+    with target.open("wb") as out:
+        for chunk in upload_file.chunks():
+            out.write(chunk)
+    return target
+
+
+@statistics_access(supervisors_only=True)
+def upload_csv(request: HttpRequest) -> HttpResponse:
+    """Generic CSV of another platform, with a column mapping; runs as a task like the rest."""
+    form = CsvImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        target = _store_upload(upload_file)
+        run = ImportRun.objects.create(
+            file_name=Path(upload_file.name).name[:255],
+            stored_path=str(target),
+            file_format="csv",
+            options={"mapping": form.mapping(), "delimiter": form.separator()},
+            size=target.stat().st_size,
+            created_by=request.user,
+        )
+        run_import.enqueue(run.pk)
+        return redirect("telephony:import_run", pk=run.pk)
+    return render(request, "telephony/upload_csv.html", {"form": form})
 
 
 @statistics_access(supervisors_only=True)

@@ -28,3 +28,11 @@ def test_dashboard_accessible(page, live_server, users):
     page.goto(f"{live_server.url}/telephonie/effectifs/")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+    day = date.today() - timedelta(days=2)
+    page.goto(f"{live_server.url}/telephonie/jour/{day.isoformat()}/")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.goto(f"{live_server.url}/telephonie/import/csv/")
+    assert page.locator("input[name=queue]").input_value() == "queue"
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -1,4 +1,5 @@
-"""manage.py import_queue_log PATH [PATH…] [--final] [--db-csv]: incremental queue_log import."""
+"""manage.py import_queue_log PATH [PATH…] [--final] [--db-csv] [--csv-mapping F=COL,…]:
+incremental queue_log import, or a generic CSV of another platform with a column mapping."""
 
 from __future__ import annotations
 
@@ -22,9 +23,28 @@ class Command(BaseCommand):
         )
         parser.add_argument("--db-csv", action="store_true", help="CSV export of the queue_log table.")
         parser.add_argument("--tz", default="Europe/Paris", help="Time zone of database-form times.")
+        parser.add_argument(
+            "--csv-mapping",
+            metavar="FIELD=COLUMN,…",
+            help=(
+                "Generic CSV of another platform (one row per queue passage): the column of each field, "
+                "e.g. 'callid=Id,queue=File,start=Debut,wait=Attente,talk=Duree,outcome=Issue,agent=Agent' "
+                "(queue, start, wait and outcome are required)."
+            ),
+        )
+        parser.add_argument(
+            "--delimiter", default=",", help="Column separator of the generic CSV (',', ';', 'tab')."
+        )
 
     def handle(self, *args, **options):
         paths = options["paths"]
+        mapping = None
+        delimiter = "\t" if options["delimiter"] == "tab" else options["delimiter"]
+        if options["csv_mapping"]:
+            try:
+                mapping = services.parse_csv_mapping(options["csv_mapping"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
         started = time.monotonic()
         interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
 
@@ -37,11 +57,15 @@ class Command(BaseCommand):
 
         for path in paths:
             try:
-                if options["db_csv"]:
+                if mapping is not None:
+                    runs = [
+                        services.import_generic_csv_file(path, mapping, delimiter=delimiter, tz=options["tz"])
+                    ]
+                elif options["db_csv"]:
                     runs = [services.import_db_csv(path, tz=options["tz"])]
                 else:
                     runs = services.import_path(path, final=options["final"], progress=progress)
-            except FileNotFoundError as exc:
+            except (FileNotFoundError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
             if interactive:
                 self.stdout.write("")

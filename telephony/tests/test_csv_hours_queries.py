@@ -1,0 +1,241 @@
+"""Generic CSV import (page, command), opening hours in the admin re-flagging calls,
+constant number of queries on the barometer and the passage list, fast parser = reference."""
+
+from __future__ import annotations
+
+from datetime import time
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from telephony import queuelog, services
+from telephony.models import Call, ImportRun, OpeningException, OpeningHours, QueuePassage
+from telephony.tests.test_import_and_pages import DAY, T10, day_log
+from telephony.tests.test_queuelog import MESSY
+
+# French column names, semicolons, French outcomes, one call through two queues (A7),
+# and three bad lines: 4 (date), 6 (negative wait), 7 (no queue)
+CSV = """Appel;File;Début;Attente;Durée;Issue;Conseiller
+A1;info;02/03/2026 10:00:00;12;95;répondu;ag1
+A2;info;2026-03-02 10:05:00;40;;abandonné;
+A3;info;hier;5;60;répondu;ag1
+A4;info;02/03/2026 10:20;00:45;01:30;repondu;ag2
+A5;info;02/03/2026 10:30;-4;0;abandon;
+A6;;02/03/2026 10:40;3;0;abandon;
+A7;elus;02/03/2026 11:00;40;0;débordement;
+A7;info;02/03/2026 11:00:40;10;120;répondu;ag2
+"""
+MAPPING = "callid=Appel,queue=File,start=Début,wait=Attente,talk=Durée,outcome=Issue,agent=Conseiller"
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_form(**overrides):
+    data = {
+        "delimiter": ";",
+        "callid": "Appel",
+        "queue": "File",
+        "start": "Début",
+        "wait": "Attente",
+        "talk": "Durée",
+        "outcome": "Issue",
+        "agent": "Conseiller",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_generic_csv_page_imports_and_reports_bad_lines(client, users):
+    client.force_login(users["superviseur"])
+    assert client.get(reverse("telephony:upload_csv")).status_code == 200
+    upload = SimpleUploadedFile("plateforme.csv", CSV.encode())
+    response = client.post(reverse("telephony:upload_csv"), {"file": upload, **csv_form()})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and run.status == "done" and run.file_format == "csv"
+    assert [line for line, _reason in run.report["skipped"]] == [4, 6, 7]
+    assert (run.report["lines_read"], run.report["passages"], run.report["calls"]) == (8, 5, 4)
+    a1 = QueuePassage.objects.get(callid="A1")
+    assert (a1.outcome, a1.wait, a1.talk, a1.agent.identifier, a1.local_minute) == (
+        "answered",
+        12,
+        95,
+        "ag1",
+        600,
+    )
+    a4 = QueuePassage.objects.get(callid="A4")
+    assert (a4.wait, a4.talk) == (45, 90)  # mm:ss accepted
+    a7 = Call.objects.get(callid="A7")
+    assert (a7.passages, a7.queue.name, a7.answered, a7.total_wait) == (2, "elus", True, 50)
+    page = client.get(reverse("telephony:import_run", kwargs={"pk": run.pk}))
+    assert b"<td>4</td>" in page.content and b"<td>6</td>" in page.content
+    # the same content again replaces what it imported
+    upload = SimpleUploadedFile("plateforme-bis.csv", CSV.encode())
+    client.post(reverse("telephony:upload_csv"), {"file": upload, **csv_form()})
+    assert QueuePassage.objects.count() == 5 and Call.objects.count() == 4
+
+
+def test_generic_csv_page_checks_the_header(client, users):
+    client.force_login(users["superviseur"])
+    upload = SimpleUploadedFile("plateforme.csv", CSV.encode())
+    response = client.post(reverse("telephony:upload_csv"), {"file": upload, **csv_form(queue="Queue")})
+    assert response.status_code == 200 and not ImportRun.objects.exists()
+    assert "Queue" in response.context["form"].non_field_errors()[0]
+    client.force_login(users["comite"])
+    assert client.get(reverse("telephony:upload_csv")).status_code == 403
+
+
+def test_generic_csv_command(tmp_path):
+    path = tmp_path / "plateforme.csv"
+    path.write_text(CSV, encoding="utf-8")
+    out = StringIO()
+    call_command("import_queue_log", str(path), "--csv-mapping", MAPPING, "--delimiter", ";", stdout=out)
+    text = out.getvalue()
+    assert "8 lines read" in text and "4 calls" in text and "3 lines skipped" in text
+    assert "line 4:" in text and "line 6:" in text and "line 7:" in text
+    with pytest.raises(CommandError, match="wait"):
+        call_command("import_queue_log", str(path), "--csv-mapping", "queue=File,start=Début,outcome=Issue")
+    with pytest.raises(CommandError, match="missing"):
+        call_command("import_queue_log", str(path), "--csv-mapping", MAPPING)  # wrong delimiter
+
+
+def test_opening_hours_changes_reflag_calls(django_capture_on_commit_callbacks, tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(day_log())
+    services.import_file(path, final=True)
+    assert QueuePassage.objects.filter(in_hours=False).count() == 0  # Monday 10:00, open
+    with django_capture_on_commit_callbacks(execute=True):
+        exception = OpeningException.objects.create(date=DAY, closed=True, label="Grève")
+    assert QueuePassage.objects.filter(in_hours=True).count() == 0
+    assert Call.objects.filter(in_hours=True).count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        exception.delete()
+    assert QueuePassage.objects.filter(in_hours=False).count() == 0
+    services.seed_opening_hours()
+    monday = OpeningHours.objects.get(weekday=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        monday.opens = time(10, 15)  # a1 and a2 (10:00) now before opening, a3 (10:30) after
+        monday.save()
+    assert sorted(QueuePassage.objects.filter(in_hours=True).values_list("callid", flat=True)) == ["a3"]
+
+
+def test_admin_opening_hours_and_recompute_action(client, users, tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(day_log())
+    services.import_file(path, final=True)
+    services.seed_opening_hours()
+    QueuePassage.objects.update(in_hours=False)  # as if the flags were stale
+    client.force_login(users["admin"])
+    changelist = reverse("admin:telephony_openinghours_changelist")
+    assert client.get(changelist).status_code == 200
+    assert client.get(reverse("admin:telephony_openingexception_add")).status_code == 200
+    ids = list(OpeningHours.objects.values_list("pk", flat=True)[:1])
+    response = client.post(changelist, {"action": "recompute_flags", "_selected_action": ids}, follow=True)
+    assert response.status_code == 200
+    assert QueuePassage.objects.filter(in_hours=True).count() == 3
+
+
+def _import_days(tmp_path, days: int) -> None:
+    text = "".join(day_log(T10 + 86400 * n) for n in range(days))
+    path = tmp_path / f"queue_log-{days}"
+    path.write_text(text.replace("|a", f"|d{days}-a"))
+    services.import_file(path, final=True)
+
+
+@pytest.mark.parametrize("days", [1, 12])
+def test_queries_constant_on_dashboard_and_passage_list(  # 1 or 12 days of calls: same count
+    client, users, tmp_path, days, django_assert_max_num_queries
+):
+    _import_days(tmp_path, days)
+    client.force_login(users["superviseur"])
+    query = "?date_from=2026-03-01&date_to=2026-03-20&interval=30"
+    client.get(reverse("telephony:dashboard") + query)  # warm the session and caches
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("telephony:dashboard") + query).status_code == 200
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("telephony:day", kwargs={"day": "2026-03-02"}))
+    assert page.status_code == 200
+
+
+def test_passage_list_pages_with_the_same_query_count(client, users, tmp_path):
+    lines = []
+    for n in range(120):  # 120 passages on one day: three pages of 50
+        lines.append(f"{T10 + 10 * n}|p{n}|info|NONE|ENTERQUEUE||06|1\n")
+        lines.append(f"{T10 + 10 * n + 5}|p{n}|info|NONE|ABANDON|1|1|5\n")
+    path = tmp_path / "queue_log"
+    path.write_text("".join(lines))
+    services.import_file(path, final=True)
+    client.force_login(users["superviseur"])
+    url = reverse("telephony:day", kwargs={"day": "2026-03-02"})
+    client.get(url)
+    counts, seen, after = [], [], ""
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url, {"after": after} if after else {})
+        counts.append(len(queries))
+        seen += [p.callid for p in page.context["passages"]]
+        after = page.context["next_after"]
+    assert len(set(counts)) == 1, counts
+    assert len(seen) == 120 and len(set(seen)) == 120 and not after
+
+
+def _same(text: str, block_size: int) -> None:
+    slow = queuelog.parse_lines_slowly(text)
+    passages: list = []
+    calls: list = []
+    agents: list = []
+    builder = queuelog.QueueLogBuilder(passages.append, calls.append, agents.append)
+    import io
+
+    data = text.encode()
+    end, next_line = builder.feed_stream(io.BytesIO(data), block_size=block_size)
+    builder.finish()
+    assert (end, next_line) == (len(data), text.count("\n") + 1)
+
+    def key(p):
+        return (p.callid, p.queue, p.enter_ts, p.offset, p.lineno, p.position, p.connect_ts, p.end_ts,
+                p.wait, p.talk, p.outcome, p.exit_event, p.agent)  # fmt: skip
+
+    assert sorted(map(key, passages)) == sorted(map(key, slow[0]))
+    assert sorted((c.callid, c.passages, c.total_wait, c.talk, c.outcome) for c in calls) == sorted(
+        (c.callid, c.passages, c.total_wait, c.talk, c.outcome) for c in slow[1]
+    )
+    assert builder.report.as_dict() == slow[3].as_dict()
+
+
+def test_fast_parser_matches_line_by_line_reference():
+    for block_size in (7, 64, 1 << 16):
+        _same(MESSY, block_size)
+        _same(MESSY.replace("\n", "\r\n"), block_size)  # CRLF
+        _same(MESSY.replace("0600000003", "Zoé Ünïcode"), block_size)  # offsets count bytes
+        _same(day_log() + "\n" + day_log(T10 + 7200).replace("|a", "|b"), block_size)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.sampled_from(["q1", "q2", "NONE"]),
+            st.sampled_from(["ENTERQUEUE", "CONNECT", "COMPLETEAGENT", "ABANDON", "DID", "QUEUESTART",
+                             "EXITWITHTIMEOUT", "ATTENDEDTRANSFER", "PAUSE", "AGENTLOGIN", "junk", ""]),
+            st.integers(0, 5000),
+            st.sampled_from(["", "|", "|5", "|1|2|3", "|x|y", "|12|90|1"]),
+        ),
+        max_size=40,
+    ),
+    st.integers(5, 300),
+)  # fmt: skip
+def test_fast_parser_matches_reference_on_generated_logs(events, block_size):
+    ts = 1_772_000_000
+    lines = []
+    for callid, queue, event, step, data in events:
+        ts += step
+        lines.append(f"{ts}|c{callid}|{queue}|agent|{event}{data}" if event != "junk" else "junk|line")
+    _same("\n".join(lines) + "\n" if lines else "", block_size)
