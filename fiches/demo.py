@@ -260,12 +260,23 @@ def _events(fiches: list[Fiche], agents) -> None:
     Event.objects.bulk_create(events, batch_size=2000)
 
 
-def link_calls_to_fiches(call_ids: list[str]) -> int:
-    """Give phone fiches the id of a telephone call, so calls and fiches can be related."""
+def link_calls_to_fiches(calls: list[tuple[datetime, str]], window: timedelta = timedelta(minutes=20)) -> int:
+    """Give each phone fiche the id of the answered call it was taken on: the latest call
+    that started shortly before the fiche was saved, each call used once."""
+    import bisect
+
+    times = [moment for moment, _call_id in calls]
+    used: set[int] = set()
     fiches = list(
-        Fiche.objects.filter(channel=Channel.PHONE, call_id="").order_by("-created_at")[: len(call_ids)]
+        Fiche.objects.filter(channel=Channel.PHONE, call_id="", created_at__gte=times[0]) if calls else []
     )
-    for fiche, call_id in zip(fiches, call_ids, strict=False):
-        fiche.call_id = call_id
-    Fiche.objects.bulk_update(fiches, ["call_id"], batch_size=1000)
-    return len(fiches)
+    for fiche in fiches:
+        index = bisect.bisect_right(times, fiche.created_at) - 1
+        while index >= 0 and index in used:
+            index -= 1
+        if index >= 0 and fiche.created_at - times[index] <= window:
+            used.add(index)
+            fiche.call_id = calls[index][1]
+    linked = [f for f in fiches if f.call_id]
+    Fiche.objects.bulk_update(linked, ["call_id"], batch_size=1000)
+    return len(linked)

@@ -158,11 +158,13 @@ def _serve(rng, emit, uid, queue, arrival, slot_index, active, free, depth) -> N
 def generate_demo_calls(
     days: int = 365, calls_per_year: int = 40_000, *, end: date | None = None, seed: int = 2026
 ):
-    """Import ``days`` days of synthetic calls ending yesterday; returns (report, answered call ids).
+    """Import ``days`` days of synthetic calls ending yesterday.
+
+    Returns (report, [(answer time, call id)] of the answered calls, oldest first).
 
     The default (a year at 40,000 calls/year, about 200,000 lines) imports in well under
     a minute on SQLite; the real volume (350,000 calls/year) is the benchmark's job.
-    Use the returned call ids to set ``Fiche.call_id`` on demo fiches.
+    Use the returned calls to set ``Fiche.call_id`` on demo fiches.
     """
     from telephony.models import QueuePassage
     from telephony.services import import_lines, seed_opening_hours
@@ -177,6 +179,6 @@ def generate_demo_calls(
     answered = list(
         QueuePassage.objects.filter(answered=True, local_date__gte=start)
         .order_by("entered_at")
-        .values_list("callid", flat=True)[:5000]
+        .values_list("entered_at", "callid")
     )
     return report, answered

@@ -13,7 +13,7 @@ from organisations.demo import DEMO_PASSWORD
 
 def test_demo_data_creates_a_living_configuration(db):
     out = StringIO()
-    call_command("demo_data", "--if-empty", "--fiches", "600", "--call-days", "2", stdout=out)
+    call_command("demo_data", "--if-empty", "--fiches", "600", "--call-days", "30", stdout=out)
     printed = out.getvalue()
     assert DEMO_PASSWORD in printed and "cellule-voirie" in printed
     assert RequestTypeVersion.objects.count() >= 80
@@ -23,6 +23,7 @@ def test_demo_data_creates_a_living_configuration(db):
     assert Fiche.objects.filter(was_late=True).exists() and Fiche.objects.filter(was_late=False).exists()
     assert Fiche.objects.values("arrondissement").distinct().count() >= 10
     assert Fiche.objects.values("body").distinct().count() == 2
+    assert Fiche.objects.exclude(call_id="").filter(channel="phone").exists()  # calls ↔ fiches
     assert Message.objects.exists()  # the latest acknowledgements, for the post room and register
     references = Fiche.objects.values_list("reference", flat=True)
     assert len(set(references)) == 600

@@ -47,8 +47,8 @@ class Command(BaseCommand):
         created = generate_fiches(fiches, agents=agents)
         self.stdout.write(f"  fiches: {created}")
         self.stdout.write(f"  notices to citizens queued: {send_demo_notices()}")
-        _report, call_ids = generate_demo_calls(days=call_days, calls_per_year=40_000)
-        linked = link_calls_to_fiches(call_ids)
+        _report, calls = generate_demo_calls(days=call_days, calls_per_year=40_000)
+        linked = link_calls_to_fiches(calls)
         self.stdout.write(f"  telephone calls: a year imported; {linked} phone fiches linked to their call")
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
 
