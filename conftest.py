@@ -3,6 +3,7 @@ a small nomenclature, and the system Chromium for browser tests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -127,5 +128,40 @@ def make_fiche(users, catalogue_types):
         fields.setdefault("channel", "phone")
         data = FicheInput(request_type=current_version(code), requester=requester, **fields)
         return create_fiche(data, user or users["agent"])
+
+    return make
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): transition(...)`` runs the on-commit signal (and the tasks)."""
+
+    @contextlib.contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return run
+
+
+@pytest.fixture
+def requester_factory(db):
+    """requester_factory("sms", **fields): a citizen replying through that channel."""
+    from fiches.models import Requester
+
+    def make(channel="email", **fields):
+        data = {
+            "civility": "Mme",
+            "last_name": "Durand",
+            "first_name": "Alice",
+            "phone": "06 12 34 56 78",
+            "email": "alice.durand@example.org",
+            "address": "12 rue Paradis",
+            "postal_code": "13001",
+            "city": "Marseille",
+            "preferred_channel": channel,
+        }
+        data.update(fields)
+        return Requester.objects.create(**data)
 
     return make

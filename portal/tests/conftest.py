@@ -1,5 +1,3 @@
-import contextlib
-
 import pytest
 
 
@@ -12,13 +10,3 @@ def _portal_settings(settings):
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    @contextlib.contextmanager
-    def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return run
