@@ -112,6 +112,15 @@ class ReminderRule(models.Model):
     escalation_upto = models.DateTimeField(null=True, blank=True, editable=False)
     unack_upto = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_upto = models.DateTimeField(null=True, blank=True, editable=False)
+    # New deadline cycles since the last sweep: a cycle started (creation, re-routing,
+    # reopening) at or after ``cycle_upto`` minus a margin, or a fiche whose id is above
+    # ``fiche_id_upto`` (back-dated imports: their cycle start is in the past). The id mark
+    # lags by the margin (``fiche_id_seen`` at ``fiche_id_seen_at``) so that fiches whose
+    # transaction committed after a later id are still caught.
+    cycle_upto = models.DateTimeField(null=True, blank=True, editable=False)
+    fiche_id_upto = models.BigIntegerField(null=True, blank=True, editable=False)
+    fiche_id_seen = models.BigIntegerField(null=True, blank=True, editable=False)
+    fiche_id_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("reminder rule")

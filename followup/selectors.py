@@ -133,7 +133,7 @@ def queue_page(queryset: QuerySet[Fiche], cursor: str | None, size: int = 50) ->
     rows = {}
     if picked:
         rows = (
-            Fiche.objects.select_related(*LIST_RELATED)
+            Fiche.objects.select_related("request_type")
             .annotate(planned_for=Subquery(planned), expected_on=Subquery(expected))
             .in_bulk([pk for _rank, pk, _due in picked])
         )

@@ -107,7 +107,15 @@ def post_message(fiche: Fiche, user, body: str) -> Message:
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("The message is empty.")})
-    return Message.objects.create(fiche=fiche, author=user, body=body)
+    message = Message.objects.create(fiche=fiche, author=user, body=body)
+    transaction.on_commit(lambda: _notify(message.pk))
+    return message
+
+
+def _notify(message_id: int) -> None:
+    from followup.tasks import notify_message
+
+    notify_message.enqueue(message_id)
 
 
 def save_view(user, name: str, querystring: str) -> SavedView:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import groupby
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -90,6 +90,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     filtered = selectors.apply_filters(base, filters, now)
     page = selectors.queue_page(filtered, request.GET.get("after"))
+    # URLs built once for the page, not with {% url %} on each row.
+    work_base = reverse("followup:work", args=["-"])[:-2]
+    back = quote(request.get_full_path(), safe="")
+    for fiche in page.items:
+        fiche.work_url = f"{work_base}{quote(fiche.reference)}/"
+        fiche.ack_url = f"{fiche.work_url}?next={back}"
+        fiche.late = bool(fiche.due_at and fiche.due_at < now)
     querystring = urlencode([(k, request.GET[k]) for k in FILTER_KEYS if request.GET.get(k)])
     next_url = f"?{querystring}&after={page.next_cursor}" if page.next_cursor else None
     return render(

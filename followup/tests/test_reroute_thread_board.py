@@ -133,3 +133,31 @@ def test_fiche_detail_page_shows_the_thread(client, make_fiche, users):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Échanges entre la plateforme et la cellule" in html and "Passage demain matin." in html
+
+
+@pytest.mark.django_db
+def test_a_message_notifies_the_other_side(
+    client, make_fiche, users, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    settings.SITE_URL = "https://allo.example.org"
+    fiche = make_fiche("VOI-NID")
+    url = reverse("followup:thread_post", args=[fiche.reference])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        login(client, users["agent"]).post(url, {"body": "Le requérant a rappelé."})
+    assert len(mail.outbox) == 1
+    to_cell = mail.outbox[0]
+    assert to_cell.to == [fiche.cell.email]
+    assert f"Nouveau message sur la fiche {fiche.reference}" in to_cell.subject
+    assert f"https://allo.example.org/fiches/{fiche.reference}/#thread" in to_cell.body
+    assert "Bonjour" in to_cell.body and "plateau" in to_cell.body
+    assert "rappelé" not in to_cell.body  # the text stays in the application
+    with django_capture_on_commit_callbacks(execute=True):
+        login(client, users["cellule-voirie"]).post(url, {"body": "Équipe envoyée demain."})
+    assert len(mail.outbox) == 2
+    to_call_centre = mail.outbox[1]
+    assert users["superviseur"].email in to_call_centre.to
+    assert fiche.cell.email not in to_call_centre.to
+    assert fiche.cell.name in to_call_centre.body

@@ -222,3 +222,124 @@ def test_commands(make_fiche, users, travel):
     assert "overdue=1" in out.getvalue()
     call_command("cell_digest", stdout=out)
     assert "1 digest(s)" in out.getvalue()
+
+
+# --- new deadline cycles: nothing is lost behind the watermarks ---------------------------
+
+
+def alerts_of(fiche) -> list[tuple[str, object]]:
+    return sorted(Alert.objects.filter(fiche=fiche).values_list("kind", "due_at"))
+
+
+@pytest.mark.django_db
+def test_fiche_reopened_after_its_due_date_gets_a_new_cycle_of_alerts(make_fiche, users, travel):
+    travel(paris(2026, 3, 2, 9))
+    fiche = make_fiche("VOI-NID")  # due Monday 9 March 23:59:59
+    transition(fiche, "acknowledge", users["cellule-voirie"])
+    travel(paris(2026, 3, 10, 9))
+    assert run_sweep().inserted == {AlertKind.OVERDUE: 1}
+    transition(fiche, "resolve", users["cellule-voirie"], outcome="Rebouché")
+    travel(paris(2026, 3, 23, 9))  # long after the first due date
+    run_sweep()
+    transition(fiche, "reopen", users["agent"], comment="Le nid-de-poule est revenu")
+    first_due = paris(2026, 3, 9, 23, 59, 59)
+    assert fiche.due_at > fiche.cycle_started_at > first_due
+    travel(paris(2026, 3, 24, 10))  # 25 hours later, still not acknowledged
+    assert run_sweep().inserted.get(AlertKind.UNACKNOWLEDGED) == 1
+    transition(fiche, "acknowledge", users["cellule-voirie"])
+    travel(fiche.due_at + __import__("datetime").timedelta(hours=10))
+    assert run_sweep().inserted.get(AlertKind.OVERDUE) == 1
+    overdue = [due for kind, due in alerts_of(fiche) if kind == AlertKind.OVERDUE]
+    assert overdue == [first_due, fiche.due_at]
+    assert run_sweep().total == 0
+
+
+@pytest.mark.django_db
+def test_back_dated_fiche_with_a_past_due_date_still_gets_its_alerts(make_fiche, users, travel):
+    travel(paris(2026, 3, 2, 9))
+    make_fiche("VOI-NID")
+    travel(paris(2026, 3, 20, 9))
+    run_sweep()  # the watermarks are now at 20 March
+    travel(paris(2026, 3, 20, 9, 5))
+    run_sweep()
+    # an import records a fiche received on 2 March: due 9 March, long behind the marks
+    old = make_fiche("VOI-NID", created_at=paris(2026, 3, 2, 10))
+    assert old.due_at == paris(2026, 3, 9, 23, 59, 59)
+    travel(paris(2026, 3, 20, 9, 10))
+    result = run_sweep()
+    assert alerts_of(old) == sorted(
+        [
+            (AlertKind.ESCALATION, old.due_at),
+            (AlertKind.OVERDUE, old.due_at),
+            (AlertKind.UNACKNOWLEDGED, old.due_at),
+        ]
+    )
+    assert result.total == 3
+    travel(paris(2026, 3, 20, 9, 15))
+    assert run_sweep().total == 0
+
+
+@pytest.mark.django_db
+def test_back_dated_fiche_is_caught_even_after_the_margin(make_fiche, users, travel):
+    """The id mark lags: a fiche with a back-dated cycle start, committed after a sweep
+    but with an id below what that sweep saw, is still examined by the next sweeps."""
+    travel(paris(2026, 3, 2, 9))
+    make_fiche("VOI-NID")
+    travel(paris(2026, 3, 20, 9))
+    run_sweep()
+    old = make_fiche("VOI-NID", created_at=paris(2026, 3, 2, 10))
+    newer = make_fiche("VOI-NID")
+    run_sweep()  # the sweep sees the highest id (newer), the older one is behind it
+    Alert.objects.filter(fiche=old).delete()  # as if old had committed after that sweep
+    travel(paris(2026, 3, 20, 9, 10))
+    run_sweep()
+    assert {kind for kind, _due in alerts_of(old)} == {
+        AlertKind.OVERDUE,
+        AlertKind.ESCALATION,
+        AlertKind.UNACKNOWLEDGED,
+    }
+    assert newer.pk > old.pk
+
+
+@pytest.mark.django_db
+def test_rerouted_fiche_gets_unacknowledged_and_reminder_on_its_new_cycle(
+    make_fiche, users, travel, catalogue_types
+):
+    travel(paris(2026, 3, 2, 9))
+    fiche = make_fiche("VOI-NID")
+    transition(fiche, "acknowledge", users["cellule-voirie"])
+    travel(paris(2026, 3, 12, 9))
+    run_sweep()
+    transition(fiche, "send_back", users["cellule-voirie"], comment="Pas chez nous")
+    travel(paris(2026, 3, 12, 11))
+    transition(
+        fiche, "reroute", users["superviseur"], comment="Éclairage", new_type=catalogue_types["ECL-LAMP"]
+    )
+    assert fiche.cycle_started_at == paris(2026, 3, 12, 11)
+    travel(paris(2026, 3, 13, 12))  # 25 hours after the re-routing
+    assert run_sweep().inserted == {AlertKind.UNACKNOWLEDGED: 1}
+    transition(fiche, "acknowledge", users["cellule-eclairage"])
+    moment = reminder_moment(fiche.cycle_started_at, fiche.due_at, 75)
+    travel(moment - __import__("datetime").timedelta(minutes=5))
+    assert AlertKind.REMINDER not in run_sweep().inserted
+    travel(moment + __import__("datetime").timedelta(minutes=5))
+    assert run_sweep().inserted == {AlertKind.REMINDER: 1}
+
+
+@pytest.mark.django_db
+def test_one_task_per_cell_and_a_constant_number_of_queries(make_fiche, users, travel):
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    travel(paris(2026, 3, 2, 9))
+    for _ in range(4):
+        make_fiche("VOI-NID")
+    make_fiche("ECL-LAMP")
+    travel(paris(2026, 3, 25, 9))
+    result = run_sweep()
+    assert result.tasks == 2  # voirie and éclairage, whatever the number of kinds and fiches
+    travel(paris(2026, 3, 25, 9, 5))
+    with CaptureQueriesContext(conn) as steady:
+        assert run_sweep().total == 0
+    # rules, closed days, deadlines, INSERT, UPDATE, counts (+ the savepoint pair of the test)
+    assert len(steady) <= 8, [q["sql"][:80] for q in steady]
