@@ -253,3 +253,20 @@ def test_filters_by_body_directorate_and_family(as_user, make_fiche):
     ):
         items = client.get(reverse("fiches:list"), params).context["page"].items
         assert items == [expected], params
+
+
+def test_uploaded_files_are_not_served_directly(as_user, make_fiche, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fiche = make_fiche()
+    as_user("agent").post(
+        reverse("fiches:upload", args=[fiche.reference]),
+        {"file": SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 10)},
+    )
+    path = fiche.attachments.get().file.name
+    client.logout()
+    assert client.get(f"/media/{path}").status_code == 404
+    assert (
+        client.get(reverse("fiches:download", args=[fiche.reference, fiche.attachments.get().pk])).status_code
+        == 302
+    )
