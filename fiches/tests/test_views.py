@@ -270,3 +270,13 @@ def test_uploaded_files_are_not_served_directly(as_user, make_fiche, client):
         client.get(reverse("fiches:download", args=[fiche.reference, fiche.attachments.get().pk])).status_code
         == 302
     )
+
+
+def test_detail_page_of_demo_fiches_renders(as_user, users, catalogue_types):
+    """Demo fiches have timeline events without an actor (the system acted)."""
+    from fiches.demo import generate_fiches
+
+    generate_fiches(40, days=60, seed=7)
+    client = as_user("superviseur")
+    for fiche in Fiche.objects.all()[:40]:
+        assert client.get(reverse("fiches:detail", args=[fiche.reference])).status_code == 200
