@@ -1,0 +1,72 @@
+"""Every page opens for every role on demonstration data: no server error anywhere, and the
+pages a role may not use answer 403 or 404 rather than showing anything."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from fiches.models import Fiche
+
+ROLES = [
+    "agent",
+    "superviseur",
+    "admin",
+    "cellule-voirie",
+    "cellule-eclairage",
+    "direction-voirie",
+    "comite",
+    "finances",
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo_data", "--fiches", "300", "--call-days", "7", verbosity=0)
+
+
+def pages() -> list[str]:
+    fiches = list(Fiche.objects.order_by("-created_at")[:3]) + list(
+        Fiche.objects.filter(body__kind="partner")[:2]
+    )
+    urls = [
+        reverse("core:home"),
+        reverse("fiches:list"),
+        reverse("fiches:intake"),
+        reverse("fiches:export", args=["csv"]),
+        reverse("followup:queue"),
+        reverse("followup:board"),
+        reverse("followup:reroute_list"),
+        reverse("correspondence:post_room"),
+        reverse("correspondence:register"),
+        reverse("portal:track"),
+        reverse("portal:satisfaction"),
+        reverse("catalogue:list"),
+        reverse("catalogue:detail", args=["VOI-NID"]),
+        reverse("catalogue:new"),
+        reverse("catalogue:import"),
+        reverse("telephony:dashboard"),
+        reverse("telephony:staffing"),
+        reverse("telephony:upload"),
+        reverse("telephony:export"),
+        reverse("password_change"),
+    ]
+    for fiche in fiches:
+        urls += [
+            reverse("fiches:detail", args=[fiche.reference]),
+            reverse("fiches:created", args=[fiche.reference]),
+            reverse("followup:work", args=[fiche.reference]),
+        ]
+    return urls
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_no_page_fails_for_any_role(client, demo, username):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username=username))
+    failures = []
+    for url in pages():
+        response = client.get(url)
+        if response.status_code not in (200, 302, 403, 404):
+            failures.append((url, response.status_code))
+    assert not failures
