@@ -27,7 +27,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import accumulate, count
+from itertools import accumulate
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -272,8 +272,9 @@ class QueueLogBuilder:
         """Read complete lines from ``stream`` (positioned at byte ``start``) to the end.
 
         The hot path of a large import. The stream is read by blocks, each block decoded
-        once and split into lines; each line is split once with ``maxsplit``; byte offsets
-        are computed only for the lines that open something (cumulative lengths, in C); the
+        once and split into lines; each line is split once, data fields included (the
+        handlers index them, no second split); byte offsets are computed only for the lines
+        that open something (cumulative start of each line of the block, in C); the
         events that make nearly all lines (DID, ENTERQUEUE, CONNECT, COMPLETE*) are handled
         inline with local names, every other event goes through :meth:`_dispatch` with the
         same rules as :meth:`feed`. A last line without its newline is left for the next
@@ -334,12 +335,16 @@ class QueueLogBuilder:
             lines.pop()  # after the last newline
             # byte length of each line: the offset of a line is computed only when needed
             lengths = map(len, lines if not crlf and block.isascii() else block.split(b"\n"))
-            base = offset - lineno  # offset of line n = base + n + (bytes of the lines before it)
-            for number, line, before in zip(count(lineno), lines, accumulate(lengths, initial=0)):
-                fields = line.split("|", 5)
-                if len(fields) < 5:
+            # offset of the line at index i = starts[i] + i (the newlines before it)
+            starts = list(accumulate(lengths, initial=offset))
+            for index, line in enumerate(lines):
+                fields = line.split("|")  # data fields too: no second split per event
+                try:
+                    event = fields[4]
+                except IndexError:
                     report.skip(
-                        number, f"{len(fields)} fields, at least 5 expected" if line else "empty line"
+                        lineno + index,
+                        f"{len(fields)} fields, at least 5 expected" if line else "empty line",
                     )
                     continue
                 stamp = fields[0]
@@ -347,35 +352,33 @@ class QueueLogBuilder:
                     try:
                         ts = int(stamp)
                     except ValueError:
-                        report.skip(number, "time is not an epoch number")
+                        report.skip(lineno + index, "time is not an epoch number")
                         continue
                     last_stamp = stamp
                     if ts > now:
                         now = ts
                     if first_ts is None:
                         first_ts = report.first_ts = ts
-                event = fields[4]
                 if event == "DID":
                     dids += 1
                 elif event == "ENTERQUEUE":
                     callid, queue = fields[1], fields[2]
                     if not callid or callid == "NONE" or not queue or queue == "NONE":
-                        report.skip(number, "ENTERQUEUE without call id or queue")
+                        report.skip(lineno + index, "ENTERQUEUE without call id or queue")
                     else:
                         position = None
-                        if len(fields) == 6:
-                            data = fields[5].split("|", 3)
-                            if len(data) >= 3:
-                                try:
-                                    position = int(data[2])
-                                except ValueError:
-                                    position = _int(data[2])
+                        if len(fields) > 7:  # url|callerid|position
+                            try:
+                                position = int(fields[7])
+                            except ValueError:
+                                position = _int(fields[7])
                         key = (callid, queue)
                         previous = open_pop(key, None)
                         if previous is not None:
                             self.now = now
                             self._close_unknown(previous, ts)
-                        line_offset = base + number + before
+                        line_offset = starts[index] + index
+                        number = lineno + index
                         open_passages[key] = Passage(callid, queue, ts, line_offset, number, position)
                         call = calls_get(callid)
                         if call is None:
@@ -386,28 +389,25 @@ class QueueLogBuilder:
                     passage = open_get((fields[1], fields[2]))
                     if passage is None:
                         self.now = now
-                        data_list = fields[5].split("|") if len(fields) == 6 else []
                         dispatch(
                             ts,
                             fields[1],
                             fields[2],
                             fields[3],
                             event,
-                            data_list,
-                            number,
-                            base + number + before,
+                            fields[5:],
+                            lineno + index,
+                            starts[index] + index,
                         )
                     else:
                         passage.connect_ts = ts
                         passage.agent = fields[3]
                         hold = -1
-                        if len(fields) == 6:
-                            data = fields[5]
-                            bar = data.find("|")
+                        if len(fields) > 5:  # holdtime|bridged channel|ringtime
                             try:
-                                hold = int(data if bar < 0 else data[:bar])
+                                hold = int(fields[5])
                             except ValueError:
-                                hold = _int(data if bar < 0 else data[:bar])
+                                hold = _int(fields[5])
                                 if hold is None:
                                     hold = -1
                         passage.wait = hold if hold >= 0 else ts - passage.enter_ts
@@ -416,18 +416,18 @@ class QueueLogBuilder:
                     key = (callid, fields[2])
                     passage = open_get(key)
                     if passage is None or passage.connect_ts is None:
-                        report.skip(number, "COMPLETE without an answered passage for this call and queue")
+                        report.skip(
+                            lineno + index, "COMPLETE without an answered passage for this call and queue"
+                        )
                     else:
                         talk = -1
-                        if len(fields) == 6:
-                            data = fields[5].split("|", 2)
-                            if len(data) > 1:
-                                try:
-                                    talk = int(data[1])
-                                except ValueError:
-                                    talk = _int(data[1])
-                                    if talk is None:
-                                        talk = -1
+                        if len(fields) > 6:  # holdtime|calltime|origposition
+                            try:
+                                talk = int(fields[6])
+                            except ValueError:
+                                talk = _int(fields[6])
+                                if talk is None:
+                                    talk = -1
                         passage.talk = talk if talk >= 0 else ts - passage.connect_ts
                         # inline _close(passage, ts, ANSWERED, event)
                         del open_passages[key]
@@ -448,9 +448,15 @@ class QueueLogBuilder:
                         on_passage(passage)
                 else:
                     self.now = now
-                    data_list = fields[5].split("|") if len(fields) == 6 else []
                     dispatch(
-                        ts, fields[1], fields[2], fields[3], event, data_list, number, base + number + before
+                        ts,
+                        fields[1],
+                        fields[2],
+                        fields[3],
+                        event,
+                        fields[5:],
+                        lineno + index,
+                        starts[index] + index,
                     )
                 if now >= next_sweep:
                     self.now = now
