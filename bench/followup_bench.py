@@ -187,6 +187,15 @@ def generate(versions: dict, start_index: int, count: int, open_count: int, queu
         Fiche.objects.bulk_create(batch)
 
 
+def analyze() -> None:
+    """Planner statistics after a bulk load, as autovacuum would gather them (PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def bench_sweep(now, repeat: int) -> dict:
     from fiches.models import Fiche
     from followup.models import Alert, ReminderRule
@@ -245,20 +254,26 @@ def main() -> None:
 
     settings.DEBUG = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # As in production: the sweep enqueues its tasks in the database (django_tasks_db),
+    # a worker sends the e-mails; sending inline would measure SMTP, not the sweep.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.SECURE_SSL_REDIRECT = False
-    print(f"followup bench on {connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]})")
+    from followup.tasks import send_cell_alerts
+
+    print(
+        f"followup bench on {connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]}), "
+        f"tasks: {type(send_cell_alerts.get_backend()).__name__}"
+    )
     versions = setup_database()
     now = timezone.now()
     half, open_half = args.fiches // 2, args.open // 2
     t0 = time.perf_counter()
     generate(versions, 0, half, open_half, "VOI-NID", now)
+    analyze()
     print(f"  generated {half} fiches in {time.perf_counter() - t0:.1f}s")
     results = {"half": bench_sweep(now, args.repeat)}
     generate(versions, half, args.fiches - half, args.open - open_half, "VOI-NID", now)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     print(f"  generated {args.fiches} fiches in total")
     results["full"] = bench_sweep(now, args.repeat)
     ok = True

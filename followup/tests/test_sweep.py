@@ -341,5 +341,28 @@ def test_one_task_per_cell_and_a_constant_number_of_queries(make_fiche, users, t
     travel(paris(2026, 3, 25, 9, 5))
     with CaptureQueriesContext(conn) as steady:
         assert run_sweep().total == 0
-    # rules, closed days, deadlines, INSERT, UPDATE, counts (+ the savepoint pair of the test)
+    # rules, closed days, deadlines, INSERT … RETURNING, UPDATE (+ the savepoint pair)
     assert len(steady) <= 8, [q["sql"][:80] for q in steady]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["VOI-NID", "PRO-DEPOT", "ECL-LAMP", "HYG-ANIMAL", "EV-BANC"])
+def test_steady_sweeps_find_the_reminder_of_every_deadline(make_fiche, users, travel, code):
+    """Found by the reminder's window alone (one due-date range per deadline of the
+    catalogue): the fiche is older than the cycle margin and below the id mark."""
+    from datetime import timedelta
+
+    travel(paris(2026, 3, 2, 9))
+    fiche = make_fiche(code, **({"requester": None} if code == "HYG-ANIMAL" else {}))
+    transition(fiche, "acknowledge", users["admin"])
+    travel(paris(2026, 3, 2, 10))
+    run_sweep()
+    moment = reminder_moment(fiche.cycle_started_at, fiche.due_at, 75)
+    travel(moment - timedelta(minutes=5))
+    assert AlertKind.REMINDER not in run_sweep().inserted
+    at = moment + timedelta(minutes=5)
+    travel(at)
+    while at < fiche.due_at and AlertKind.REMINDER not in run_sweep().inserted:
+        at = at.astimezone(paris(2026, 1, 1).tzinfo).replace(hour=9, minute=0) + timedelta(days=1)
+        travel(at)
+    assert (AlertKind.REMINDER, fiche.due_at) in alerts_of(fiche)
