@@ -202,7 +202,6 @@ class Fiche(models.Model):
             models.Index(fields=["cell", "status", "due_at"], name="fiche_cell_queue"),
             models.Index(fields=["status", "due_at"], name="fiche_status_due"),
             models.Index(fields=["status", "cycle_started_at"], name="fiche_status_cycle"),
-            models.Index(fields=["status", "request_type", "due_at"], name="fiche_status_type_due"),
             models.Index(fields=["address_key", "status"], name="fiche_address"),
             models.Index(fields=["arrondissement", "-created_at"], name="fiche_arr_created"),
         ]
