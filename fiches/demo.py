@@ -59,6 +59,10 @@ SEASON = {  # monthly factor per family code prefix
     "eclairage": [1.4, 1.3, 1.1, 0.9, 0.7, 0.6, 0.6, 0.65, 0.8, 1.1, 1.35, 1.5],
     "espaces-verts": [0.7, 0.75, 1.0, 1.3, 1.4, 1.3, 1.2, 1.0, 1.0, 0.9, 0.8, 0.7],
 }
+WAIT_OR_SEND_BACK = {
+    Status.WAITING: "En attente du concessionnaire du réseau.",
+    Status.REROUTED: "Ne relève pas de notre direction : merci de réorienter.",
+}
 WEEKDAY_FACTOR = [1.25, 1.15, 1.1, 1.1, 1.05, 0.6, 0.3]
 
 
@@ -255,7 +259,7 @@ def _events(fiches: list[Fiche], agents) -> None:
                                 action={"in_progress": "start", "waiting": "wait", "rerouted": "send_back"}
                                 .get(fiche.status, ""),
                                 from_status=Status.ACKNOWLEDGED, to_status=fiche.status,
-                                comment="Relance du prestataire." if fiche.status == Status.WAITING else "",
+                                comment=WAIT_OR_SEND_BACK.get(fiche.status, ""),
                                 public=fiche.status != Status.REROUTED))  # fmt: skip
     Event.objects.bulk_create(events, batch_size=2000)
 
