@@ -33,7 +33,7 @@ def test_cell_clears_its_queue_and_the_supervisor_reroutes(page, live_server, us
     city = make_fiche("ECL-LAMP")
 
     login(page, live_server, "cellule-voirie")
-    page.get_by_role("link", name="Ma file").click()
+    page.get_by_role("link", name="Ma file", exact=True).click()
     page.get_by_role("heading", name="Ma file de travail").wait_for()
     table = page.locator("table.queue-table").inner_text()
     for fiche in (first, second, third):
