@@ -24,11 +24,12 @@ import csv
 import gc
 import io
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
 from operator import itemgetter
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 ANSWERED = "answered"
@@ -87,14 +88,23 @@ AGENT_SESSION_HORIZON = 12 * 3600
 MAX_SKIPPED_KEPT = 1000
 
 
+class Resume(NamedTuple):
+    """Where the next incremental import re-reads from: a line's offset, number and time."""
+
+    offset: int
+    lineno: int
+    ts: int
+
+
 class Passage:
     """One passage of one call through one queue.
 
     A plain class whose rarely-set attributes are class-level defaults: building one sets
-    five attributes only (measured faster than a slotted dataclass, which sets all 13).
+    five attributes only (measured faster than a slotted dataclass, which sets them all).
+    ``prev`` links a call's passages: the newest one leads the call, its ``prev`` is the
+    passage that entered before it with the same call id (``None`` for the first).
     """
 
-    position: int | None = None
     connect_ts: int | None = None
     end_ts: int | None = None
     wait: int | None = None
@@ -102,23 +112,14 @@ class Passage:
     outcome: str = UNKNOWN
     exit_event: str = ""
     agent: str = ""
+    prev: Passage | None = None
 
-    def __init__(
-        self,
-        callid: str,
-        queue: str,
-        enter_ts: int,
-        offset: int,
-        lineno: int,
-        position: int | None = None,
-    ) -> None:
+    def __init__(self, callid: str, queue: str, enter_ts: int, offset: int, lineno: int) -> None:
         self.callid = callid
         self.queue = queue
         self.enter_ts = enter_ts
         self.offset = offset
         self.lineno = lineno
-        if position is not None:
-            self.position = position
 
     @property
     def answered(self) -> bool:
@@ -128,30 +129,55 @@ class Passage:
         return f"Passage({self.callid!r}, {self.queue!r}, {self.enter_ts}, {self.outcome!r})"
 
 
+def chain(last: Passage) -> list[Passage]:
+    """Every passage linked to ``last`` (``last`` first, then older ones)."""
+    items = [last]
+    passage = last.prev
+    while passage is not None:
+        items.append(passage)
+        passage = passage.prev
+    return items
+
+
+def call_items(last: Passage) -> list[Passage]:
+    """The passages of the call led by ``last``, in order of entry (time, then line)."""
+    if last.prev is None:
+        return [last]
+    return sorted(chain(last), key=lambda p: (p.enter_ts, p.offset))
+
+
+@dataclass(slots=True)
 class CallRecord:
-    """Every passage sharing a call id; summary fields are filled when the call is emitted."""
+    """Summary of a citizen call (multi-stint, research §1.8 P2): reported on its first queue,
+    answered when its last passage is, waits summed, talk of its answered passages summed."""
 
-    passages: int = 0
-    answered: bool = False
-    outcome: str = UNKNOWN
-    total_wait: int = 0
-    talk: int = 0
-    open_count: int = 0
+    callid: str
+    queue: str
+    start_ts: int
+    end_ts: int
+    first_offset: int
+    passages: int
+    answered: bool
+    outcome: str
+    total_wait: int
+    talk: int
 
-    def __init__(
-        self, callid: str, first_offset: int, first_lineno: int, queue: str, start_ts: int, end_ts: int
-    ) -> None:
-        self.callid = callid
-        self.first_offset = first_offset
-        self.first_lineno = first_lineno
-        self.queue = queue
-        self.start_ts = start_ts
-        self.end_ts = end_ts
-        self.last_ts = start_ts
-        self.items: list[Passage] = []
-
-    def __repr__(self) -> str:
-        return f"CallRecord({self.callid!r}, {self.queue!r}, {self.passages}, {self.outcome!r})"
+    @classmethod
+    def of(cls, last: Passage) -> CallRecord:
+        items = call_items(last)
+        first, final = items[0], items[-1]
+        return cls(
+            callid=first.callid,
+            queue=first.queue,
+            start_ts=first.enter_ts,
+            end_ts=max(p.end_ts if p.end_ts is not None else p.enter_ts for p in items),
+            first_offset=first.offset,
+            passages=len(items),
+            answered=final.answered,
+            outcome=final.outcome,
+            total_wait=sum(p.wait or 0 for p in items),
+            talk=sum(p.talk or 0 for p in items if p.answered),
+        )
 
 
 @dataclass(slots=True)
@@ -212,32 +238,38 @@ def _int(value: str) -> int | None:
 
 
 class QueueLogBuilder:
-    """Streaming state machine: call :meth:`feed` per line, then :meth:`finish`.
+    """Streaming state machine: call :meth:`feed` per line (or :meth:`feed_stream`), then
+    :meth:`finish`.
 
-    ``on_passage`` receives every closed passage; ``on_call`` every settled call;
-    ``on_agent`` every agent record. Open state can be inspected with :meth:`pending_offset`.
+    ``on_calls`` receives the calls settled at each sweep (an hour after their last passage
+    closed), each as its newest passage (:func:`call_items` gives them all), in one list:
+    one callback per sweep, not per call; ``on_agent`` receives every agent record.
+
+    State: ``calls`` maps a call id to the newest passage of its call until the call is
+    emitted; ``open`` maps a call id to its open passage (``open_others`` holds the rare
+    second open passage of a call id, in another queue); ``closed`` lists, in closing
+    order, the passages whose closing closed their call.
     """
 
     def __init__(
         self,
-        on_passage: Callable[[Passage], None] | None = None,
-        on_call: Callable[[CallRecord], None] | None = None,
+        on_calls: Callable[[list[Passage]], None] | None = None,
         on_agent: Callable[[AgentRecord], None] | None = None,
         *,
         max_age: int = DEFAULT_MAX_AGE,
     ) -> None:
         self.report = ImportReport()
-        self.on_passage = on_passage or (lambda p: None)
-        self.on_call = on_call or (lambda c: None)
+        self.on_calls = on_calls or (lambda heads: None)
+        self._ready: list[Passage] = []  # calls emitted, handed over at the end of the sweep
         self.on_agent = on_agent or (lambda a: None)
         self.max_age = max_age
-        self.open: dict[tuple[str, str], Passage] = {}
-        self.calls: dict[str, CallRecord] = {}
+        self.open: dict[str, Passage] = {}
+        self.open_others: dict[tuple[str, str], Passage] = {}
+        self.calls: dict[str, Passage] = {}
         self.logins: dict[str, AgentRecord] = {}
         self.pauses: dict[tuple[str, str], AgentRecord] = {}
         self.transferred: set[str] = set()
-        # calls whose passages are all closed, in closing order (emitted an hour later)
-        self.closed: deque[CallRecord] = deque()
+        self.closed: deque[Passage] = deque()
         self._last_sweep = 0
         self.now = 0
 
@@ -275,11 +307,10 @@ class QueueLogBuilder:
         once and split into lines; each line is split once, data fields included (the
         handlers index them, no second split); byte offsets are computed only for the lines
         that open something (cumulative start of each line of the block, in C); the
-        events that make nearly all lines (DID, ENTERQUEUE, CONNECT, COMPLETE*) are handled
-        inline with local names, every other event goes through :meth:`_dispatch` with the
-        same rules as :meth:`feed`. A last line without its newline is left for the next
-        import. (A columnar variant — ``map(str.split)`` over the block, ``compress`` to
-        skip DID lines — was measured 25 % slower: it keeps every row alive.)
+        events that make nearly all lines (DID, ENTERQUEUE of a new call id, CONNECT and
+        COMPLETE* of its open passage) are handled inline with local names, every other
+        case goes through :meth:`_dispatch` with the same rules as :meth:`feed`. A last
+        line without its newline is left for the next import.
         Returns (offset after the last complete line, number of the next line);
         ``progress(offset, next line number)`` is called after each block.
         """
@@ -303,12 +334,11 @@ class QueueLogBuilder:
     ) -> tuple[int, int]:
         report = self.report
         open_passages = self.open
-        open_get, open_pop = open_passages.get, open_passages.pop
+        open_get = open_passages.get
         calls = self.calls
         calls_get = calls.get
         closed_append = self.closed.append
-        on_passage = self.on_passage
-        dispatch = self._dispatch
+        dispatch, call_closed = self._dispatch, self._call_closed
         now = self.now
         next_sweep = self._last_sweep + SWEEP_EVERY
         first_ts = report.first_ts
@@ -361,37 +391,40 @@ class QueueLogBuilder:
                         first_ts = report.first_ts = ts
                 if event == "DID":
                     dids += 1
-                elif event == "ENTERQUEUE":
-                    callid, queue = fields[1], fields[2]
-                    if not callid or callid == "NONE" or not queue or queue == "NONE":
-                        report.skip(lineno + index, "ENTERQUEUE without call id or queue")
+                    continue
+                callid = fields[1]
+                if event == "ENTERQUEUE":
+                    queue = fields[2]
+                    if (
+                        calls_get(callid) is None
+                        and queue
+                        and queue != "NONE"
+                        and callid
+                        and callid != "NONE"
+                    ):
+                        # a new call id: its first passage (nearly every ENTERQUEUE)
+                        open_passages[callid] = calls[callid] = Passage(
+                            callid, queue, ts, starts[index] + index, lineno + index
+                        )
                     else:
-                        position = None
-                        if len(fields) > 7:  # url|callerid|position
-                            try:
-                                position = int(fields[7])
-                            except ValueError:
-                                position = _int(fields[7])
-                        key = (callid, queue)
-                        previous = open_pop(key, None)
-                        if previous is not None:
-                            self.now = now
-                            self._close_unknown(previous, ts)
-                        line_offset = starts[index] + index
-                        number = lineno + index
-                        open_passages[key] = Passage(callid, queue, ts, line_offset, number, position)
-                        call = calls_get(callid)
-                        if call is None:
-                            call = calls[callid] = CallRecord(callid, line_offset, number, queue, ts, ts)
-                        call.open_count += 1
-                        call.last_ts = ts
-                elif event == "CONNECT":
-                    passage = open_get((fields[1], fields[2]))
-                    if passage is None:
                         self.now = now
                         dispatch(
                             ts,
-                            fields[1],
+                            callid,
+                            queue,
+                            fields[3],
+                            event,
+                            fields[5:],
+                            lineno + index,
+                            starts[index] + index,
+                        )
+                elif event == "CONNECT":
+                    passage = open_get(callid)
+                    if passage is None or passage.queue != fields[2]:
+                        self.now = now
+                        dispatch(
+                            ts,
+                            callid,
                             fields[2],
                             fields[3],
                             event,
@@ -412,12 +445,18 @@ class QueueLogBuilder:
                                     hold = -1
                         passage.wait = hold if hold >= 0 else ts - passage.enter_ts
                 elif event == "COMPLETECALLER" or event == "COMPLETEAGENT":
-                    callid = fields[1]
-                    key = (callid, fields[2])
-                    passage = open_get(key)
-                    if passage is None or passage.connect_ts is None:
-                        report.skip(
-                            lineno + index, "COMPLETE without an answered passage for this call and queue"
+                    passage = open_get(callid)
+                    if passage is None or passage.connect_ts is None or passage.queue != fields[2]:
+                        self.now = now
+                        dispatch(
+                            ts,
+                            callid,
+                            fields[2],
+                            fields[3],
+                            event,
+                            fields[5:],
+                            lineno + index,
+                            starts[index] + index,
                         )
                     else:
                         talk = -1
@@ -430,27 +469,20 @@ class QueueLogBuilder:
                                     talk = -1
                         passage.talk = talk if talk >= 0 else ts - passage.connect_ts
                         # inline _close(passage, ts, ANSWERED, event)
-                        del open_passages[key]
+                        del open_passages[callid]
                         passage.end_ts = ts
                         passage.outcome = ANSWERED
                         passage.exit_event = event
-                        if passage.wait is None:
-                            passage.wait = max(0, ts - passage.enter_ts)
                         passages_closed += 1
-                        call = calls_get(callid)
-                        if call is not None:
-                            call.open_count -= 1
-                            call.items.append(passage)
-                            if ts > call.last_ts:
-                                call.last_ts = ts
-                            if call.open_count <= 0:
-                                closed_append(call)
-                        on_passage(passage)
+                        if passage.prev is None:
+                            closed_append(passage)  # the sweep checks that it still leads its call
+                        else:
+                            call_closed(passage)
                 else:
                     self.now = now
                     dispatch(
                         ts,
-                        fields[1],
+                        callid,
                         fields[2],
                         fields[3],
                         event,
@@ -512,7 +544,7 @@ class QueueLogBuilder:
     ) -> None:
         report = self.report
         if event == "ENTERQUEUE":
-            self._enter(ts, callid, queue, data, lineno, offset)
+            self._enter(ts, callid, queue, lineno, offset)
         elif event == "CONNECT":
             self._connect(ts, callid, queue, agent, data, lineno)
         elif event in COMPLETE:
@@ -554,32 +586,36 @@ class QueueLogBuilder:
             report.unknown_events[event] += 1
 
     # --- passages --------------------------------------------------------------------
-    def _enter(self, ts: int, callid: str, queue: str, data: list[str], lineno: int, offset: int) -> None:
+    def _open_for(self, callid: str, queue: str) -> Passage | None:
+        passage = self.open.get(callid)
+        if passage is not None and passage.queue == queue:
+            return passage
+        return self.open_others.get((callid, queue))
+
+    def _open_passages(self) -> list[Passage]:
+        return [*self.open.values(), *self.open_others.values()]
+
+    def _register(self, passage: Passage) -> None:
+        """``passage`` is open and leads its call (joined to the earlier passages of its id)."""
+        callid = passage.callid
+        current = self.open.get(callid)
+        if current is not None:  # the same call id still waits in another queue
+            self.open_others[(callid, current.queue)] = current
+        self.open[callid] = passage
+        passage.prev = self.calls.get(callid)
+        self.calls[callid] = passage
+
+    def _enter(self, ts: int, callid: str, queue: str, lineno: int, offset: int) -> None:
         if not callid or callid == "NONE" or not queue or queue == "NONE":
             self.report.skip(lineno, "ENTERQUEUE without call id or queue")
             return
-        key = (callid, queue)
-        previous = self.open.pop(key, None)
+        previous = self._open_for(callid, queue)
         if previous is not None:
             self._close_unknown(previous, ts)
-        passage = Passage(callid, queue, ts, offset, lineno)
-        if len(data) >= 3:
-            passage.position = _int(data[2])
-        self.open[key] = passage
-        call = self.calls.get(callid)
-        if call is None:
-            call = self.calls[callid] = CallRecord(callid, offset, lineno, queue, ts, ts)
-        call.open_count += 1
-        call.last_ts = ts
-
-    def _find_open(self, callid: str, queue: str, lineno: int, event: str) -> Passage | None:
-        passage = self.open.get((callid, queue))
-        if passage is None:
-            self.report.skip(lineno, f"{event} without an open ENTERQUEUE for this call and queue")
-        return passage
+        self._register(Passage(callid, queue, ts, offset, lineno))
 
     def _connect(self, ts: int, callid: str, queue: str, agent: str, data: list[str], lineno: int) -> None:
-        passage = self.open.get((callid, queue))
+        passage = self._open_for(callid, queue)
         if passage is None:
             passage = self._adopt(callid, queue)
             if passage is None:
@@ -592,32 +628,39 @@ class QueueLogBuilder:
 
     def _adopt(self, callid: str, queue: str) -> Passage | None:
         """Attended transfer (#759): the consultation call's waiting passage becomes ours."""
-        for (other_id, other_queue), candidate in list(self.open.items()):
-            if other_queue == queue and other_id in self.transferred and candidate.connect_ts is None:
-                del self.open[(other_id, other_queue)]
-                old_call = self.calls.get(other_id)
-                if old_call is not None:
-                    old_call.open_count -= 1
-                    if old_call.open_count <= 0:
-                        self.closed.append(old_call)
+        for candidate in self._open_passages():
+            if (
+                candidate.queue == queue
+                and candidate.callid in self.transferred
+                and candidate.connect_ts is None
+            ):
+                self._detach(candidate)
                 candidate.callid = callid
-                self.open[(callid, queue)] = candidate
-                call = self.calls.get(callid)
-                if call is None:
-                    call = self.calls[callid] = CallRecord(
-                        callid,
-                        candidate.offset,
-                        candidate.lineno,
-                        queue,
-                        candidate.enter_ts,
-                        candidate.enter_ts,
-                    )
-                call.open_count += 1
+                self._register(candidate)
                 return candidate
         return None
 
+    def _detach(self, passage: Passage) -> None:
+        """Take an open passage out of its call (the rest of the call stays as it was)."""
+        callid = passage.callid
+        if self.open.get(callid) is passage:
+            del self.open[callid]
+        else:
+            self.open_others.pop((callid, passage.queue), None)
+        head = self.calls.get(callid)
+        rest = [p for p in chain(head) if p is not passage] if head is not None else []
+        passage.prev = None
+        if not rest:
+            self.calls.pop(callid, None)
+            return
+        for newer, older in zip(rest, rest[1:], strict=False):
+            newer.prev = older
+        rest[-1].prev = None
+        self.calls[callid] = rest[0]
+        self._call_closed(rest[0])
+
     def _complete(self, ts: int, callid: str, queue: str, event: str, data: list[str], lineno: int) -> None:
-        passage = self.open.get((callid, queue))
+        passage = self._open_for(callid, queue)
         if passage is None or passage.connect_ts is None:
             self.report.skip(lineno, "COMPLETE without an answered passage for this call and queue")
             return
@@ -630,13 +673,13 @@ class QueueLogBuilder:
     ) -> None:
         if event == "ATTENDEDTRANSFER":
             self.transferred.add(callid)
-        passage = self.open.get((callid, queue))
+        passage = self._open_for(callid, queue)
         if passage is None or passage.connect_ts is None:
             passage = next(
                 (
                     p
-                    for (_c, q), p in self.open.items()
-                    if q == queue and p.connect_ts is not None and p.agent == agent
+                    for p in self._open_passages()
+                    if p.queue == queue and p.connect_ts is not None and p.agent == agent
                 ),
                 None,
             )
@@ -651,8 +694,9 @@ class QueueLogBuilder:
     def _exit(
         self, ts: int, callid: str, queue: str, agent: str, event: str, data: list[str], lineno: int
     ) -> None:
-        passage = self._find_open(callid, queue, lineno, event)
+        passage = self._open_for(callid, queue)
         if passage is None:
+            self.report.skip(lineno, f"{event} without an open ENTERQUEUE for this call and queue")
             return
         outcome, index = EXITS[event]
         wait = _int(data[index]) if 0 <= index < len(data) else None
@@ -663,22 +707,31 @@ class QueueLogBuilder:
         self._close(passage, ts, outcome, event)
 
     def _close(self, passage: Passage, ts: int, outcome: str, event: str) -> None:
-        self.open.pop((passage.callid, passage.queue), None)
+        callid = passage.callid
+        if self.open.get(callid) is passage:
+            del self.open[callid]
+        else:
+            self.open_others.pop((callid, passage.queue), None)
         passage.end_ts = ts
         passage.outcome = outcome
         passage.exit_event = event
         if passage.wait is None:
             passage.wait = max(0, ts - passage.enter_ts)
         self.report.passages += 1
-        call = self.calls.get(passage.callid)
-        if call is not None:
-            call.open_count -= 1
-            call.items.append(passage)
-            if ts > call.last_ts:
-                call.last_ts = ts
-            if call.open_count <= 0:
-                self.closed.append(call)
-        self.on_passage(passage)
+        self._call_closed(passage)
+
+    def _call_closed(self, passage: Passage) -> None:
+        """A passage of this call closed: when the whole call is closed, queue the passage
+        that ended last (the sweep emits the call an hour after that end)."""
+        head = self.calls.get(passage.callid)
+        if head is passage and passage.prev is None:  # a call of one passage
+            self.closed.append(passage)
+            return
+        if head is None:
+            return
+        items = chain(head)
+        if all(p.end_ts is not None for p in items):
+            self.closed.append(max(items, key=lambda p: p.end_ts or 0))
 
     def _close_unknown(self, passage: Passage, ts: int) -> None:
         self.report.unknown_closed += 1
@@ -688,7 +741,7 @@ class QueueLogBuilder:
         self._close(passage, end, UNKNOWN, "")
 
     def _restart(self, ts: int) -> None:
-        for passage in list(self.open.values()):
+        for passage in self._open_passages():
             self._close_unknown(passage, ts)
         for record in self.logins.values():
             record.end_ts = ts
@@ -725,94 +778,79 @@ class QueueLogBuilder:
             self._agent(record)
 
     # --- calls -----------------------------------------------------------------------
-    def _emit_call(self, call: CallRecord) -> None:
-        items = call.items
-        if not items:
-            return
-        if len(items) == 1:
-            only = items[0]
-            call.queue = only.queue
-            call.start_ts = only.enter_ts
-            call.end_ts = only.end_ts if only.end_ts is not None else only.enter_ts
-            call.passages = 1
-            answered = call.answered = only.answered
-            call.outcome = only.outcome
-            call.total_wait = only.wait or 0
-            call.talk = (only.talk or 0) if answered else 0
-        else:
-            items.sort(key=lambda p: (p.enter_ts, p.offset))
-            first, last = items[0], items[-1]
-            call.queue = first.queue
-            call.start_ts = first.enter_ts
-            call.end_ts = max(p.end_ts or p.enter_ts for p in items)
-            call.passages = len(items)
-            call.answered = last.answered
-            call.outcome = last.outcome
-            call.total_wait = sum(p.wait or 0 for p in items)
-            call.talk = sum(p.talk or 0 for p in items if p.answered)
+    def _emit(self, head: Passage) -> None:
+        callid = head.callid
+        del self.calls[callid]
+        self.transferred.discard(callid)
         self.report.calls += 1
-        self.on_call(call)
+        self._ready.append(head)
+
+    def _hand_over(self) -> None:
+        if self._ready:
+            ready, self._ready = self._ready, []
+            self.on_calls(ready)
+
+    def _settle(self, closer: Passage) -> None:
+        """The rare case of the sweep: ``closer`` closed a call that has or had several passages."""
+        head = self.calls.get(closer.callid)
+        if head is None:
+            return  # emitted already
+        items = chain(head)
+        if closer not in items or any(p.end_ts is None for p in items):
+            return  # another call with this id, or reopened: queued again when it closes
+        if max(p.end_ts or 0 for p in items) <= (closer.end_ts or 0):  # else a later one is queued
+            self._emit(head)
 
     def _sweep(self) -> None:
         """Close passages older than max_age and emit calls settled for an hour.
 
-        Calls whose passages are all closed wait in ``self.closed`` in closing order, so
-        the sweep stops at the first call closed less than an hour ago (a call reopened by
-        another passage is skipped: it is queued again when it closes).
+        Closing passages wait in ``self.closed`` in closing order, so the sweep stops at the
+        first one closed less than an hour ago. The common case (a call of one passage that
+        still leads its call id) is emitted inline; the others go through :meth:`_settle`.
         """
         self._last_sweep = now = self.now
         limit = now - self.max_age
-        stale = [p for p in self.open.values() if p.enter_ts < limit]
-        for passage in stale:
+        for passage in [p for p in self._open_passages() if p.enter_ts < limit]:
             self._close_unknown(passage, passage.enter_ts + self.max_age)
         settled = now - SETTLE_SECONDS
         closed = self.closed
-        calls, transferred = self.calls, self.transferred
-        on_call, emit, report = self.on_call, self._emit_call, self.report
+        popleft = closed.popleft
+        calls = self.calls
+        calls_get, transferred = calls.get, self.transferred
+        ready = self._ready
+        add = ready.append
         emitted = 0
-        while closed and closed[0].last_ts < settled:
-            call = closed.popleft()
-            callid = call.callid
-            if call.open_count > 0 or calls.get(callid) is not call:
-                continue  # reopened since, or already emitted
-            del calls[callid]
-            if transferred:
-                transferred.discard(callid)
-            items = call.items
-            if len(items) != 1:
-                emit(call)
-                continue
-            only = items[0]  # the common case, inlined: one passage
-            call.queue = only.queue
-            call.start_ts = only.enter_ts
-            end_ts = only.end_ts
-            call.end_ts = only.enter_ts if end_ts is None else end_ts
-            call.passages = 1
-            outcome = call.outcome = only.outcome
-            answered = call.answered = only.connect_ts is not None and outcome in (ANSWERED, TRANSFER)
-            call.total_wait = only.wait or 0
-            call.talk = (only.talk or 0) if answered else 0
-            emitted += 1
-            on_call(call)
-        report.calls += emitted
+        while closed and closed[0].end_ts < settled:
+            passage = popleft()
+            callid = passage.callid
+            if passage.prev is None and calls_get(callid) is passage:
+                del calls[callid]
+                if transferred:
+                    transferred.discard(callid)
+                emitted += 1
+                add(passage)
+            else:
+                self._settle(passage)
+        self.report.calls += emitted
+        self._hand_over()
 
-    def pending_offset(self) -> tuple[int, int] | None:
-        """(offset, line number) of the earliest line of a call or agent session not settled yet."""
+    def pending_offset(self) -> Resume | None:
+        """The earliest line of a call or agent session not settled yet."""
         settled = self.now - SETTLE_SECONDS
-        points = [
-            (c.first_offset, c.first_lineno)
-            for c in self.calls.values()
-            if c.open_count > 0 or c.last_ts >= settled
-        ]
+        points = []
+        for head in self.calls.values():
+            items = chain(head)
+            if any(p.end_ts is None or p.end_ts >= settled for p in items):
+                points.append(min(Resume(p.offset, p.lineno, p.enter_ts) for p in items))
         recent = self.now - AGENT_SESSION_HORIZON
         points += [
-            (r.offset, r.lineno)
+            Resume(r.offset, r.lineno, r.start_ts)
             for r in list(self.logins.values()) + list(self.pauses.values())
             if r.start_ts >= recent
         ]
         return min(points) if points else None
 
-    def finish(self, *, final: bool = True) -> tuple[int, int] | None:
+    def finish(self, *, final: bool = True) -> Resume | None:
         """End of data. Returns the offset to re-read from next time (None: all settled).
 
         With ``final`` every open passage is closed as unknown. Otherwise recent open
@@ -822,11 +860,11 @@ class QueueLogBuilder:
         self._sweep()
         self.report.skipped.sort(key=itemgetter(0))  # a bad block reports its lines first
         resume = None if final else self.pending_offset()
-        for passage in list(self.open.values()):
+        for passage in self._open_passages():
             self._close_unknown(passage, self.now)
-        for call in list(self.calls.values()):
-            self._emit_call(call)
-        self.calls.clear()
+        for head in list(self.calls.values()):
+            self._emit(head)
+        self._hand_over()
         self.closed.clear()
         if final:
             for record in list(self.logins.values()) + list(self.pauses.values()):
@@ -840,55 +878,38 @@ class QueueLogBuilder:
         return resume
 
 
-def iter_lines(
-    stream: io.BufferedIOBase, start: int = 0, first_lineno: int = 1
-) -> Iterator[tuple[str, int, int, int]]:
-    """(text, line number, byte offset, offset of the next line) for each complete line.
-
-    A trailing line without its newline is left for the next import (the writer may be
-    in the middle of it).
-    """
-    offset = start
-    lineno = first_lineno
-    for raw in stream:
-        if not raw.endswith(b"\n"):
-            break
-        end = offset + len(raw)
-        yield raw.decode("utf-8", "replace"), lineno, offset, end
-        offset = end
-        lineno += 1
+Parsed = tuple[list[Passage], list[CallRecord], list[AgentRecord], ImportReport]
 
 
-def parse_text(
-    text: str, *, final: bool = True
-) -> tuple[list[Passage], list[CallRecord], list[AgentRecord], ImportReport]:
-    """Convenience for tests and small files: everything in memory (same path as a file)."""
-    passages: list[Passage] = []
-    calls: list[CallRecord] = []
+def _collect(feed: Callable[[QueueLogBuilder], None], final: bool) -> Parsed:
+    heads: list[Passage] = []
     agents: list[AgentRecord] = []
-    builder = QueueLogBuilder(passages.append, calls.append, agents.append)
+    builder = QueueLogBuilder(heads.extend, agents.append)
+    feed(builder)
+    builder.finish(final=final)
+    passages = [p for head in heads for p in call_items(head)]
+    return passages, [CallRecord.of(head) for head in heads], agents, builder.report
+
+
+def parse_text(text: str, *, final: bool = True) -> Parsed:
+    """Convenience for tests and small files: everything in memory (same path as a file).
+    Passages come call by call, in the order the calls were emitted."""
     if text and not text.endswith("\n"):
         text += "\n"
-    builder.feed_stream(io.BytesIO(text.encode()))
-    builder.finish(final=final)
-    return passages, calls, agents, builder.report
+    return _collect(lambda builder: builder.feed_stream(io.BytesIO(text.encode())), final)
 
 
-def parse_lines_slowly(
-    text: str, *, final: bool = True
-) -> tuple[list[Passage], list[CallRecord], list[AgentRecord], ImportReport]:
+def parse_lines_slowly(text: str, *, final: bool = True) -> Parsed:
     """The same through :meth:`QueueLogBuilder.feed_line`, one line at a time (a reference
     for tests: both paths must give the same result)."""
-    passages: list[Passage] = []
-    calls: list[CallRecord] = []
-    agents: list[AgentRecord] = []
-    builder = QueueLogBuilder(passages.append, calls.append, agents.append)
-    offset = 0
-    for lineno, line in enumerate(text.splitlines(keepends=True), start=1):
-        builder.feed_line(line, lineno, offset)
-        offset += len(line.encode())
-    builder.finish(final=final)
-    return passages, calls, agents, builder.report
+
+    def feed(builder: QueueLogBuilder) -> None:
+        offset = 0
+        for lineno, line in enumerate(text.splitlines(keepends=True), start=1):
+            builder.feed_line(line, lineno, offset)
+            offset += len(line.encode())
+
+    return _collect(feed, final)
 
 
 # --- database form -------------------------------------------------------------------

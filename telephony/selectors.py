@@ -1,6 +1,6 @@
 """Read side of telephony: KPIs aggregated in SQL, staffing plan, drill-down lists.
 
-Every KPI query is one GROUP BY over queue passages (or calls) on the denormalised local
+Every KPI query is one GROUP BY over queue passages (calls: their first passages) on the denormalised local
 columns; :mod:`telephony.kpi` only turns the aggregated counters into rates.
 """
 
@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from telephony import erlang, kpi
-from telephony.models import AgentActivity, Call, Outcome, QueuePassage
+from telephony.models import AgentActivity, Outcome, QueuePassage
 from telephony.services import PARIS, opening_calendar
 
 PREFIX = "k_"
@@ -141,15 +141,11 @@ def call_totals(filters: Filters) -> dict:
     """The citizen-call view (multi-stint) and the ratio of calls to fiches by call id."""
     from fiches.models import Fiche  # statistics only: a count, no fiche is listed
 
-    calls = Call.objects.filter(local_date__gte=filters.date_from, local_date__lte=filters.date_to)
-    if filters.queue_ids:
-        calls = calls.filter(queue_id__in=filters.queue_ids)
-    if filters.in_hours_only:
-        calls = calls.filter(in_hours=True)
+    calls = passages(filters).filter(call_passages__gt=0)  # a call is counted on its first passage
     row = calls.aggregate(
         calls=Count("id"),
-        answered=Count("id", filter=Q(answered=True)),
-        multi=Count("id", filter=Q(passages__gt=1)),
+        answered=Count("id", filter=Q(call_answered=True)),
+        multi=Count("id", filter=Q(call_passages__gt=1)),
     )
     linked = Fiche.objects.filter(call_id__in=calls.values("callid")).exclude(call_id="").count()
     row["fiches"] = linked

@@ -18,7 +18,6 @@ import io
 import time as clock
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import chain
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,7 +31,6 @@ from telephony.hours import DEFAULT_WEEK, OpeningCalendar, minutes
 from telephony.models import (
     Agent,
     AgentActivity,
-    Call,
     ImportRun,
     ImportSource,
     OpeningException,
@@ -45,7 +43,6 @@ PARIS = ZoneInfo("Europe/Paris")
 HEAD_LENGTH = 4096
 BATCH = 20000
 SQLITE_IMPORT_CACHE_KIB = -131072  # 128 MB while importing (negative: KiB)
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 ProgressCallback = Callable[[int, int, queuelog.ImportReport], None]
 
 
@@ -65,71 +62,85 @@ def opening_calendar() -> OpeningCalendar:
     return OpeningCalendar(week=full_week, exceptions=exceptions)
 
 
-MINUTE_SECOND = tuple(f"{m:02d}:{sec:02d}" for m in range(60) for sec in range(60))
+def _minute_second(suffix: str) -> tuple[str, ...]:
+    """``MM:SS`` (and the zone suffix) of every second of an hour."""
+    return tuple(f"{m:02d}:{sec:02d}{suffix}" for m in range(60) for sec in range(60))
 
 
 class LocalClock:
-    """Epoch → local date, minute of the day, weekday, in opening hours, and the database's
-    datetime text, from a cache per UTC hour (Europe/Paris offsets are whole hours; any
-    other offset falls back to the exact computation).
+    """Epoch → local date, minute of the day, weekday, in opening hours, and the UTC
+    datetime text the database stores, from a cache per UTC hour (Europe/Paris offsets are
+    whole hours; any other offset falls back to the exact computation, :meth:`exact`).
 
-    ``hour(ts // 3600)`` gives (date as stored, weekday, minute of the day at the start of
-    the hour, open flags of the 1440 minutes of that day, UTC text prefix ``YYYY-MM-DD HH:``,
-    date): the Writer needs one dictionary look-up per timestamp.
+    ``hours[ts // 3600]`` (filled by :meth:`hour`) is (date text, weekday, minute of the day
+    at the start of the hour, open flags of the 1440 minutes of that day, UTC text prefix
+    ``YYYY-MM-DD HH:``); ``minute_second[ts % 3600]`` completes the datetime text. The
+    text carries no zone on SQLite (Django stores UTC there) and ``+00:00`` elsewhere.
     """
 
-    def __init__(self, calendar: OpeningCalendar, adapt_date: Callable[[date], object] = str) -> None:
+    def __init__(self, calendar: OpeningCalendar, zone_suffix: str = "") -> None:
         self.calendar = calendar
-        self.adapt_date = adapt_date
+        self.minute_second = _minute_second(zone_suffix)
         self.hours: dict[int, tuple] = {}
-        self._days: dict[date, tuple[bool, ...]] = {}
+        self._days: dict[date, tuple[int, ...]] = {}
 
-    def open_flags(self, day: date) -> tuple[bool, ...]:
+    def open_flags(self, day: date) -> tuple[int, ...]:
         flags = self._days.get(day)
         if flags is None:
             slots = self.calendar.slots(day)
-            marks = [False] * 1440
+            marks = [0] * 1440  # 0/1, not bools: see Writer (the flag is written as is)
             for opens, closes in slots:  # slices, not 1440 comparisons per slot
                 opens, closes = max(0, opens), min(1440, closes)
                 if opens < closes:
-                    marks[opens:closes] = [True] * (closes - opens)
+                    marks[opens:closes] = [1] * (closes - opens)
             flags = self._days[day] = tuple(marks)
         return flags
 
     def hour(self, hour: int) -> tuple | None:
         moment = datetime.fromtimestamp(hour * 3600, PARIS)
-        offset = int(moment.utcoffset().total_seconds())
-        if offset % 3600:
+        if int(moment.utcoffset().total_seconds()) % 3600:
             return None
         day = moment.date()
-        utc = datetime.fromtimestamp(hour * 3600, UTC)
         info = (
-            self.adapt_date(day),
+            day.isoformat(),
             day.weekday(),
             moment.hour * 60,
             self.open_flags(day),
-            f"{utc:%Y-%m-%d %H}:",
-            day,
+            f"{datetime.fromtimestamp(hour * 3600, UTC):%Y-%m-%d %H}:",
         )
         self.hours[hour] = info
         return info
 
-    def local(self, ts: int) -> tuple[date, int, int, bool]:
+    def exact(self, ts: int) -> tuple[str, int, int, int, str]:
+        """(date text, minute of the day, weekday, in opening hours, datetime text) of ``ts``."""
+        moment = datetime.fromtimestamp(ts, PARIS)
+        day, minute = moment.date(), moment.hour * 60 + moment.minute
+        return day.isoformat(), minute, day.weekday(), self.open_flags(day)[minute], self.stamp(ts)
+
+    def local(self, ts: int) -> tuple[str, int, int, int, str]:
+        """The same as :meth:`exact`, from the per-hour cache."""
         info = self.hours.get(ts // 3600) or self.hour(ts // 3600)
         if info is None:
-            moment = datetime.fromtimestamp(ts, PARIS)
-            day, minute = moment.date(), moment.hour * 60 + moment.minute
-            return day, minute, day.weekday(), self.open_flags(day)[minute]
-        minute = info[2] + ts % 3600 // 60
-        return info[5], minute, info[1], info[3][minute]
+            return self.exact(ts)
+        rest = ts % 3600
+        minute = info[2] + rest // 60
+        return info[0], minute, info[1], info[3][minute], info[4] + self.minute_second[rest]
 
-    def utc(self, ts: int | None) -> datetime | None:
-        return None if ts is None else datetime.fromtimestamp(ts, UTC)
+    def stamp(self, ts: int | None) -> str | None:
+        if ts is None:
+            return None
+        info = self.hours.get(ts // 3600) or self.hour(ts // 3600)
+        if info is None:
+            return f"{datetime.fromtimestamp(ts, UTC):%Y-%m-%d %H:}" + self.minute_second[ts % 3600]
+        return info[4] + self.minute_second[ts % 3600]
 
 
 class _Table:
     """A fast multi-row INSERT into one model's table (the SQL bulk_create would emit,
-    without building a model instance per row: measured 5× faster on a year of calls)."""
+    without building a model instance per row: measured 5× faster on a year of calls).
+
+    ``values`` holds the rows one after the other, flat (``extend`` with a row's tuple): a
+    statement's parameters are then one slice, with no per-row regrouping."""
 
     def __init__(self, model: type[models.Model], columns: list[str]) -> None:
         meta = model._meta
@@ -138,6 +149,7 @@ class _Table:
         # table and column names come from the model's _meta, quoted by the backend
         table, column_list = quote(meta.db_table), ", ".join(quote(n) for n in names)
         placeholders = ", ".join(["%s"] * len(names))
+        self.width = len(names)
         self.sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
         self.copy_sql = f"COPY {table} ({column_list}) FROM STDIN"
         # SQLite: one INSERT of many rows costs ~30 % less than one statement per row
@@ -146,49 +158,48 @@ class _Table:
         self.multi_sql = f"INSERT INTO {table} ({column_list}) VALUES " + ", ".join(  # noqa: S608
             [f"({placeholders})"] * self.per_statement
         )
-        self.rows: list[tuple] = []
+        self.values: list = []
+
+    def __len__(self) -> int:
+        return len(self.values) // self.width
 
     def flush(self, cursor) -> int:
-        rows = self.rows  # emptied in place: the Writer's row builders keep its append
-        if not rows:
+        values, width = self.values, self.width  # emptied in place: the Writer keeps its extend
+        if not values:
             return 0
+        rows = len(values) // width
         raw = getattr(cursor, "cursor", None)
         if connection.vendor == "postgresql" and hasattr(raw, "copy"):
             # PostgreSQL: COPY streams the batch (executemany costs a round trip per row)
             with raw.copy(self.copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for start in range(0, len(values), width):
+                    copy.write_row(values[start : start + width])
         else:
-            per = self.per_statement
-            full = len(rows) - len(rows) % per if per > 1 else 0
+            step = self.per_statement * width
+            full = (rows - rows % self.per_statement) * width if self.per_statement > 1 else 0
             if full:
-                flat = chain.from_iterable
-                cursor.executemany(
-                    self.multi_sql, [tuple(flat(rows[i : i + per])) for i in range(0, full, per)]
-                )
-            if full < len(rows):
-                cursor.executemany(self.sql, rows[full:])
-        written = len(rows)
-        rows.clear()
-        return written
+                cursor.executemany(self.multi_sql, [values[i : i + step] for i in range(0, full, step)])
+            if full < len(values):
+                cursor.executemany(self.sql, [values[i : i + width] for i in range(full, len(values), width)])
+        values.clear()
+        return rows
 
 
 class Writer:
     """Buffers builder output and writes it in batches of ``BATCH`` rows, each batch in
     one transaction (so the progress saved on the ImportRun stays visible to the page).
 
-    Epoch seconds stay integers until here: each is converted once, with per-day caches
-    for dates and the database's own datetime representation.
+    Epoch seconds stay integers until here; rows are tuples of what the database stores
+    (datetimes and dates as text, see :class:`LocalClock`), the same on every backend.
+    Booleans are written as 0/1: Python's sqlite3 binds int, float and str directly but
+    sends every other value, ``bool`` included, through its adaptation protocol, whose
+    failed look-ups cost as much per row as SQLite's own insert (measured with callgrind).
     """
 
     PASSAGE_COLUMNS = [
-        "source", "offset", "callid", "queue", "agent", "entered_at", "connected_at", "ended_at",
-        "wait", "talk", "outcome", "answered", "exit_event", "position",
-        "local_date", "local_minute", "weekday", "in_hours",
-    ]  # fmt: skip
-    CALL_COLUMNS = [
-        "source", "first_offset", "callid", "queue", "started_at", "ended_at", "passages", "answered",
-        "outcome", "total_wait", "talk", "local_date", "local_minute", "weekday", "in_hours",
+        "source", "offset", "callid", "queue", "agent", "entered_at", "wait", "talk", "outcome",
+        "answered", "exit_event", "local_date", "local_minute", "weekday", "in_hours",
+        "call_passages", "call_answered",
     ]  # fmt: skip
     ACTIVITY_COLUMNS = [
         "source", "offset", "agent", "queue", "kind", "started_at", "ended_at", "reason", "local_date",
@@ -196,141 +207,86 @@ class Writer:
 
     def __init__(self, source: ImportSource | None, calendar: OpeningCalendar | None = None) -> None:
         self.source_id = source.pk if source is not None else None
-        self.clock = LocalClock(calendar or opening_calendar(), connection.ops.adapt_datefield_value)
+        self.sqlite = connection.vendor == "sqlite"
+        self.clock = LocalClock(calendar or opening_calendar(), "" if self.sqlite else "+00:00")
         self.queues = dict(Queue.objects.values_list("name", "id"))
         self.agents = dict(Agent.objects.values_list("identifier", "id"))
         self.passages = _Table(QueuePassage, self.PASSAGE_COLUMNS)
-        self.calls = _Table(Call, self.CALL_COLUMNS)
         self.activities = _Table(AgentActivity, self.ACTIVITY_COLUMNS)
-        self.sqlite = connection.vendor == "sqlite"
         self._cache_size = None
         if self.sqlite:  # the indexes of a year of rows outgrow SQLite's 2 MB page cache
             with connection.cursor() as cursor:
                 self._cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = {SQLITE_IMPORT_CACHE_KIB}")
         self.written = 0
-        if self.sqlite:  # the two hot row builders, specialised (see _sqlite_builders)
-            self.passage, self.call = self._sqlite_builders()  # type: ignore[method-assign]
+        self.calls = self._calls_writer()
 
-    def _sqlite_builders(
-        self,
-    ) -> tuple[Callable[[queuelog.Passage], None], Callable[[queuelog.CallRecord], None]]:
-        """``passage`` and ``call`` for SQLite as closures over local names: one look-up in
-        the per-hour cache for the entry time, the other times of the row reuse it when
-        they fall in the same UTC hour (nearly always), the datetime text is built by
-        concatenation. Same rows as the generic methods (tested)."""
+    def _calls_writer(self) -> Callable[[list[queuelog.Passage]], None]:
+        """``calls(heads)`` adds the rows of the calls led by ``heads``, the first passage of
+        each carrying the call's summary. A closure over local names (the import's hot path):
+        one look-up in the per-hour cache gives a passage's local columns and datetime text."""
         clock = self.clock
-        hours_get, hour = clock.hours.get, clock.hour
-        minute_second = MINUTE_SECOND
+        hours_get, hour, exact, minute_second = clock.hours.get, clock.hour, clock.exact, clock.minute_second
         source_id = self.source_id
         queues_get, queue_id = self.queues.get, self.queue_id
         agents_get, agent_id = self.agents.get, self.agent_id
-        slow_local, stamp = self._local, self.stamp
-        passage_rows, call_rows = self.passages.rows, self.calls.rows
-        add_passage, add_call = passage_rows.append, call_rows.append
+        values = self.passages.values
+        add_row = values.extend
+        batch_values = BATCH * self.passages.width
         flush = self.flush
         answered_outcomes = (queuelog.ANSWERED, queuelog.TRANSFER)
+        call_items = queuelog.call_items
 
-        def passage(p: queuelog.Passage) -> None:
-            ts = p.enter_ts
-            h = ts // 3600
-            info = hours_get(h) or hour(h)
-            if info is None:
-                day, minute, weekday, in_hours, entered = slow_local(ts)
-                prefix = None
-            else:
-                rest = ts - h * 3600
-                minute = info[2] + rest // 60
-                day, weekday, in_hours = info[0], info[1], info[3][minute]
-                prefix = info[4]
-                entered = prefix + minute_second[rest]
-            connect_ts, end_ts = p.connect_ts, p.end_ts
-            if connect_ts is None:
-                connected = None
-            elif prefix is not None and 0 <= connect_ts - h * 3600 < 3600:
-                connected = prefix + minute_second[connect_ts - h * 3600]
-            else:
-                connected = stamp(connect_ts)
-            if end_ts is None:
-                ended = None
-            elif prefix is not None and 0 <= end_ts - h * 3600 < 3600:
-                ended = prefix + minute_second[end_ts - h * 3600]
-            else:
-                ended = stamp(end_ts)
-            outcome = p.outcome
-            answered = connect_ts is not None and outcome in answered_outcomes
-            position, wait, talk = p.position, p.wait or 0, p.talk or 0
-            queue = p.queue
-            agent = p.agent
-            add_passage(
-                (
-                    source_id,
-                    p.offset,
-                    p.callid[:80],
-                    queues_get(queue) or queue_id(queue),
-                    (agents_get(agent) or agent_id(agent)) if agent and agent != "NONE" else None,
-                    entered,
-                    connected,
-                    ended,
-                    wait if wait > 0 else 0,
-                    (talk if talk > 0 else 0) if answered else 0,
-                    outcome,
-                    answered,
-                    p.exit_event[:32],
-                    position if position is not None and 0 <= position < 32768 else None,
-                    day,
-                    minute,
-                    weekday,
-                    in_hours,
-                )
-            )
-            if len(passage_rows) >= BATCH:
-                flush()
+        def calls(heads: list[queuelog.Passage]) -> None:
+            for last in heads:
+                if last.prev is None:  # nearly every call: one passage
+                    group: Iterable[queuelog.Passage] = (last,)
+                    call_passages, call_answered = 1, -1  # -1: the passage's own
+                else:
+                    group = call_items(last)
+                    call_passages = min(len(group), 32767)
+                    call_answered = 1 if group[-1].answered else 0
+                for p in group:
+                    ts = p.enter_ts
+                    h = ts // 3600
+                    info = hours_get(h) or hour(h)
+                    if info is None:
+                        day, minute, weekday, in_hours, entered = exact(ts)
+                    else:
+                        rest = ts - h * 3600
+                        minute = info[2] + rest // 60
+                        day, weekday, in_hours = info[0], info[1], info[3][minute]
+                        entered = info[4] + minute_second[rest]
+                    outcome = p.outcome
+                    answered = 1 if p.connect_ts is not None and outcome in answered_outcomes else 0
+                    wait, talk = p.wait or 0, p.talk or 0
+                    queue, agent = p.queue, p.agent
+                    add_row(
+                        (
+                            source_id,
+                            p.offset,
+                            p.callid[:80],
+                            queues_get(queue) or queue_id(queue),
+                            (agents_get(agent) or agent_id(agent)) if agent and agent != "NONE" else None,
+                            entered,
+                            wait if wait > 0 else 0,
+                            (talk if talk > 0 else 0) if answered else 0,
+                            outcome,
+                            answered,
+                            p.exit_event[:32],
+                            day,
+                            minute,
+                            weekday,
+                            in_hours,
+                            call_passages,
+                            answered if call_answered < 0 else call_answered,
+                        )
+                    )
+                    call_passages = call_answered = 0  # the call's other passages
+                if len(values) >= batch_values:
+                    flush()
 
-        def call(c: queuelog.CallRecord) -> None:
-            ts = c.start_ts
-            h = ts // 3600
-            info = hours_get(h) or hour(h)
-            if info is None:
-                day, minute, weekday, in_hours, started = slow_local(ts)
-                prefix = None
-            else:
-                rest = ts - h * 3600
-                minute = info[2] + rest // 60
-                day, weekday, in_hours = info[0], info[1], info[3][minute]
-                prefix = info[4]
-                started = prefix + minute_second[rest]
-            end_ts = c.end_ts
-            if end_ts is None:
-                ended = None
-            elif prefix is not None and 0 <= end_ts - h * 3600 < 3600:
-                ended = prefix + minute_second[end_ts - h * 3600]
-            else:
-                ended = stamp(end_ts)
-            queue, passages, total_wait, talk = c.queue, c.passages, c.total_wait, c.talk
-            add_call(
-                (
-                    source_id,
-                    c.first_offset,
-                    c.callid[:80],
-                    queues_get(queue) or queue_id(queue),
-                    started,
-                    ended,
-                    passages if passages < 32767 else 32767,
-                    c.answered,
-                    c.outcome,
-                    total_wait if total_wait > 0 else 0,
-                    talk if talk > 0 else 0,
-                    day,
-                    minute,
-                    weekday,
-                    in_hours,
-                )
-            )
-            if len(call_rows) >= BATCH:
-                flush()
-
-        return passage, call
+        return calls
 
     def queue_id(self, name: str) -> int:
         found = self.queues.get(name)
@@ -354,105 +310,22 @@ class Writer:
             self.agents[identifier] = self.agents[key] = found
         return found
 
-    def stamp(self, ts: int | None):
-        """An epoch as the database stores a DateTimeField (SQLite: UTC text; others: aware)."""
-        if ts is None:
-            return None
-        if self.sqlite:
-            info = self.clock.hours.get(ts // 3600) or self.clock.hour(ts // 3600)
-            if info is not None:
-                return info[4] + MINUTE_SECOND[ts % 3600]
-            return f"{datetime.fromtimestamp(ts, UTC):%Y-%m-%d %H:%M:%S}"
-        return datetime.fromtimestamp(ts, UTC)
-
-    def _local(self, ts: int) -> tuple:
-        """(stored date, minute, weekday, in hours, stored datetime) of an entry time."""
-        clock = self.clock
-        info = clock.hours.get(ts // 3600) or clock.hour(ts // 3600)
-        if info is None or not self.sqlite:
-            day, minute, weekday, in_hours = clock.local(ts)
-            return clock.adapt_date(day), minute, weekday, in_hours, self.stamp(ts)
-        rest = ts % 3600
-        minute = info[2] + rest // 60
-        return info[0], minute, info[1], info[3][minute], info[4] + MINUTE_SECOND[rest]
-
-    def passage(self, p: queuelog.Passage) -> None:
-        day, minute, weekday, in_hours, entered = self._local(p.enter_ts)
-        outcome = p.outcome
-        answered = p.connect_ts is not None and outcome in (queuelog.ANSWERED, queuelog.TRANSFER)
-        position = p.position
-        stamp = self.stamp
-        wait, talk = p.wait or 0, p.talk or 0
-        queue_id = self.queues.get(p.queue) or self.queue_id(p.queue)
-        agent = p.agent
-        agent_id = (self.agents.get(agent) or self.agent_id(agent)) if agent and agent != "NONE" else None
-        rows = self.passages.rows
-        rows.append(
-            (
-                self.source_id,
-                p.offset,
-                p.callid[:80],
-                queue_id,
-                agent_id,
-                entered,
-                stamp(p.connect_ts),
-                stamp(p.end_ts),
-                wait if wait > 0 else 0,
-                (talk if talk > 0 else 0) if answered else 0,
-                outcome,
-                answered,
-                p.exit_event[:32],
-                position if position is not None and 0 <= position < 32768 else None,
-                day,
-                minute,
-                weekday,
-                in_hours,
-            )
-        )
-        if len(rows) >= BATCH:
-            self.flush()
-
-    def call(self, c: queuelog.CallRecord) -> None:
-        day, minute, weekday, in_hours, started = self._local(c.start_ts)
-        rows = self.calls.rows
-        rows.append(
-            (
-                self.source_id,
-                c.first_offset,
-                c.callid[:80],
-                self.queues.get(c.queue) or self.queue_id(c.queue),
-                started,
-                self.stamp(c.end_ts),
-                min(c.passages, 32767),
-                c.answered,
-                c.outcome,
-                max(0, c.total_wait),
-                max(0, c.talk),
-                day,
-                minute,
-                weekday,
-                in_hours,
-            )
-        )
-        if len(rows) >= BATCH:
-            self.flush()
-
     def agent(self, a: queuelog.AgentRecord) -> None:
-        day = self._local(a.start_ts)[0]
-        self.activities.rows.append(
+        day, _minute, _weekday, _in_hours, started = self.clock.local(a.start_ts)
+        self.activities.values.extend(
             (
                 self.source_id,
                 a.offset,
                 self.agent_id(a.agent) or self.agent_id("?"),
                 self.queue_id(a.queue) if a.queue and a.queue != "NONE" else None,
                 a.kind,
-                self.stamp(a.start_ts),
-                self.stamp(a.end_ts),
+                started,
+                self.clock.stamp(a.end_ts),
                 a.reason[:80],
                 day,
             )
         )
-        if len(self.activities.rows) >= BATCH:
+        if len(self.activities) >= BATCH:
             self.flush()
 
     def close(self) -> None:
@@ -465,7 +338,7 @@ class Writer:
 
     def flush(self) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
-            for table in (self.passages, self.calls, self.activities):
+            for table in (self.passages, self.activities):
                 self.written += table.flush(cursor)
 
 
@@ -499,9 +372,17 @@ def find_source(name: str, head: bytes) -> ImportSource | None:
 
 
 def _delete_from(source: ImportSource, offset: int) -> None:
-    QueuePassage.objects.filter(source=source, offset__gte=offset).delete()
-    Call.objects.filter(source=source, first_offset__gte=offset).delete()
+    """Delete what ``source`` wrote from ``offset`` on (passages through the date index)."""
+    passages = QueuePassage.objects.filter(source=source, offset__gte=offset)
+    if offset and source.resume_date is not None:
+        passages = passages.filter(local_date__gte=source.resume_date)
+    passages.delete()
     AgentActivity.objects.filter(source=source, offset__gte=offset).delete()
+
+
+def _resume_date(ts: int | None) -> date | None:
+    """The local day before ``ts``: rows read after its line are dated from then on."""
+    return None if ts is None else datetime.fromtimestamp(ts, PARIS).date() - timedelta(days=1)
 
 
 def import_file(
@@ -535,7 +416,7 @@ def import_file(
         if size < source.offset:  # the file was truncated: start it again
             _delete_from(source, 0)
             source.offset = source.resume_offset = 0
-            source.resume_lineno = 1
+            source.resume_lineno, source.resume_date = 1, None
         run.size = size
         if size == source.offset and not final:
             run.start_offset = run.bytes_done = size
@@ -545,9 +426,10 @@ def import_file(
         start, lineno = source.resume_offset, source.resume_lineno
         run.start_offset = run.bytes_done = start
         run.save(update_fields=["source", "size", "start_offset", "bytes_done"])
-        _delete_from(source, start)
+        if source.offset:  # something was imported before: re-read from the resume offset
+            _delete_from(source, start)
         writer = Writer(source)
-        builder = queuelog.QueueLogBuilder(writer.passage, writer.call, writer.agent)
+        builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
         last_save = clock.monotonic()
 
         def block_done(offset: int, _next_lineno: int) -> None:
@@ -573,8 +455,10 @@ def import_file(
         source.offset = end
         if resume is None:
             source.resume_offset, source.resume_lineno = end, next_lineno
+            source.resume_date = _resume_date(builder.report.last_ts) or source.resume_date
         else:
-            source.resume_offset, source.resume_lineno = resume
+            source.resume_offset, source.resume_lineno = resume.offset, resume.lineno
+            source.resume_date = _resume_date(resume.ts)
         source.save()
         run.bytes_done = end
         run.report = builder.report.as_dict()
@@ -614,7 +498,7 @@ def import_lines(lines: Iterable[str], name: str = "lines", *, final: bool = Tru
         name=name, head_hash=_hash(data[:HEAD_LENGTH]), head_length=len(data[:HEAD_LENGTH])
     )
     writer = Writer(source)
-    builder = queuelog.QueueLogBuilder(writer.passage, writer.call, writer.agent)
+    builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
     builder.feed_stream(io.BytesIO(data))
     builder.finish(final=final)
     writer.close()
@@ -632,7 +516,7 @@ def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun 
         name=path.name, head_hash=_hash(path.read_bytes()[:HEAD_LENGTH]), head_length=0
     )
     writer = Writer(source)
-    builder = queuelog.QueueLogBuilder(writer.passage, writer.call, writer.agent)
+    builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
         queuelog.feed_db_csv(builder, handle, ZoneInfo(tz))
     builder.finish(final=True)
@@ -745,7 +629,7 @@ def import_generic_csv(
     if source is None:
         source = ImportSource.objects.create(name=name, head_hash=_hash(name.encode()), head_length=0)
     writer = Writer(source)
-    calls: dict[str, queuelog.CallRecord] = {}
+    calls: dict[str, queuelog.Passage] = {}  # call id -> its newest passage (linked by prev)
     col = {field: mapping.get(field, "") for field in CSV_FIELDS}
     for row in reader:
         lineno = reader.line_num
@@ -776,18 +660,13 @@ def import_generic_csv(
         passage.end_ts = ts + wait + (talk if answered else 0)
         passage.exit_event = "CSV"
         passage.agent = ((row.get(col["agent"]) or "").strip() if col["agent"] else "") if answered else ""
-        writer.passage(passage)
+        passage.prev = calls.get(callid)
+        calls[callid] = passage
         report.passages += 1
-        call = calls.get(callid)
-        if call is None:
-            call = calls[callid] = queuelog.CallRecord(callid, lineno, lineno, queue, ts, passage.end_ts)
-        call.items.append(passage)
         report.first_ts = ts if report.first_ts is None else min(report.first_ts, ts)
         report.last_ts = ts if report.last_ts is None else max(report.last_ts, ts)
-    builder = queuelog.QueueLogBuilder(on_call=writer.call)
-    builder.report = report
-    for call in calls.values():
-        builder._emit_call(call)  # first queue, answered if the last passage is, waits summed
+    writer.calls(list(calls.values()))  # first queue, answered if the last passage is
+    report.calls = len(calls)
     writer.close()
     return report
 
@@ -833,7 +712,7 @@ def import_generic_csv_file(
 def recompute_in_hours(
     start: date | None = None, end: date | None = None, *, weekday: int | None = None
 ) -> int:
-    """Re-flag passages and calls after the opening hours changed (per day, in SQL);
+    """Re-flag the passages (and so the calls) after the opening hours changed (per day, in SQL);
     ``weekday`` limits it to the days of one weekday (a weekly slot changed)."""
     calendar = opening_calendar()
     dates = QueuePassage.objects.order_by().values_list("local_date", flat=True).distinct()
@@ -849,10 +728,9 @@ def recompute_in_hours(
         condition = Q(pk__in=[])
         for opens, closes in slots:
             condition |= Q(local_minute__gte=opens, local_minute__lt=closes)
-        for model in (QueuePassage, Call):
-            rows = model.objects.filter(local_date=day)
-            changed += rows.filter(condition).exclude(in_hours=True).update(in_hours=True)
-            changed += rows.exclude(condition).exclude(in_hours=False).update(in_hours=False)
+        rows = QueuePassage.objects.filter(local_date=day)
+        changed += rows.filter(condition).exclude(in_hours=True).update(in_hours=True)
+        changed += rows.exclude(condition).exclude(in_hours=False).update(in_hours=False)
     return changed
 
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from telephony import selectors, services
-from telephony.models import Call, ImportRun, QueuePassage
+from telephony.models import ImportRun, QueuePassage
 from telephony.tests.test_queuelog import MESSY, T0
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +53,10 @@ def test_import_is_idempotent_and_incremental(tmp_path):
     assert QueuePassage.objects.count() == 4
     a3 = QueuePassage.objects.get(callid="a3")
     assert (a3.outcome, a3.wait, a3.talk) == ("answered", 15, 85)
-    assert Call.objects.count() == 4
+    calls = QueuePassage.objects.filter(call_passages__gt=0)
+    assert calls.count() == 4
     services.import_file(path)
-    assert QueuePassage.objects.count() == 4 and Call.objects.count() == 4
+    assert QueuePassage.objects.count() == 4 and calls.count() == 4
 
 
 def test_bad_lines_reported_with_numbers_and_midnight(tmp_path):

@@ -1,11 +1,11 @@
-"""The import's fast row builders give exactly the rows of the generic ones."""
+"""The import's fast paths: the per-hour clock cache, one row per passage with the call's
+summary on its first passage, batched inserts in order."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from telephony import queuelog, services
 from telephony.demo import generate_lines
@@ -21,21 +21,17 @@ def _log() -> str:
     return "\n".join(lines) + "\n" + MESSY
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the specialised builders are SQLite's")
-def test_sqlite_row_builders_match_generic_methods():
-    passages, calls, _agents, _report = queuelog.parse_text(_log())
-    assert passages and calls and any(c.passages > 1 for c in calls)
-    writer = services.Writer(None)
-    assert writer.passage is not services.Writer.passage  # the closures are in use
-    for p in passages:
-        writer.passage(p)
-        services.Writer.passage(writer, p)
-    for c in calls:
-        writer.call(c)
-        services.Writer.call(writer, c)
-    for rows in (writer.passages.rows, writer.calls.rows):
-        fast, generic = rows[0::2], rows[1::2]
-        assert fast == generic
+def test_hour_cache_gives_the_exact_local_time_across_dst():
+    passages, _calls, _agents, _report = queuelog.parse_text(_log())
+    clock = services.LocalClock(services.opening_calendar())
+    stamps = {p.enter_ts for p in passages} | {
+        1774746000 + k * 600 for k in range(-12, 13)
+    }  # 29/03 01:00 UTC
+    for ts in sorted(stamps):
+        assert clock.local(ts) == clock.exact(ts), ts
+    # a whole hour of offset is cached; the exact path gives the same text as Django stores
+    assert clock.stamp(1774746000) == "2026-03-29 01:00:00"
+    assert services.LocalClock(clock.calendar, "+00:00").stamp(1774746000) == "2026-03-29 01:00:00+00:00"
 
 
 def test_open_flags_follow_the_slots():
@@ -50,9 +46,10 @@ def test_open_flags_follow_the_slots():
         assert clock.open_flags(day) == expected
 
 
-def test_batched_inserts_write_every_row_in_order():
+def test_batched_inserts_write_every_row_in_order_with_the_call_on_its_first_passage():
     log = _log()
     passages, calls, _agents, _report = queuelog.parse_text(log)
+    assert any(c.passages > 1 for c in calls)
     writer_rows = services._Table(services.QueuePassage, services.Writer.PASSAGE_COLUMNS)
     assert 1 < writer_rows.per_statement < len(passages) and len(passages) % writer_rows.per_statement
     report = services.import_lines(log.splitlines(), name="generated")
@@ -61,5 +58,8 @@ def test_batched_inserts_write_every_row_in_order():
         services.QueuePassage.objects.order_by("id").values_list("offset", "callid", "wait", "talk")
     )
     assert stored == [(p.offset, p.callid, p.wait or 0, (p.talk or 0) if p.answered else 0) for p in passages]
-    assert services.Call.objects.count() == len(calls)
-    assert sorted(services.Call.objects.values_list("callid", flat=True)) == sorted(c.callid for c in calls)
+    firsts = services.QueuePassage.objects.filter(call_passages__gt=0)
+    assert sorted(firsts.values_list("callid", "offset", "call_passages", "call_answered")) == sorted(
+        (c.callid, c.first_offset, c.passages, c.answered) for c in calls
+    )
+    assert services.QueuePassage.objects.filter(call_passages=0).count() == len(passages) - len(calls)
