@@ -17,7 +17,7 @@ def recompute_flags(modeladmin, request, queryset) -> None:
     modeladmin.message_user(
         request,
         ngettext(
-            "%(n)d queue passage or call re-flagged.", "%(n)d queue passages or calls re-flagged.", changed
+            "%(n)d queue passage re-flagged.", "%(n)d queue passages re-flagged.", changed
         )
         % {"n": changed},
         messages.SUCCESS,

@@ -82,6 +82,7 @@ EXITS = {
 }
 DEFAULT_MAX_AGE = 4 * 3600
 SETTLE_SECONDS = 3600
+NO_NAME = frozenset({"", "NONE"})  # an empty call id, queue or agent field
 # how often (seconds of log time) stale passages are closed and settled calls emitted
 SWEEP_EVERY = 300
 AGENT_SESSION_HORIZON = 12 * 3600
@@ -286,6 +287,9 @@ class QueueLogBuilder:
         if len(fields) < 5:
             report.skip(lineno, f"{len(fields)} fields, at least 5 expected")
             return
+        if fields[4] == "DID":  # as feed_stream: counted, never read (not even its time)
+            report.ignored_events["DID"] += 1
+            return
         try:
             ts = int(fields[0])
         except ValueError:
@@ -336,7 +340,6 @@ class QueueLogBuilder:
         open_passages = self.open
         open_get = open_passages.get
         calls = self.calls
-        calls_get = calls.get
         closed_append = self.closed.append
         dispatch, call_closed = self._dispatch, self._call_closed
         now = self.now
@@ -377,125 +380,96 @@ class QueueLogBuilder:
                         f"{len(fields)} fields, at least 5 expected" if line else "empty line",
                     )
                     continue
+                if event == "DID":  # a quarter of the lines, never read (not even the time)
+                    dids += 1
+                    continue
                 stamp = fields[0]
-                if stamp != last_stamp:  # consecutive lines often share their second (DID, ENTERQUEUE)
+                if stamp != last_stamp:  # consecutive lines often share their second
                     try:
                         ts = int(stamp)
                     except ValueError:
                         report.skip(lineno + index, "time is not an epoch number")
                         continue
                     last_stamp = stamp
-                    if ts > now:
-                        now = ts
                     if first_ts is None:
                         first_ts = report.first_ts = ts
-                if event == "DID":
-                    dids += 1
-                    continue
+                    if ts > now:
+                        now = ts
+                        if now >= next_sweep:  # the log time moved on: sweep before this line
+                            self.now = now
+                            report.passages += passages_closed
+                            passages_closed = 0
+                            self._sweep()
+                            next_sweep = now + SWEEP_EVERY
+                # The common cases inline (each `continue`s); anything else, or anything
+                # unusual about them, falls through to the generic dispatch at the end.
                 callid = fields[1]
                 if event == "ENTERQUEUE":
                     queue = fields[2]
-                    if (
-                        calls_get(callid) is None
-                        and queue
-                        and queue != "NONE"
-                        and callid
-                        and callid != "NONE"
-                    ):
+                    if callid not in calls and queue not in NO_NAME and callid not in NO_NAME:
                         # a new call id: its first passage (nearly every ENTERQUEUE)
                         open_passages[callid] = calls[callid] = Passage(
                             callid, queue, ts, starts[index] + index, lineno + index
                         )
-                    else:
-                        self.now = now
-                        dispatch(
-                            ts,
-                            callid,
-                            queue,
-                            fields[3],
-                            event,
-                            fields[5:],
-                            lineno + index,
-                            starts[index] + index,
-                        )
+                        continue
                 elif event == "CONNECT":
                     passage = open_get(callid)
-                    if passage is None or passage.queue != fields[2]:
-                        self.now = now
-                        dispatch(
-                            ts,
-                            callid,
-                            fields[2],
-                            fields[3],
-                            event,
-                            fields[5:],
-                            lineno + index,
-                            starts[index] + index,
-                        )
-                    else:
-                        passage.connect_ts = ts
-                        passage.agent = fields[3]
-                        hold = -1
-                        if len(fields) > 5:  # holdtime|bridged channel|ringtime
-                            try:
-                                hold = int(fields[5])
-                            except ValueError:
-                                hold = _int(fields[5])
-                                if hold is None:
-                                    hold = -1
-                        passage.wait = hold if hold >= 0 else ts - passage.enter_ts
+                    if passage is not None and passage.queue == fields[2]:
+                        try:
+                            hold = int(fields[5])  # holdtime|bridged channel|ringtime
+                        except (IndexError, ValueError):
+                            pass
+                        else:
+                            passage.connect_ts = ts
+                            passage.agent = fields[3]
+                            passage.wait = hold if hold >= 0 else ts - passage.enter_ts
+                            continue
                 elif event == "COMPLETECALLER" or event == "COMPLETEAGENT":
                     passage = open_get(callid)
-                    if passage is None or passage.connect_ts is None or passage.queue != fields[2]:
-                        self.now = now
-                        dispatch(
-                            ts,
-                            callid,
-                            fields[2],
-                            fields[3],
-                            event,
-                            fields[5:],
-                            lineno + index,
-                            starts[index] + index,
-                        )
-                    else:
-                        talk = -1
-                        if len(fields) > 6:  # holdtime|calltime|origposition
-                            try:
-                                talk = int(fields[6])
-                            except ValueError:
-                                talk = _int(fields[6])
-                                if talk is None:
-                                    talk = -1
-                        passage.talk = talk if talk >= 0 else ts - passage.connect_ts
-                        # inline _close(passage, ts, ANSWERED, event)
-                        del open_passages[callid]
-                        passage.end_ts = ts
-                        passage.outcome = ANSWERED
-                        passage.exit_event = event
-                        passages_closed += 1
-                        if passage.prev is None:
-                            closed_append(passage)  # the sweep checks that it still leads its call
+                    if passage is not None and passage.connect_ts is not None and passage.queue == fields[2]:
+                        try:
+                            talk = int(fields[6])  # holdtime|calltime|origposition
+                        except (IndexError, ValueError):
+                            pass
                         else:
-                            call_closed(passage)
-                else:
-                    self.now = now
-                    dispatch(
-                        ts,
-                        callid,
-                        fields[2],
-                        fields[3],
-                        event,
-                        fields[5:],
-                        lineno + index,
-                        starts[index] + index,
-                    )
-                if now >= next_sweep:
-                    self.now = now
-                    report.passages += passages_closed
-                    passages_closed = 0
-                    self._sweep()
-                    next_sweep = now + SWEEP_EVERY
+                            passage.talk = talk if talk >= 0 else ts - passage.connect_ts
+                            del open_passages[callid]  # _close(passage, ts, ANSWERED, event)
+                            passage.end_ts = ts
+                            passage.outcome = ANSWERED
+                            passage.exit_event = event
+                            passages_closed += 1
+                            if passage.prev is None:
+                                closed_append(passage)  # the sweep checks that it still leads its call
+                            else:
+                                call_closed(passage)
+                            continue
+                elif event == "ABANDON":
+                    passage = open_get(callid)
+                    if passage is not None and passage.queue == fields[2]:
+                        try:
+                            wait = int(fields[7])  # position|origposition|waittime
+                        except (IndexError, ValueError):
+                            pass
+                        else:
+                            passage.wait = wait if wait >= 0 else ts - passage.enter_ts
+                            passage.connect_ts = None
+                            agent = fields[3]
+                            if agent not in NO_NAME:
+                                passage.agent = agent
+                            del open_passages[callid]  # _close(passage, ts, ABANDONED, event)
+                            passage.end_ts = ts
+                            passage.outcome = ABANDONED
+                            passage.exit_event = event
+                            passages_closed += 1
+                            if passage.prev is None:
+                                closed_append(passage)
+                            else:
+                                call_closed(passage)
+                            continue
+                self.now = now
+                dispatch(
+                    ts, callid, fields[2], fields[3], event, fields[5:], lineno + index, starts[index] + index
+                )
             report.lines_read += len(lines)
             lineno += len(lines)
             offset += len(block)
@@ -526,10 +500,10 @@ class QueueLogBuilder:
             report.first_ts = ts
         if ts > self.now:
             self.now = ts
+            if ts - self._last_sweep >= SWEEP_EVERY:  # as feed_stream: sweep before the line
+                self._sweep()
         report.last_ts = self.now
         self._dispatch(ts, callid, queue, agent, event, data, lineno, offset)
-        if self.now - self._last_sweep >= SWEEP_EVERY:
-            self._sweep()
 
     def _dispatch(
         self,
@@ -606,7 +580,7 @@ class QueueLogBuilder:
         self.calls[callid] = passage
 
     def _enter(self, ts: int, callid: str, queue: str, lineno: int, offset: int) -> None:
-        if not callid or callid == "NONE" or not queue or queue == "NONE":
+        if callid in NO_NAME or queue in NO_NAME:
             self.report.skip(lineno, "ENTERQUEUE without call id or queue")
             return
         previous = self._open_for(callid, queue)
@@ -702,7 +676,7 @@ class QueueLogBuilder:
         wait = _int(data[index]) if 0 <= index < len(data) else None
         passage.wait = wait if wait is not None and wait >= 0 else ts - passage.enter_ts
         passage.connect_ts = None
-        if agent and agent != "NONE":
+        if agent not in NO_NAME:
             passage.agent = agent
         self._close(passage, ts, outcome, event)
 
@@ -782,12 +756,12 @@ class QueueLogBuilder:
         callid = head.callid
         del self.calls[callid]
         self.transferred.discard(callid)
-        self.report.calls += 1
         self._ready.append(head)
 
     def _hand_over(self) -> None:
         if self._ready:
             ready, self._ready = self._ready, []
+            self.report.calls += len(ready)
             self.on_calls(ready)
 
     def _settle(self, closer: Passage) -> None:
@@ -817,9 +791,7 @@ class QueueLogBuilder:
         popleft = closed.popleft
         calls = self.calls
         calls_get, transferred = calls.get, self.transferred
-        ready = self._ready
-        add = ready.append
-        emitted = 0
+        add = self._ready.append
         while closed and closed[0].end_ts < settled:
             passage = popleft()
             callid = passage.callid
@@ -827,11 +799,9 @@ class QueueLogBuilder:
                 del calls[callid]
                 if transferred:
                     transferred.discard(callid)
-                emitted += 1
                 add(passage)
             else:
                 self._settle(passage)
-        self.report.calls += emitted
         self._hand_over()
 
     def pending_offset(self) -> Resume | None:
