@@ -16,9 +16,7 @@ def recompute_flags(modeladmin, request, queryset) -> None:
     changed = services.recompute_in_hours()
     modeladmin.message_user(
         request,
-        ngettext(
-            "%(n)d queue passage re-flagged.", "%(n)d queue passages re-flagged.", changed
-        )
+        ngettext("%(n)d queue passage re-flagged.", "%(n)d queue passages re-flagged.", changed)
         % {"n": changed},
         messages.SUCCESS,
     )
