@@ -1,4 +1,4 @@
-"""One row per queue passage: the call summary moves onto each call's first passage.
+"""One row per queue passage (1/2): the call summary moves onto each call's first passage.
 
 The ``Call`` table held a second row per call (~350,000 a year); its two figures still
 used (passages of the call, answered) are copied onto the call's first passage before
@@ -8,7 +8,6 @@ foreign keys are left on passages (the bulk insert's cost, see the model).
 The re-import's delete is bounded by a date (ImportSource.resume_date).
 """
 
-import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -55,49 +54,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(copy_call_summaries, migrations.RunPython.noop, elidable=True),
-        migrations.DeleteModel(name="Call"),
-        migrations.RemoveIndex(model_name="queuepassage", name="telephony_q_entered_16a2b8_idx"),
-        migrations.RemoveIndex(model_name="queuepassage", name="telephony_q_source__7aaf1c_idx"),
-        migrations.AddField(
-            model_name="importsource", name="resume_date", field=models.DateField(blank=True, null=True)
-        ),
-        migrations.RemoveField(model_name="queuepassage", name="connected_at"),
-        migrations.RemoveField(model_name="queuepassage", name="ended_at"),
-        migrations.RemoveField(model_name="queuepassage", name="position"),
-        migrations.AlterField(
-            model_name="queuepassage",
-            name="agent",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                to="telephony.agent",
-                verbose_name="agent",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="queuepassage",
-            name="queue",
-            field=models.ForeignKey(
-                db_constraint=False,
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                to="telephony.queue",
-                verbose_name="queue",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="queuepassage",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                to="telephony.importsource",
-            ),
-        ),
     ]
