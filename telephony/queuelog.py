@@ -391,9 +391,9 @@ class QueueLogBuilder:
                         report.skip(lineno + index, "time is not an epoch number")
                         continue
                     last_stamp = stamp
-                    if first_ts is None:
-                        first_ts = report.first_ts = ts
                     if ts > now:
+                        if first_ts is None:
+                            first_ts = report.first_ts = ts
                         now = ts
                         if now >= next_sweep:  # the log time moved on: sweep before this line
                             self.now = now
