@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -128,6 +129,15 @@ def main() -> None:
     )
     if engine != "sqlite":
         print("  (the database server's CPU is not in this process: compare the wall ratio)")
+    # Each round's own ratio (its floor measured next to it) is robust to the machine's slow
+    # drifts; the median of them is printed beside the ratio of the minimums.
+    floors = [min(pair) for pair in zip(timings["bare"][0], timings["block"][0], strict=True)]
+    for name, target in (("parse", 4), ("full", 10)):
+        ratios = sorted(x / f for x, f in zip(timings[name][0], floors, strict=True))
+        print(
+            f"{name:5s}: median of the per-round CPU ratios {statistics.median(ratios):4.1f}× "
+            f"(target ≤ {target}×; rounds: {', '.join(f'{r:.1f}' for r in ratios)})"
+        )
     rounds = ", ".join(
         f"{name} " + "/".join(f"{x:.2f}" for x in timings[name][0])
         for name in ("bare", "block", "parse", "full")

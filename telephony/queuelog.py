@@ -83,6 +83,10 @@ EXITS = {
 DEFAULT_MAX_AGE = 4 * 3600
 SETTLE_SECONDS = 3600
 NO_NAME = frozenset({"", "NONE"})  # an empty call id, queue or agent field
+# The caller hung up: a call of one passage ending so is emitted at once; any other end
+# (timeout, exit by key, transfer, agent hang-up) may lead the caller to another queue with
+# the same call id, so the call waits SETTLE_SECONDS after its last passage closed.
+CALLER_GONE = frozenset({"COMPLETECALLER", "ABANDON"})
 # how often (seconds of log time) stale passages are closed and settled calls emitted
 SWEEP_EVERY = 300
 AGENT_SESSION_HORIZON = 12 * 3600
@@ -242,9 +246,10 @@ class QueueLogBuilder:
     """Streaming state machine: call :meth:`feed` per line (or :meth:`feed_stream`), then
     :meth:`finish`.
 
-    ``on_calls`` receives the calls settled at each sweep (an hour after their last passage
-    closed), each as its newest passage (:func:`call_items` gives them all), in one list:
-    one callback per sweep, not per call; ``on_agent`` receives every agent record.
+    ``on_calls`` receives, at each sweep and in one list (one callback per sweep, not per
+    call), the calls settled since: an hour after their last passage closed, or at once for
+    a call of one passage whose caller hung up. Each call is given as its newest passage
+    (:func:`call_items` gives them all). ``on_agent`` receives every agent record.
 
     State: ``calls`` maps a call id to the newest passage of its call until the call is
     emitted; ``open`` maps a call id to its open passage (``open_others`` holds the rare
@@ -340,7 +345,8 @@ class QueueLogBuilder:
         open_passages = self.open
         open_get = open_passages.get
         calls = self.calls
-        closed_append = self.closed.append
+        closed_append, ready_append = self.closed.append, self._ready.append
+        transferred = self.transferred
         dispatch, call_closed = self._dispatch, self._call_closed
         now = self.now
         next_sweep = self._last_sweep + SWEEP_EVERY
@@ -438,10 +444,15 @@ class QueueLogBuilder:
                             passage.outcome = ANSWERED
                             passage.exit_event = event
                             passages_closed += 1
-                            if passage.prev is None:
-                                closed_append(passage)  # the sweep checks that it still leads its call
-                            else:
+                            if passage.prev is not None:
                                 call_closed(passage)
+                            elif event == "COMPLETECALLER":  # the caller hung up: the call is over
+                                del calls[callid]
+                                if transferred:
+                                    transferred.discard(callid)
+                                ready_append(passage)
+                            else:
+                                closed_append(passage)  # the caller may go on to another queue
                             continue
                 elif event == "ABANDON":
                     passage = open_get(callid)
@@ -461,8 +472,11 @@ class QueueLogBuilder:
                             passage.outcome = ABANDONED
                             passage.exit_event = event
                             passages_closed += 1
-                            if passage.prev is None:
-                                closed_append(passage)
+                            if passage.prev is None:  # the caller hung up: the call is over
+                                del calls[callid]
+                                if transferred:
+                                    transferred.discard(callid)
+                                ready_append(passage)
                             else:
                                 call_closed(passage)
                             continue
@@ -692,7 +706,10 @@ class QueueLogBuilder:
         if passage.wait is None:
             passage.wait = max(0, ts - passage.enter_ts)
         self.report.passages += 1
-        self._call_closed(passage)
+        if event in CALLER_GONE and passage.prev is None and self.calls.get(callid) is passage:
+            self._emit(passage)  # the caller hung up: no other passage can follow
+        else:
+            self._call_closed(passage)
 
     def _call_closed(self, passage: Passage) -> None:
         """A passage of this call closed: when the whole call is closed, queue the passage
@@ -759,10 +776,13 @@ class QueueLogBuilder:
         self._ready.append(head)
 
     def _hand_over(self) -> None:
-        if self._ready:
-            ready, self._ready = self._ready, []
+        """Pass the calls emitted since the last sweep to ``on_calls`` (which must not keep
+        the list: it is emptied and reused)."""
+        ready = self._ready
+        if ready:
             self.report.calls += len(ready)
             self.on_calls(ready)
+            ready.clear()
 
     def _settle(self, closer: Passage) -> None:
         """The rare case of the sweep: ``closer`` closed a call that has or had several passages."""
