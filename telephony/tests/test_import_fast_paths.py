@@ -58,6 +58,13 @@ def test_batched_inserts_write_every_row_in_order_with_the_call_on_its_first_pas
         services.QueuePassage.objects.order_by("id").values_list("offset", "callid", "wait", "talk")
     )
     assert stored == [(p.offset, p.callid, p.wait or 0, (p.talk or 0) if p.answered else 0) for p in passages]
+    # the writer's inline copy of the per-hour clock gives the exact local columns (DST included)
+    clock = services.LocalClock(services.opening_calendar())
+    local = services.QueuePassage.objects.order_by("id").values_list(
+        "local_date", "local_minute", "weekday", "in_hours"
+    )
+    expected = [clock.exact(p.enter_ts)[:4] for p in passages]
+    assert [(d.isoformat(), m, w, int(h)) for d, m, w, h in local] == expected
     firsts = services.QueuePassage.objects.filter(call_passages__gt=0)
     assert sorted(firsts.values_list("callid", "offset", "call_passages", "call_answered")) == sorted(
         (c.callid, c.first_offset, c.passages, c.answered) for c in calls
