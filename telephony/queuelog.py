@@ -88,10 +88,45 @@ NO_NAME = frozenset({"", "NONE"})  # an empty call id, queue or agent field
 # (timeout, exit by key, transfer, agent hang-up) may lead the caller to another queue with
 # the same call id, so the call waits SETTLE_SECONDS after its last passage closed.
 CALLER_GONE = frozenset({"COMPLETECALLER", "ABANDON"})
-# how often (seconds of log time) stale passages are closed and settled calls emitted
-SWEEP_EVERY = 300
+# how often (seconds of log time) stale passages are closed and settled calls emitted: a
+# settled call waits up to this long more, a stale passage is closed at its own deadline
+SWEEP_EVERY = 1800
+# Hold, talk and wait times are small numbers of seconds: the fast path looks them up here
+# (int() first builds an ASCII copy of its string); anything else goes through int().
+SECONDS = {str(n): n for n in range(4 * 3600)}
 AGENT_SESSION_HORIZON = 12 * 3600
 MAX_SKIPPED_KEPT = 1000
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the French catalogue (this module does not import Django)."""
+    return message
+
+
+# Why a line is skipped: English templates (the code's language) filled with the line's
+# values in the report; the pages translate them (telephony_tags.skip_reason).
+EMPTY_LINE = gettext_noop("empty line")
+TOO_FEW_FIELDS = gettext_noop("{count} fields, at least 5 expected")
+BAD_TIME = gettext_noop("time is not an epoch number")
+NO_EVENT = gettext_noop("empty event name")
+ENTER_WITHOUT_IDS = gettext_noop("ENTERQUEUE without call id or queue")
+CONNECT_WITHOUT_ENTER = gettext_noop("CONNECT without an open ENTERQUEUE for this call and queue")
+COMPLETE_UNANSWERED = gettext_noop("COMPLETE without an answered passage for this call and queue")
+TRANSFER_UNANSWERED = gettext_noop("{event} without an answered passage for this queue and agent")
+EXIT_WITHOUT_ENTER = gettext_noop("{event} without an open ENTERQUEUE for this call and queue")
+UNREADABLE_ROW = gettext_noop("unreadable row ({error})")
+SKIP_REASONS = (
+    EMPTY_LINE,
+    TOO_FEW_FIELDS,
+    BAD_TIME,
+    NO_EVENT,
+    ENTER_WITHOUT_IDS,
+    CONNECT_WITHOUT_ENTER,
+    COMPLETE_UNANSWERED,
+    TRANSFER_UNANSWERED,
+    EXIT_WITHOUT_ENTER,
+    UNREADABLE_ROW,
+)
 
 
 class Resume(NamedTuple):
@@ -247,9 +282,9 @@ class QueueLogBuilder:
     """Streaming state machine: call :meth:`feed` per line (or :meth:`feed_stream`), then
     :meth:`finish`.
 
-    ``on_calls`` receives, at each sweep and in one list (one callback per sweep, not per
-    call), the calls settled since: an hour after their last passage closed, or at once for
-    a call of one passage whose caller hung up. Each call is given as its newest passage
+    ``on_calls`` receives, in one list (one callback per sweep, and per block read by
+    :meth:`feed_stream`, not per call), the calls settled since: an hour after their last
+    passage closed, or at once for a call of one passage whose caller hung up. Each call is given as its newest passage
     (:func:`call_items` gives them all). ``on_agent`` receives every agent record.
 
     State: ``calls`` maps a call id to the newest passage of its call until the call is
@@ -287,11 +322,11 @@ class QueueLogBuilder:
         report.lines_read += 1
         line = line.rstrip("\r\n")
         if not line:
-            report.skip(lineno, "empty line")
+            report.skip(lineno, EMPTY_LINE)
             return
         fields = line.split("|")
         if len(fields) < 5:
-            report.skip(lineno, f"{len(fields)} fields, at least 5 expected")
+            report.skip(lineno, TOO_FEW_FIELDS.format(count=len(fields)))
             return
         if fields[4] == "DID":  # as feed_stream: counted, never read (not even its time)
             report.ignored_events["DID"] += 1
@@ -299,7 +334,7 @@ class QueueLogBuilder:
         try:
             ts = int(fields[0])
         except ValueError:
-            report.skip(lineno, "time is not an epoch number")
+            report.skip(lineno, BAD_TIME)
             return
         self.feed(ts, fields[1], fields[2], fields[3], fields[4], fields[5:], lineno, offset)
 
@@ -318,9 +353,10 @@ class QueueLogBuilder:
         handlers index them, no second split); byte offsets are computed only for the lines
         that open something (cumulative start of each line of the block, in C); the
         events that make nearly all lines (DID, ENTERQUEUE of a new call id, CONNECT,
-        COMPLETE* and ABANDON of its open passage) are handled inline with local names, every other
-        case goes through :meth:`_dispatch` with the same rules as :meth:`feed`. A last
-        line without its newline is left for the next import.
+        COMPLETE* and ABANDON of its open passage) are handled inline with local names (their
+        durations read from ``SECONDS``), every other case goes through :meth:`_dispatch`
+        with the same rules as :meth:`feed`. The calls settled in a block are handed over at
+        its end. A last line without its newline is left for the next import.
         Returns (offset after the last complete line, number of the next line);
         ``progress(offset, next line number)`` is called after each block.
         """
@@ -350,12 +386,14 @@ class QueueLogBuilder:
         transferred = self.transferred
         dispatch, call_closed = self._dispatch, self._call_closed
         now = self.now
-        next_sweep = self._last_sweep + SWEEP_EVERY
         first_ts = report.first_ts
+        # the first line of a log takes the sweep branch below, where its time is noted
+        next_sweep = self._last_sweep + SWEEP_EVERY if first_ts is not None else now
         offset, lineno = start, first_lineno
         passages_closed = dids = 0
         last_stamp, ts = None, 0
         pending = b""
+        new_passage, seconds_get = object.__new__, SECONDS.get
         while True:
             chunk = stream.read(block_size)
             if not chunk:
@@ -374,7 +412,8 @@ class QueueLogBuilder:
             lines = text.split("\n")
             lines.pop()  # after the last newline
             # byte length of each line: the offset of a line is computed only when needed
-            lengths = map(len, lines if not crlf and block.isascii() else block.split(b"\n"))
+            # (the text is ASCII, a flag read in O(1), only when every byte was one character)
+            lengths = map(len, lines if not crlf and text.isascii() else block.split(b"\n"))
             # offset of the line at index i = starts[i] + i (the newlines before it)
             starts = list(accumulate(lengths, initial=offset))
             for index, line in enumerate(lines):
@@ -384,7 +423,7 @@ class QueueLogBuilder:
                 except IndexError:
                     report.skip(
                         lineno + index,
-                        f"{len(fields)} fields, at least 5 expected" if line else "empty line",
+                        TOO_FEW_FIELDS.format(count=len(fields)) if line else EMPTY_LINE,
                     )
                     continue
                 if event == "DID":  # a quarter of the lines, never read (not even the time)
@@ -395,14 +434,14 @@ class QueueLogBuilder:
                     try:
                         ts = int(stamp)
                     except ValueError:
-                        report.skip(lineno + index, "time is not an epoch number")
+                        report.skip(lineno + index, BAD_TIME)
                         continue
                     last_stamp = stamp
                     if ts > now:
-                        if first_ts is None:
-                            first_ts = report.first_ts = ts
                         now = ts
                         if now >= next_sweep:  # the log time moved on: sweep before this line
+                            if first_ts is None:
+                                first_ts = report.first_ts = ts
                             self.now = now
                             report.passages += passages_closed
                             passages_closed = 0
@@ -415,31 +454,35 @@ class QueueLogBuilder:
                     queue = fields[2]
                     if callid not in calls and queue not in NO_NAME and callid not in NO_NAME:
                         # a new call id: its first passage (nearly every ENTERQUEUE)
-                        open_passages[callid] = calls[callid] = Passage(
-                            callid, queue, ts, starts[index] + index, lineno + index
-                        )
+                        # Passage(callid, queue, ts, offset, lineno) without the call of __init__
+                        open_passages[callid] = calls[callid] = passage = new_passage(Passage)
+                        passage.callid = callid
+                        passage.queue = queue
+                        passage.enter_ts = ts
+                        passage.offset = starts[index] + index
+                        passage.lineno = lineno + index
                         continue
                 elif event == "CONNECT":
                     passage = open_get(callid)
                     if passage is not None and passage.queue == fields[2]:
                         try:
-                            hold = int(fields[5])  # holdtime|bridged channel|ringtime
-                        except (IndexError, ValueError):
-                            pass
-                        else:
+                            hold = seconds_get(fields[5])  # holdtime|bridged channel|ringtime
+                        except IndexError:
+                            hold = None
+                        if hold is not None:
                             passage.connect_ts = ts
                             passage.agent = fields[3]
-                            passage.wait = hold if hold >= 0 else ts - passage.enter_ts
+                            passage.wait = hold
                             continue
                 elif event == "COMPLETECALLER" or event == "COMPLETEAGENT":
                     passage = open_get(callid)
                     if passage is not None and passage.connect_ts is not None and passage.queue == fields[2]:
                         try:
-                            talk = int(fields[6])  # holdtime|calltime|origposition
-                        except (IndexError, ValueError):
-                            pass
-                        else:
-                            passage.talk = talk if talk >= 0 else ts - passage.connect_ts
+                            talk = seconds_get(fields[6])  # holdtime|calltime|origposition
+                        except IndexError:
+                            talk = None
+                        if talk is not None:
+                            passage.talk = talk
                             # _close(passage, ts, ANSWERED, event) inline: the same tail as
                             # ABANDON below, kept apart (merged, it cost 1.5 % of the parse)
                             del open_passages[callid]
@@ -461,11 +504,11 @@ class QueueLogBuilder:
                     passage = open_get(callid)
                     if passage is not None and passage.queue == fields[2]:
                         try:
-                            wait = int(fields[7])  # position|origposition|waittime
-                        except (IndexError, ValueError):
-                            pass
-                        else:
-                            passage.wait = wait if wait >= 0 else ts - passage.enter_ts
+                            wait = seconds_get(fields[7])  # position|origposition|waittime
+                        except IndexError:
+                            wait = None
+                        if wait is not None:
+                            passage.wait = wait
                             passage.connect_ts = None
                             agent = fields[3]
                             if agent not in NO_NAME:
@@ -490,14 +533,16 @@ class QueueLogBuilder:
             report.lines_read += len(lines)
             lineno += len(lines)
             offset += len(block)
+            self._hand_over()  # the calls emitted in this block, given in one list
             if progress is not None:
                 progress(offset, lineno)
         self.now = now
-        self._last_sweep = next_sweep - SWEEP_EVERY
         report.passages += passages_closed
         if dids:
             report.ignored_events["DID"] += dids
-        report.last_ts = now if first_ts is not None else report.last_ts
+        if first_ts is not None:
+            self._last_sweep = next_sweep - SWEEP_EVERY
+            report.last_ts = now
         return offset, lineno
 
     def feed(
@@ -572,7 +617,7 @@ class QueueLogBuilder:
         elif event in INFORMATIONAL:
             report.ignored_events[event] += 1
         elif not event:
-            report.skip(lineno, "empty event name")
+            report.skip(lineno, NO_EVENT)
         else:
             report.unknown_events[event] += 1
 
@@ -598,7 +643,7 @@ class QueueLogBuilder:
 
     def _enter(self, ts: int, callid: str, queue: str, lineno: int, offset: int) -> None:
         if callid in NO_NAME or queue in NO_NAME:
-            self.report.skip(lineno, "ENTERQUEUE without call id or queue")
+            self.report.skip(lineno, ENTER_WITHOUT_IDS)
             return
         previous = self._open_for(callid, queue)
         if previous is not None:
@@ -610,7 +655,7 @@ class QueueLogBuilder:
         if passage is None:
             passage = self._adopt(callid, queue)
             if passage is None:
-                self.report.skip(lineno, "CONNECT without an open ENTERQUEUE for this call and queue")
+                self.report.skip(lineno, CONNECT_WITHOUT_ENTER)
                 return
         passage.connect_ts = ts
         passage.agent = agent
@@ -653,7 +698,7 @@ class QueueLogBuilder:
     def _complete(self, ts: int, callid: str, queue: str, event: str, data: list[str], lineno: int) -> None:
         passage = self._open_for(callid, queue)
         if passage is None or passage.connect_ts is None:
-            self.report.skip(lineno, "COMPLETE without an answered passage for this call and queue")
+            self.report.skip(lineno, COMPLETE_UNANSWERED)
             return
         talk = _int(data[1]) if len(data) > 1 else None
         passage.talk = talk if talk is not None and talk >= 0 else ts - passage.connect_ts
@@ -675,7 +720,7 @@ class QueueLogBuilder:
                 None,
             )
             if passage is None:
-                self.report.skip(lineno, f"{event} without an answered passage for this queue and agent")
+                self.report.skip(lineno, TRANSFER_UNANSWERED.format(event=event))
                 return
         # hold, call time and origpos are the last three fields on 1.4+ layouts.
         talk = _int(data[-2]) if len(data) >= 4 else None
@@ -687,7 +732,7 @@ class QueueLogBuilder:
     ) -> None:
         passage = self._open_for(callid, queue)
         if passage is None:
-            self.report.skip(lineno, f"{event} without an open ENTERQUEUE for this call and queue")
+            self.report.skip(lineno, EXIT_WITHOUT_ENTER.format(event=event))
             return
         outcome, index = EXITS[event]
         wait = _int(data[index]) if 0 <= index < len(data) else None
@@ -956,7 +1001,7 @@ def feed_db_csv(builder: QueueLogBuilder, text: Iterable[str], tz: ZoneInfo) -> 
             rows.append((*db_row_fields(row, tz), lineno))
         except (KeyError, ValueError) as exc:
             builder.report.lines_read += 1
-            builder.report.skip(lineno, f"unreadable row ({exc.__class__.__name__}: {exc})")
+            builder.report.skip(lineno, UNREADABLE_ROW.format(error=f"{exc.__class__.__name__}: {exc}"))
     rows.sort(key=lambda r: (r[0], r[6]))  # database rows may be out of order (P10)
     for ts, callid, queue, agent, event, data, lineno in rows:
         builder.report.lines_read += 1

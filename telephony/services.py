@@ -635,7 +635,7 @@ def import_generic_csv(
         lineno = reader.line_num
         report.lines_read += 1
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            report.skip(lineno, "empty line")
+            report.skip(lineno, queuelog.EMPTY_LINE)
             continue
         try:
             ts = _csv_start(row[col["start"]] or "", zone)
@@ -647,7 +647,7 @@ def import_generic_csv(
                 raise ValueError("empty queue")
             callid = ((row.get(col["callid"]) or "").strip() if col["callid"] else "") or f"{name}-{lineno}"
         except (KeyError, ValueError, TypeError) as exc:
-            report.skip(lineno, f"unreadable row ({exc.__class__.__name__}: {exc})")
+            report.skip(lineno, queuelog.UNREADABLE_ROW.format(error=f"{exc.__class__.__name__}: {exc}"))
             continue
         outcome = CSV_OUTCOMES.get(raw_outcome, queuelog.OTHER)
         if raw_outcome not in CSV_OUTCOMES:

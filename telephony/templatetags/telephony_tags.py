@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+from telephony.queuelog import SKIP_REASONS
 
 register = template.Library()
+
+# each reason's English template as a pattern whose {fields} are named groups
+_REASONS = [
+    (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*)", re.escape(reason)) + r"\Z", re.S), reason)
+    for reason in SKIP_REASONS
+]
 
 
 @register.filter
@@ -31,3 +42,13 @@ def hhmm(minute) -> str:
 def duration(seconds) -> str:
     seconds = int(seconds or 0)
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d}"
+
+
+@register.filter
+def skip_reason(reason: str) -> str:
+    """An import report's reason for skipping a line (stored in English), translated."""
+    for pattern, english in _REASONS:
+        match = pattern.match(reason)
+        if match:
+            return gettext(english).format(**match.groupdict())
+    return reason

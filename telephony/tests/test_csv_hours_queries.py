@@ -210,6 +210,27 @@ def _same(text: str, block_size: int) -> None:
     assert builder.report.as_dict() == slow[3].as_dict()
 
 
+def test_fast_parser_reads_unusual_durations_as_int_does():
+    text = (
+        f"{T10}|u1|info|NONE|ENTERQUEUE||06|1\n"
+        f"{T10 + 30}|u1|info|ag1|CONNECT|+0030|x|1\n"  # a sign and zeros: int() reads 30
+        f"{T10 + 90}|u1|info|ag1|COMPLETEAGENT|30|20000|1\n"  # beyond the table of seconds
+        f"{T10 + 40}|u2|info|NONE|ENTERQUEUE||06|1\n"
+        f"{T10 + 50}|u2|info|ag2|CONNECT|-1|x|1\n"  # negative: the wait is measured instead
+        f"{T10 + 65}|u2|info|ag2|COMPLETECALLER|10| 15 |1\n"
+        f"{T10 + 70}|u3|info|NONE|ENTERQUEUE||06|1\n"
+        f"{T10 + 75}|u3|info|NONE|ABANDON|1|1|-5\n"
+    )
+    passages, *_rest = queuelog.parse_text(text)
+    by_call = {p.callid: (p.wait, p.talk, p.outcome) for p in passages}
+    assert by_call == {
+        "u1": (30, 20000, "answered"),
+        "u2": (10, 15, "answered"),
+        "u3": (5, None, "abandoned"),
+    }
+    _same(text, 1 << 16)
+
+
 def test_fast_parser_matches_line_by_line_reference():
     for block_size in (7, 64, 1 << 16):
         _same(MESSY, block_size)
@@ -227,7 +248,10 @@ def test_fast_parser_matches_line_by_line_reference():
             st.sampled_from(["ENTERQUEUE", "CONNECT", "COMPLETEAGENT", "ABANDON", "DID", "QUEUESTART",
                              "EXITWITHTIMEOUT", "ATTENDEDTRANSFER", "PAUSE", "AGENTLOGIN", "junk", ""]),
             st.integers(0, 5000),
-            st.sampled_from(["", "|", "|5", "|1|2|3", "|x|y", "|12|90|1"]),
+            # data: missing, short, not numbers, negative, beyond the fast path's table of
+            # seconds, written with a sign, zeros or spaces (the fast path falls back to int())
+            st.sampled_from(["", "|", "|5", "|1|2|3", "|x|y", "|12|90|1", "|-3|-1|-2", "|15000|16000|17000",
+                             "|007| 9|+4"]),
         ),
         max_size=40,
     ),
