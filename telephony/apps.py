@@ -7,4 +7,4 @@ class TelephonyConfig(AppConfig):
     verbose_name = _("Telephone statistics")
 
     def ready(self) -> None:
-        from telephony import receivers  # noqa: F401
+        from telephony import checks, receivers  # noqa: F401

@@ -7,6 +7,7 @@ import io
 import json
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from telephony.kpi import SL_FORMULAS
@@ -33,6 +34,37 @@ COLUMNS = [
     "aht",
 ]
 KEY_COLUMNS = ["queue_name", "day", "weekday", "minute"]
+# the column of a row's "day" key is named after the grouping: its day, or first day of its week or month
+PERIOD_COLUMNS = {"week": "week", "month": "month"}
+# the spreadsheet's headers, for people (the command line keeps the names above, for tools)
+LABELS = {
+    "queue_name": _("Queue"),
+    "day": _("Day"),
+    "week": _("Week (Monday)"),
+    "month": _("Month (first day)"),
+    "weekday": _("Weekday (0 = Monday)"),
+    "minute": _("Minute of the day"),
+    "interval": _("Interval"),
+    "offered": _("Calls offered"),
+    "answered": _("Answered"),
+    "transferred": _("Transferred"),
+    "abandoned": _("Abandoned"),
+    "short_abandoned": _("Short abandons"),
+    "timeouts": _("Timeouts"),
+    "other_exits": _("Other exits"),
+    "unknown": _("Incomplete (no end logged)"),
+    "out_of_hours": _("Outside opening hours"),
+    "service_level": _("Service level"),
+    "answer_rate": _("Answer rate"),
+    "abandon_rate": _("Abandonment rate"),
+    "abandon_rate_excl_short": _("Abandonment rate without short abandons"),
+    "asa": _("Average speed of answer (s)"),
+    "avg_wait": _("Average wait (s)"),
+    "avg_wait_abandoned": _("Average wait before abandoning (s)"),
+    "max_wait": _("Maximum wait (s)"),
+    "avg_talk": _("Average talk (s)"),
+    "aht": _("Average handling time (s)"),
+}
 
 
 def _clean(value):
@@ -43,9 +75,13 @@ def _clean(value):
     return value
 
 
-def table(rows: list[dict]) -> tuple[list[str], list[list]]:
+def table(rows: list[dict], interval: str = "day", *, labelled: bool = False) -> tuple[list[str], list[list]]:
+    """Header and lines of KPI rows; ``labelled`` gives translated headers (spreadsheets)."""
     keys = [k for k in KEY_COLUMNS if any(k in row for row in rows)]
-    header = keys + (["interval"] if "minute" in keys else []) + COLUMNS
+    names = [PERIOD_COLUMNS.get(interval, k) if k == "day" else k for k in keys]
+    header = names + (["interval"] if "minute" in keys else []) + COLUMNS
+    if labelled:
+        header = [str(LABELS[name]) for name in header]
     body = []
     for row in rows:
         line = [_clean(row.get(k)) for k in keys]
@@ -58,7 +94,7 @@ def table(rows: list[dict]) -> tuple[list[str], list[list]]:
 
 
 def to_json(rows: list[dict], meta: dict) -> str:
-    header, body = table(rows)
+    header, body = table(rows, meta.get("interval", "day"))
     return json.dumps(
         {
             **meta,
@@ -77,8 +113,8 @@ def escape_formula(value):
     return value
 
 
-def to_csv(rows: list[dict]) -> str:
-    header, body = table(rows)
+def to_csv(rows: list[dict], interval: str = "day") -> str:
+    header, body = table(rows, interval)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)

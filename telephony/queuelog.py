@@ -284,8 +284,9 @@ class QueueLogBuilder:
 
     ``on_calls`` receives, in one list (one callback per sweep, and per block read by
     :meth:`feed_stream`, not per call), the calls settled since: an hour after their last
-    passage closed, or at once for a call of one passage whose caller hung up. Each call is given as its newest passage
-    (:func:`call_items` gives them all). ``on_agent`` receives every agent record.
+    passage closed, or at once for a call of one passage whose caller hung up. Each call is
+    given as its newest passage (:func:`call_items` gives them all). ``on_agent`` receives
+    every agent record.
 
     State: ``calls`` maps a call id to the newest passage of its call until the call is
     emitted; ``open`` maps a call id to its open passage (``open_others`` holds the rare

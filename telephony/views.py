@@ -167,8 +167,8 @@ def day_detail(request: HttpRequest, day: str) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     _form, filters, interval = _filters(request)
     rows = selectors.kpi_rows(filters, interval, by_queue=True)
-    header, body = exports.table(rows)
-    daily_header, daily_body = exports.table(selectors.kpi_rows(filters, "day"))
+    header, body = exports.table(rows, interval, labelled=True)
+    daily_header, daily_body = exports.table(selectors.kpi_rows(filters, "day"), labelled=True)
     sheets = [(_("KPIs by interval"), header, body), (_("KPIs by day"), daily_header, daily_body)]
     if request.telephony_full:
         agents = selectors.agent_rows(filters)

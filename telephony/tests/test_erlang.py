@@ -57,3 +57,16 @@ def test_erlang_a_needs_fewer_agents_than_c():
     c = erlang.staffing(100, 1800, 180, 0.8, 20)
     a = erlang.staffing(100, 1800, 180, 0.8, 20, patience=300)
     assert a.agents_needed <= c.agents_needed
+
+
+def test_settings_checked_at_start(settings):
+    from telephony.checks import telephony_settings
+
+    assert telephony_settings(None) == []
+    settings.TELEPHONY_SL_FORMULA = "F9"
+    settings.TELEPHONY_SL_THRESHOLD = -1
+    settings.TELEPHONY_SL_TARGET = 80
+    settings.TELEPHONY_SHRINKAGE = 1
+    assert sorted(e.id for e in telephony_settings(None)) == [
+        "telephony.E001", "telephony.E002", "telephony.E003", "telephony.E003"
+    ]  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
@@ -113,10 +113,36 @@ def test_commands(tmp_path):
     assert out.getvalue().splitlines()[1].startswith("2026-03-02,3,1,")
     out = StringIO()
     call_command(
+        "telephony_report", "--from", "2026-03-01", "--to", "2026-03-31", "--interval", "week",
+        "--format", "csv", stdout=out,
+    )  # fmt: skip
+    header, first = out.getvalue().splitlines()[:2]  # the period column is named after the grouping
+    assert header.startswith("week,offered,") and first.startswith("2026-03-02,3,")
+    out = StringIO()
+    call_command(
         "staffing", "--calls", "100", "--period", "1800", "--aht", "180", "--target", "0.8",
         "--threshold", "20", stdout=out,
     )  # fmt: skip
     assert "agents needed: 14" in out.getvalue() and "service level (20 s): 88.84%" in out.getvalue()
+
+
+def test_spreadsheet_export_has_french_headers_and_the_formula(client, users, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "queue_log"
+    path.write_text(day_log())
+    services.import_file(path, final=True)
+    client.force_login(users["superviseur"])
+    response = client.get(
+        reverse("telephony:export") + "?date_from=2026-03-01&date_to=2026-03-31&interval=week"
+    )
+    workbook = load_workbook(BytesIO(response.content))
+    notes, by_interval, by_day = (workbook[name] for name in workbook.sheetnames[:3])
+    assert any("F6" in str(row[0]) for row in notes.values)
+    header = [cell.value for cell in by_interval[1]]
+    assert header[:3] == ["File d'attente", "Semaine (lundi)", "Appels présentés"]
+    assert [cell.value for cell in by_interval[2]][:3] == ["info", "2026-03-02", 3]
+    assert [cell.value for cell in by_day[1]][:2] == ["Jour", "Appels présentés"]
 
 
 def test_formula_injection_escaped():
