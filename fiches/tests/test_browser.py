@@ -17,7 +17,7 @@ def test_agent_records_a_call_with_the_keyboard(page, live_server, make_fiche):
     # find the caller by phone number and choose them with the keyboard
     page.focus("#caller-query")
     page.keyboard.type("06 12 34")
-    page.locator("#caller-results button").first.wait_for()
+    page.locator('#caller-results [data-query="06 12 34"] button').first.wait_for()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.locator("#requester-fields").get_by_text(earlier.reference).wait_for()
@@ -25,7 +25,8 @@ def test_agent_records_a_call_with_the_keyboard(page, live_server, make_fiche):
     # pick the type by typing a few letters, without accents, then arrow down and space
     page.focus("#id_type_query")
     page.keyboard.type("nid de poule")
-    page.locator("#type-VOI-NID").wait_for()
+    # the list answering the whole query (one for the first letters may come before it)
+    page.locator('#type-options [data-query="nid de poule"] #type-VOI-NID').wait_for()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
     page.locator("#type-info").get_by_text("Direction de la Voirie").wait_for()

@@ -182,8 +182,8 @@ def intake_type_info(request: HttpRequest) -> HttpResponse:
 def intake_callers(request: HttpRequest) -> HttpResponse:
     """Callers by phone or name. A POST, so that no name or number reaches an access log."""
     call_centre_only(request.user)
-    callers = find_requesters(request.POST.get("caller_query", ""))
-    return render(request, "fiches/_callers.html", {"callers": callers})
+    query = request.POST.get("caller_query", "")
+    return render(request, "fiches/_callers.html", {"callers": find_requesters(query), "query": query})
 
 
 @login_required
