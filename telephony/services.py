@@ -462,6 +462,8 @@ def import_file(
         source.save()
         run.bytes_done = end
         run.report = builder.report.as_dict()
+        if start == size:  # nothing left to read (a final import of a file already read)
+            run.report["up_to_date"] = True
         if progress:
             progress(end, size, builder.report)
         return _finish(run, ImportRun.Status.DONE)

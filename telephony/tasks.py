@@ -26,7 +26,9 @@ def run_import(run_id: int) -> str:
     elif run.file_format == "db":
         run = import_db_csv(run.stored_path, run=run)
     else:
-        run = import_file(run.stored_path, run=run, display_name=run.file_name, final=True)
+        # not final: the calls still open at the end of the file are counted as incomplete
+        # and re-read when a longer copy of the same log is uploaded, which completes them
+        run = import_file(run.stored_path, run=run, display_name=run.file_name, final=False)
     return run.status
 
 

@@ -205,6 +205,11 @@ def test_upload_runs_task_and_reports(client, users):
     assert run.report["skipped"] == [[7, "1 fields, at least 5 expected"]]  # stored in English
     assert b"broken" not in page.content  # the line's content is not shown, its number and why are
     assert "<td>7</td><td>ligne de 1 champ(s), au moins 5 attendus</td>" in page.content.decode()
+    # the same file again adds nothing, and the list of imports says so
+    again = SimpleUploadedFile("queue_log", (day_log() + "broken\n").encode())
+    client.post(reverse("telephony:upload"), {"file": again, "file_format": "file"})
+    listing = client.get(reverse("telephony:upload")).content.decode()
+    assert listing.count("déjà importé, rien de nouveau") == 1 and QueuePassage.objects.count() == 3
 
 
 def test_every_skip_reason_is_translated_with_its_values():
@@ -227,3 +232,21 @@ def test_demo_generator_small():
 
     report, answered = generate_demo_calls(days=7, calls_per_year=20_000, end=date(2026, 3, 8))
     assert report.calls > 200 and report.skipped_count == 0 and answered
+
+
+def test_uploading_a_longer_copy_of_the_log_completes_the_calls_left_open(client, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(users["superviseur"])
+    morning = day_log()  # a3 entered the queue at the end of the file, still waiting
+    upload = SimpleUploadedFile("queue_log", morning.encode())
+    client.post(reverse("telephony:upload"), {"file": upload, "file_format": "file"})
+    assert QueuePassage.objects.get(callid="a3").outcome == "unknown"  # counted, as incomplete
+    later = (
+        morning + f"{T10 + 1830}|a3|info|ag1|CONNECT|30|x|1\n{T10 + 1900}|a3|info|ag1|COMPLETEAGENT|30|70|1\n"
+    )
+    upload = SimpleUploadedFile("queue_log", later.encode())
+    client.post(reverse("telephony:upload"), {"file": upload, "file_format": "file"})
+    a3 = QueuePassage.objects.get(callid="a3")  # one row, completed
+    assert (a3.outcome, a3.wait, a3.talk) == ("answered", 30, 70)
+    assert QueuePassage.objects.count() == 3 and ImportRun.objects.count() == 2
