@@ -993,17 +993,30 @@ def db_row_fields(row: dict[str, str], tz: ZoneInfo) -> tuple[int, str, str, str
     return ts, pick("callid"), pick("queue"), pick("agent"), pick("event"), data
 
 
-def feed_db_csv(builder: QueueLogBuilder, text: Iterable[str], tz: ZoneInfo) -> None:
-    """Feed a CSV export of the ``queue_log`` table (header row with column names)."""
+def read_db_csv(text: Iterable[str], tz: ZoneInfo) -> tuple[list[tuple], ImportReport]:
+    """Read a CSV export of the ``queue_log`` table (header row with column names): its rows
+    as file-form fields, sorted by time (database rows may be out of order, P10), and a
+    report of the rows that could not be read, with their line numbers. Raises ValueError
+    when the header lacks a column (nothing is read then)."""
     reader = csv.DictReader(text)
+    header = {str(name).strip().lower() for name in reader.fieldnames or []}
+    missing = [name for name, aliases in DB_FIELD_ALIASES.items() if not header.intersection(aliases)]
+    if missing:
+        raise ValueError(f"columns missing from the header: {', '.join(missing)}")
+    report = ImportReport()
     rows = []
-    for lineno, row in enumerate(reader, start=2):
+    for row in reader:
+        lineno = reader.line_num
+        report.lines_read += 1
         try:
             rows.append((*db_row_fields(row, tz), lineno))
         except (KeyError, ValueError) as exc:
-            builder.report.lines_read += 1
-            builder.report.skip(lineno, UNREADABLE_ROW.format(error=f"{exc.__class__.__name__}: {exc}"))
-    rows.sort(key=lambda r: (r[0], r[6]))  # database rows may be out of order (P10)
+            report.skip(lineno, UNREADABLE_ROW.format(error=f"{exc.__class__.__name__}: {exc}"))
+    rows.sort(key=lambda r: (r[0], r[6]))
+    return rows, report
+
+
+def feed_db_rows(builder: QueueLogBuilder, rows: list[tuple]) -> None:
+    """Feed the rows given by :func:`read_db_csv` (the builder's report counts them)."""
     for ts, callid, queue, agent, event, data, lineno in rows:
-        builder.report.lines_read += 1
         builder.feed(ts, callid, queue, agent, event, data, lineno, lineno)

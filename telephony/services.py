@@ -511,22 +511,50 @@ def import_lines(lines: Iterable[str], name: str = "lines", *, final: bool = Tru
 
 def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun | None = None) -> ImportRun:
     """CSV export of the queue_log *database* table (time, callid, queuename, agent, event,
-    data1..data5 or data). Rows are sorted by time; the whole file is one source."""
+    data1..data5 or data), rows in any order. An export replaces, for the period it covers
+    (its first row's time to its last one's), what earlier exports of the table brought: the
+    same export twice adds nothing, a longer one adds only what is new, overlapping exports
+    count each call once. All or nothing: a file that cannot be read changes nothing."""
     path = Path(path)
     run = run or ImportRun.objects.create(file_name=path.name, stored_path=str(path), file_format="db")
-    source = ImportSource.objects.create(
-        name=path.name, head_hash=_hash(path.read_bytes()[:HEAD_LENGTH]), head_length=0
-    )
-    writer = Writer(source)
-    builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        queuelog.feed_db_csv(builder, handle, ZoneInfo(tz))
-    builder.finish(final=True)
-    writer.close()
+    run.status, run.size = ImportRun.Status.RUNNING, path.stat().st_size
+    run.save(update_fields=["status", "size"])
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            rows, report = queuelog.read_db_csv(handle, ZoneInfo(tz))
+        with transaction.atomic():
+            source = ImportSource.objects.create(
+                name=path.name, head_hash=_hash(path.read_bytes()[:HEAD_LENGTH]), head_length=0
+            )
+            if rows:
+                _delete_db_period(rows[0][0], rows[-1][0])
+            writer = Writer(source)
+            builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
+            builder.report = report
+            queuelog.feed_db_rows(builder, rows)
+            builder.finish(final=True)
+            writer.close()
+            source.offset = source.resume_offset = run.size
+            source.save()
+    except Exception as exc:
+        run.error = f"{exc.__class__.__name__}: {exc}"
+        _finish(run, ImportRun.Status.FAILED)
+        raise
     run.source = source
-    run.size = run.bytes_done = path.stat().st_size
+    run.bytes_done = run.size
     run.report = builder.report.as_dict()
     return _finish(run, ImportRun.Status.DONE)
+
+
+def _delete_db_period(first_ts: int, last_ts: int) -> None:
+    """Delete what earlier exports of the queue_log table wrote between these two times."""
+    earlier = ImportSource.objects.filter(importrun__file_format="db")
+    start, end = datetime.fromtimestamp(first_ts, UTC), datetime.fromtimestamp(last_ts, UTC)
+    days = (start.date() - timedelta(days=1), end.date() + timedelta(days=1))  # the date index
+    QueuePassage.objects.filter(
+        source__in=earlier, local_date__range=days, entered_at__range=(start, end)
+    ).delete()
+    AgentActivity.objects.filter(source__in=earlier, started_at__range=(start, end)).delete()
 
 
 # --- generic CSV (one row per queue passage, for platforms that are not Asterisk) --------

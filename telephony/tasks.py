@@ -24,7 +24,10 @@ def run_import(run_id: int) -> str:
         except ValueError:
             run.refresh_from_db()  # failed run, error recorded for the page
     elif run.file_format == "db":
-        run = import_db_csv(run.stored_path, run=run)
+        try:
+            run = import_db_csv(run.stored_path, run=run)
+        except ValueError:
+            run.refresh_from_db()  # failed run, error recorded for the page
     else:
         # not final: the calls still open at the end of the file are counted as incomplete
         # and re-read when a longer copy of the same log is uploaded, which completes them
