@@ -70,3 +70,41 @@ def test_batched_inserts_write_every_row_in_order_with_the_call_on_its_first_pas
         (c.callid, c.first_offset, c.passages, c.answered) for c in calls
     )
     assert services.QueuePassage.objects.filter(call_passages=0).count() == len(passages) - len(calls)
+
+
+def test_directory_with_rotated_and_compressed_logs(tmp_path):
+    """logrotate: queue_log grows, is renamed queue_log.1 (then compressed) and a new one
+    starts; importing the directory each time reads every line once."""
+    import gzip
+    import os
+
+    days = [lines for _day, lines in generate_lines(date(2026, 3, 2), 3, 60_000)]
+    assert all(len("\n".join(lines)) > services.HEAD_LENGTH for lines in days)
+    log = tmp_path / "queue_log"
+
+    def write(path, lines, mtime):
+        path.write_text("".join(line + "\n" for line in lines))
+        os.utime(path, (mtime, mtime))
+
+    half = len(days[0]) // 2
+    write(log, days[0][:half], 1000)
+    services.import_path(tmp_path)
+    write(log, days[0], 1000)  # the log grew
+    log.rename(tmp_path / "queue_log.1")  # then was rotated; a new one starts
+    write(log, days[1], 2000)
+    services.import_path(tmp_path)
+    with (
+        (tmp_path / "queue_log.1").open("rb") as plain,
+        gzip.open(tmp_path / "queue_log.2.gz", "wb") as packed,
+    ):
+        packed.write(plain.read())  # the next rotation compresses the oldest
+    os.utime(tmp_path / "queue_log.2.gz", (500, 500))
+    (tmp_path / "queue_log.1").unlink()
+    log.rename(tmp_path / "queue_log.1")
+    write(log, days[2], 3000)
+    runs = services.import_path(tmp_path)
+    assert [run.file_name for run in runs] == ["queue_log.2.gz", "queue_log.1", "queue_log"]
+    assert runs[0].report.get("up_to_date") and runs[1].report.get("up_to_date")
+    expected = queuelog.parse_text("".join(line + "\n" for day in days for line in day))[0]
+    stored = services.QueuePassage.objects.values_list("callid", "queue__name", "wait")
+    assert sorted(stored) == sorted((p.callid, p.queue, p.wait or 0) for p in expected)
