@@ -264,3 +264,45 @@ def test_fast_parser_matches_reference_on_generated_logs(events, block_size):
         ts += step
         lines.append(f"{ts}|c{callid}|{queue}|agent|{event}{data}" if event != "junk" else "junk|line")
     _same("\n".join(lines) + "\n" if lines else "", block_size)
+
+
+def test_opening_calendar_closes_on_french_public_holidays_and_follows_exceptions():
+    from datetime import date
+
+    from telephony.hours import OpeningCalendar
+
+    calendar = OpeningCalendar(
+        exceptions={date(2026, 12, 24): ((8 * 60, 12 * 60),), date(2026, 5, 8): ((600, 720),)}
+    )
+    tuesday = date(2026, 7, 7)
+    assert calendar.is_open(tuesday, 8 * 60) and calendar.is_open(tuesday, 18 * 60 + 29)
+    assert not calendar.is_open(tuesday, 7 * 60 + 59) and not calendar.is_open(tuesday, 18 * 60 + 30)
+    assert calendar.is_open(date(2026, 7, 11), 7 * 60 + 30)  # Saturday 07:30–17:30
+    assert not calendar.is_open(date(2026, 7, 11), 17 * 60 + 30) and not calendar.open_minutes(
+        date(2026, 7, 12)
+    )
+    for holiday in (
+        date(2026, 7, 14),
+        date(2026, 5, 14),
+        date(2026, 4, 6),
+        date(2026, 5, 25),
+        date(2026, 11, 11),
+    ):
+        assert calendar.open_minutes(holiday) == 0, holiday  # 14 July, Ascension, Easter/Whit Mondays
+    assert calendar.open_minutes(date(2026, 12, 24)) == 240  # a shorter day by exception
+    assert calendar.is_open(date(2026, 5, 8), 600)  # 8 May opened by exception for two hours
+
+
+def test_a_call_on_a_public_holiday_counts_outside_opening_hours(tmp_path):
+    from datetime import date
+
+    from telephony import selectors
+
+    bastille = 1784016000  # Tuesday 14 July 2026, 10:00 in Paris (UTC+2)
+    path = tmp_path / "queue_log"
+    path.write_text(day_log() + day_log(bastille).replace("|a", "|h"))
+    services.import_file(path, final=True)
+    flags = dict(QueuePassage.objects.values_list("callid", "in_hours"))
+    assert flags["a1"] and not flags["h1"]
+    day = selectors.totals(selectors.Filters(date_from=date(2026, 7, 14), date_to=date(2026, 7, 14)))
+    assert day["offered"] == 3 and day["out_of_hours"] == 3
