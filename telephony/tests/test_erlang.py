@@ -70,3 +70,31 @@ def test_settings_checked_at_start(settings):
     assert sorted(e.id for e in telephony_settings(None)) == [
         "telephony.E001", "telephony.E002", "telephony.E003", "telephony.E003"
     ]  # fmt: skip
+
+
+def _birth_death(load: float, agents: int, aht: float, patience: float) -> tuple[float, float, float]:
+    """M/M/N+M solved as a truncated birth-death chain, independently of the closed forms:
+    (P(wait > 0), P(abandon), occupancy) seen by arrivals (PASTA)."""
+    mu, theta = 1 / aht, 1 / patience
+    lam = load * mu
+    weights, k = [1.0], 0
+    while weights[-1] > 1e-18 * sum(weights) or k <= agents:
+        k += 1
+        weights.append(weights[-1] * lam / (min(k, agents) * mu + max(k - agents, 0) * theta))
+    total = sum(weights)
+    pi = [w / total for w in weights]
+    waiting = sum(p for n, p in enumerate(pi) if n >= agents)
+    abandon = sum((n - agents) * theta * p for n, p in enumerate(pi) if n > agents) / lam
+    busy = sum(min(n, agents) * p for n, p in enumerate(pi)) / agents
+    return waiting, abandon, busy
+
+
+@pytest.mark.parametrize(
+    ("load", "agents", "patience"), [(10, 14, 300), (10, 11, 60), (20, 10, 60), (500, 510, 240), (2, 1, 30)]
+)
+def test_erlang_a_matches_the_birth_death_chain(load, agents, patience):
+    result = erlang.erlang_a_result(load, agents, 180, 20, patience=patience)
+    waiting, abandon, busy = _birth_death(load, agents, 180, patience)
+    assert result.wait_probability == pytest.approx(waiting, abs=1e-9)
+    assert result.abandon_probability == pytest.approx(abandon, abs=1e-9)
+    assert result.occupancy == pytest.approx(busy, abs=1e-9)
