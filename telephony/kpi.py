@@ -7,7 +7,9 @@ never averages of percentages. Formulas: research/telephony.md §2 and docs/tele
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from datetime import datetime
 
 # Service-level formulas: code -> (label, numerator, denominator) as documentation.
 SL_FORMULAS: dict[str, str] = {
@@ -111,3 +113,21 @@ def indicators(c: Counters, formula: str = DEFAULT_SL_FORMULA, handling_extra: f
 def estimate_patience(total_wait_all: float, abandons: int) -> float | None:
     """Mean patience 1/θ ≈ Σ wait of all queued calls / number of abandons (CCmath)."""
     return total_wait_all / abandons if abandons else None
+
+
+def merge_intervals(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The union of intervals sorted by start, as disjoint intervals (research §2: an agent's
+    pause time is the union of its pauses in each queue, not their sum)."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in intervals:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def union_seconds(intervals: Iterable[tuple[datetime, datetime]]) -> int:
+    """Seconds covered by at least one of the intervals (sorted by start)."""
+    return int(sum((end - start).total_seconds() for start, end in merge_intervals(intervals)))

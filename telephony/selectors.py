@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import (
     Count,
-    DurationField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -213,29 +214,28 @@ def agent_rows(filters: Filters) -> list[dict]:
         }
         for r in taken
     }
-    activity = (
-        AgentActivity.objects.filter(local_date__gte=filters.date_from, local_date__lte=filters.date_to)
-        .filter(kind__in=[AgentActivity.Kind.PAUSE, AgentActivity.Kind.RING])
-        .values("agent_id", "agent__identifier", "kind")
-        .annotate(
-            n=Count("id"),
-            seconds=Sum(
-                ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()),
-                filter=Q(ended_at__isnull=False),
-            ),
-        )
+    activity = AgentActivity.objects.filter(
+        local_date__gte=filters.date_from, local_date__lte=filters.date_to
     )
-    for row in activity:
-        entry = result.setdefault(
-            row["agent_id"],
-            {"agent": row["agent__identifier"], "calls": 0, "talk": 0, "pause": 0, "rings": 0},
+
+    def entry(agent_id: int, identifier: str) -> dict:
+        return result.setdefault(
+            agent_id, {"agent": identifier, "calls": 0, "talk": 0, "pause": 0, "rings": 0}
         )
-        if row["kind"] == AgentActivity.Kind.PAUSE:
-            entry["pause"] = int(row["seconds"].total_seconds()) if row["seconds"] else 0
-        else:
-            entry["rings"] = row["n"]
-    for entry in result.values():
-        entry["avg_talk"] = kpi.ratio(entry["talk"], entry["calls"])
+
+    rings = activity.filter(kind=AgentActivity.Kind.RING).values("agent_id", "agent__identifier")
+    for row in rings.annotate(n=Count("id")):
+        entry(row["agent_id"], row["agent__identifier"])["rings"] = row["n"]
+    # pause time: the union of the agent's pauses in each of its queues (one row per queue)
+    pauses = (
+        activity.filter(kind=AgentActivity.Kind.PAUSE, ended_at__isnull=False)
+        .order_by("agent_id", "started_at")
+        .values_list("agent_id", "agent__identifier", "started_at", "ended_at")
+    )
+    for (agent_id, identifier), rows in groupby(pauses, key=itemgetter(0, 1)):
+        entry(agent_id, identifier)["pause"] = kpi.union_seconds((start, end) for _a, _i, start, end in rows)
+    for figures in result.values():
+        figures["avg_talk"] = kpi.ratio(figures["talk"], figures["calls"])
     return sorted(result.values(), key=lambda e: e["agent"])
 
 
@@ -304,28 +304,35 @@ def staffing_plan(
 
 
 def logged_in_by_slot(filters: Filters, occurrences: dict[int, int]) -> dict[tuple[int, int], float]:
-    """Average number of agents logged in and not paused, per weekday and half-hour."""
+    """Average number of agents logged in and not paused, per weekday and half-hour (an
+    agent paused in several queues at once is paused once: the union of its pauses)."""
     from datetime import datetime
 
     seconds: dict[tuple[int, int], float] = {}
-    activities = AgentActivity.objects.filter(
-        local_date__gte=filters.date_from,
-        local_date__lte=filters.date_to,
-        kind__in=[AgentActivity.Kind.LOGIN, AgentActivity.Kind.PAUSE],
-        ended_at__isnull=False,
-    ).values_list("kind", "started_at", "ended_at")
-    for kind, started, ended in activities.iterator():
-        sign = 1.0 if kind == AgentActivity.Kind.LOGIN else -1.0
-        start = started.astimezone(PARIS)
-        end = ended.astimezone(PARIS)
-        cursor = start
+
+    def spread(started: datetime, ended: datetime, sign: float) -> None:
+        cursor, end = started.astimezone(PARIS), ended.astimezone(PARIS)
         while cursor < end:
             slot_start = cursor.replace(minute=cursor.minute // 30 * 30, second=0, microsecond=0)
-            slot_end = slot_start + timedelta(minutes=30)
-            stop = min(end, slot_end)
+            stop = min(end, slot_start + timedelta(minutes=30))
             key = (slot_start.weekday(), slot_start.hour * 60 + slot_start.minute)
             seconds[key] = seconds.get(key, 0.0) + sign * (stop - cursor).total_seconds()
             cursor = stop if stop > cursor else datetime.max.replace(tzinfo=PARIS)
+
+    activities = AgentActivity.objects.filter(
+        local_date__gte=filters.date_from, local_date__lte=filters.date_to, ended_at__isnull=False
+    )
+    logins = activities.filter(kind=AgentActivity.Kind.LOGIN).values_list("started_at", "ended_at")
+    for started, ended in logins.iterator():
+        spread(started, ended, 1.0)
+    pauses = (
+        activities.filter(kind=AgentActivity.Kind.PAUSE)
+        .order_by("agent_id", "started_at")
+        .values_list("agent_id", "started_at", "ended_at")
+    )
+    for _agent, rows in groupby(pauses.iterator(), key=itemgetter(0)):
+        for started, ended in kpi.merge_intervals((start, end) for _a, start, end in rows):
+            spread(started, ended, -1.0)
     return {
         key: max(0.0, value / (1800 * (occurrences.get(key[0], 0) or 1))) for key, value in seconds.items()
     }

@@ -250,3 +250,54 @@ def test_uploading_a_longer_copy_of_the_log_completes_the_calls_left_open(client
     a3 = QueuePassage.objects.get(callid="a3")  # one row, completed
     assert (a3.outcome, a3.wait, a3.talk) == ("answered", 30, 70)
     assert QueuePassage.objects.count() == 3 and ImportRun.objects.count() == 2
+
+
+def test_agent_figures_by_hand(tmp_path):
+    """ag1 belongs to two queues: a pause in both at once counts once (research §2: the union
+    of the per-queue pauses), PAUSEALL adds nothing; two rings not answered; two calls."""
+    lines = [
+        f"{T10 - 1800}|NONE|NONE|ag1|AGENTLOGIN|PJSIP/200",
+        f"{T10 - 600}|NONE|NONE|ag1|PAUSEALL|Lunch",
+        f"{T10 - 600}|NONE|info|ag1|PAUSE|Lunch",
+        f"{T10 - 600}|NONE|signalement|ag1|PAUSE|Lunch",
+        f"{T10}|NONE|info|ag1|UNPAUSE|",
+        f"{T10}|NONE|signalement|ag1|UNPAUSE|",  # 600 s in both queues: 600 s, not 1,200
+        f"{T10 + 10}|b1|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 12}|b1|info|ag1|RINGNOANSWER|15000",
+        f"{T10 + 30}|b1|info|ag1|RINGNOANSWER|15000",
+        f"{T10 + 50}|b1|info|ag1|CONNECT|40|x|3",
+        f"{T10 + 110}|b1|info|ag1|COMPLETECALLER|40|60|1",
+        f"{T10 + 200}|NONE|info|ag1|PAUSE|Admin",
+        f"{T10 + 300}|NONE|info|ag1|UNPAUSE|",  # 100 s more, in one queue
+        f"{T10 + 400}|b2|signalement|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 405}|b2|signalement|ag1|CONNECT|5|x|3",
+        f"{T10 + 495}|b2|signalement|ag1|COMPLETEAGENT|5|90|1",
+        f"{T10 + 500}|b3|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 520}|b3|info|ag2|CONNECT|20|x|3",
+        f"{T10 + 550}|b3|info|ag2|COMPLETECALLER|20|30|1",
+        f"{T10 + 1800}|NONE|NONE|ag1|AGENTLOGOFF|PJSIP/200|3600",
+    ]
+    path = tmp_path / "queue_log"
+    path.write_text("\n".join(lines) + "\n")
+    services.import_file(path, final=True)
+    rows = selectors.agent_rows(selectors.Filters(date_from=DAY, date_to=DAY))
+    assert [(r["agent"], r["calls"], r["talk"], r["avg_talk"], r["pause"], r["rings"]) for r in rows] == [
+        ("ag1", 2, 150, 75, 700, 2),
+        ("ag2", 1, 30, 30, 0, 0),
+    ]
+    # staffing: ag1 logged in 09:30-10:30, paused 09:50-10:00 (in two queues) and 10:03:20-10:05
+    staffed = selectors.logged_in_by_slot(selectors.Filters(date_from=DAY, date_to=DAY), {0: 1})
+    assert {key: round(value, 3) for key, value in staffed.items()} == {(0, 570): 0.667, (0, 600): 0.944}
+
+
+def test_union_of_intervals():
+    from datetime import datetime
+
+    from telephony.kpi import union_seconds
+
+    def at(minute: int) -> datetime:
+        return datetime(2026, 3, 2, 10, minute)
+
+    assert union_seconds([]) == 0
+    assert union_seconds([(at(0), at(10)), (at(0), at(10)), (at(5), at(12)), (at(20), at(21))]) == 13 * 60
+    assert union_seconds([(at(0), at(30)), (at(5), at(10)), (at(30), at(31))]) == 31 * 60  # nested, touching
