@@ -75,26 +75,35 @@ def _clean(value):
     return value
 
 
-def table(rows: list[dict], interval: str = "day", *, labelled: bool = False) -> tuple[list[str], list[list]]:
-    """Header and lines of KPI rows; ``labelled`` gives translated headers (spreadsheets)."""
+def table(
+    rows: list[dict], interval: str = "day", formula: str = "", *, labelled: bool = False
+) -> tuple[list[str], list[list]]:
+    """Header and lines of KPI rows; ``labelled`` gives translated headers (spreadsheets).
+    The service-level formula goes next to the figure: in its header when labelled, else in
+    an ``sl_formula`` column after it (for tools)."""
     keys = [k for k in KEY_COLUMNS if any(k in row for row in rows)]
     names = [PERIOD_COLUMNS.get(interval, k) if k == "day" else k for k in keys]
-    header = names + (["interval"] if "minute" in keys else []) + COLUMNS
+    columns = [*COLUMNS]
+    if formula and not labelled:
+        columns.insert(columns.index("service_level") + 1, "sl_formula")
+    header = names + (["interval"] if "minute" in keys else []) + columns
     if labelled:
         header = [str(LABELS[name]) for name in header]
+        if formula:
+            header[header.index(str(LABELS["service_level"]))] += f" ({formula})"
     body = []
     for row in rows:
         line = [_clean(row.get(k)) for k in keys]
         if "minute" in keys:
             m = row.get("minute") or 0
             line.append(f"{m // 60:02d}:{m % 60:02d}")
-        line += [_clean(row.get(c)) for c in COLUMNS]
+        line += [formula if c == "sl_formula" else _clean(row.get(c)) for c in columns]
         body.append(line)
     return header, body
 
 
 def to_json(rows: list[dict], meta: dict) -> str:
-    header, body = table(rows, meta.get("interval", "day"))
+    header, body = table(rows, meta.get("interval", "day"), meta.get("sl_formula", ""))
     return json.dumps(
         {
             **meta,
@@ -113,8 +122,8 @@ def escape_formula(value):
     return value
 
 
-def to_csv(rows: list[dict], interval: str = "day") -> str:
-    header, body = table(rows, interval)
+def to_csv(rows: list[dict], interval: str = "day", formula: str = "") -> str:
+    header, body = table(rows, interval, formula)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)

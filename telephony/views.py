@@ -100,7 +100,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "offered": _("Offered"),
             "answered": _("Answered"),
             "abandoned": _("Abandoned"),
-            "service_level": _("Service level (%)"),
+            "service_level": _("Service level %(formula)s (%%)") % {"formula": filters.formula},
         },
     }
     heat = selectors.heatmap(filters)
@@ -167,8 +167,10 @@ def day_detail(request: HttpRequest, day: str) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     _form, filters, interval = _filters(request)
     rows = selectors.kpi_rows(filters, interval, by_queue=True)
-    header, body = exports.table(rows, interval, labelled=True)
-    daily_header, daily_body = exports.table(selectors.kpi_rows(filters, "day"), labelled=True)
+    header, body = exports.table(rows, interval, filters.formula, labelled=True)
+    daily_header, daily_body = exports.table(
+        selectors.kpi_rows(filters, "day"), "day", filters.formula, labelled=True
+    )
     sheets = [(_("KPIs by interval"), header, body), (_("KPIs by day"), daily_header, daily_body)]
     if request.telephony_full:
         agents = selectors.agent_rows(filters)

@@ -118,6 +118,7 @@ def test_commands(tmp_path):
     )  # fmt: skip
     header, first = out.getvalue().splitlines()[:2]  # the period column is named after the grouping
     assert header.startswith("week,offered,") and first.startswith("2026-03-02,3,")
+    assert ",service_level,sl_formula," in header and ",F6," in first  # the formula beside the figure
     out = StringIO()
     call_command(
         "staffing", "--calls", "100", "--period", "1800", "--aht", "180", "--target", "0.8",
@@ -141,6 +142,7 @@ def test_spreadsheet_export_has_french_headers_and_the_formula(client, users, tm
     assert any("F6" in str(row[0]) for row in notes.values)
     header = [cell.value for cell in by_interval[1]]
     assert header[:3] == ["File d'attente", "Semaine (lundi)", "Appels présentés"]
+    assert "Niveau de service (F6)" in header
     assert [cell.value for cell in by_interval[2]][:3] == ["info", "2026-03-02", 3]
     assert [cell.value for cell in by_day[1]][:2] == ["Jour", "Appels présentés"]
 

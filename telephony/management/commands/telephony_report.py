@@ -43,7 +43,7 @@ class Command(BaseCommand):
             filters.threshold = o["threshold"]
         rows = selectors.kpi_rows(filters, o["interval"], by_queue=o["by_queue"])
         if o["format"] == "csv":
-            self.stdout.write(exports.to_csv(rows, o["interval"]), ending="")
+            self.stdout.write(exports.to_csv(rows, o["interval"], filters.formula), ending="")
             return
         meta = {
             "from": start.isoformat(),
