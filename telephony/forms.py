@@ -16,7 +16,9 @@ INTERVAL_CHOICES = [
     ("day", _("Day")),
     ("week", _("Week")),
     ("month", _("Month")),
+    ("slot", _("Typical week (weekday and half-hour)")),
 ]
+MAX_DAYS_BY_MINUTES = 62  # 15, 30 or 60 minutes over more days: a table too long to read
 
 
 class FilterForm(StyledFormMixin, forms.Form):
@@ -49,6 +51,15 @@ class FilterForm(StyledFormMixin, forms.Form):
             raise forms.ValidationError(_("The start date must be before the end date."))
         if start and end and (end - start).days > 400:
             raise forms.ValidationError(_("Choose a period of at most 400 days."))
+        minutes = cleaned.get("interval") in ("15", "30", "60")
+        if start and end and minutes and (end - start).days >= MAX_DAYS_BY_MINUTES:
+            raise forms.ValidationError(
+                _(
+                    "Intervals of minutes cover at most %(days)s days: choose a day, week, month "
+                    "or typical-week interval for this period."
+                ),
+                params={"days": MAX_DAYS_BY_MINUTES},
+            )
         return cleaned
 
 

@@ -63,10 +63,13 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Filters, str]:
     return form, selectors.Filters.default(), "day"
 
 
-def _label(row: dict, interval: str) -> str:
+def _label(row: dict, interval: str, *, with_day: bool = True) -> str:
+    if interval == "slot":
+        m = row["minute"]
+        return f"{WEEKDAYS[row['weekday']]} {m // 60:02d}:{m % 60:02d}"
     if "minute" in row and row.get("minute") is not None:
         m = row["minute"]
-        prefix = f"{row['day']:%d/%m} " if row.get("day") and interval in ("15", "30", "60") else ""
+        prefix = f"{row['day']:%d/%m} " if with_day and row.get("day") else ""
         return f"{prefix}{m // 60:02d}:{m % 60:02d}"
     if interval == "month":
         return f"{row['day']:%m/%Y}"
@@ -132,7 +135,7 @@ def day_detail(request: HttpRequest, day: str) -> HttpResponse:
     filters.date_from = filters.date_to = the_day
     rows = selectors.kpi_rows(filters, "30")
     for row in rows:
-        row["label"] = _label(row, "slot")
+        row["label"] = _label(row, "30", with_day=False)
     page, after, has_next = [], None, False
     if request.telephony_full:
         after_param = request.GET.get("after", "")

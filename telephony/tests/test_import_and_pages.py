@@ -303,3 +303,20 @@ def test_union_of_intervals():
     assert union_seconds([]) == 0
     assert union_seconds([(at(0), at(10)), (at(0), at(10)), (at(5), at(12)), (at(20), at(21))]) == 13 * 60
     assert union_seconds([(at(0), at(30)), (at(5), at(10)), (at(30), at(31))]) == 31 * 60  # nested, touching
+
+
+def test_dashboard_typical_week_and_the_limit_of_minute_intervals(client, users, tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(day_log())
+    services.import_file(path, final=True)
+    client.force_login(users["superviseur"])
+    page = client.get(
+        reverse("telephony:dashboard") + "?date_from=2026-03-01&date_to=2026-03-31&interval=slot"
+    )
+    assert [row["label"] for row in page.context["rows"]] == ["Lundi 10:00", "Lundi 10:30"]
+    assert [row["offered"] for row in page.context["rows"]] == [2, 1]
+    # 30-minute intervals over a quarter: refused with a message, the typed values kept
+    page = client.get(reverse("telephony:dashboard") + "?date_from=2026-01-01&date_to=2026-03-31&interval=30")
+    html = page.content.decode()
+    assert "Les intervalles en minutes couvrent au plus 62 jours" in html
+    assert 'value="2026-01-01"' in html and 'value="2026-03-31"' in html
