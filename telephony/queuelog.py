@@ -104,7 +104,7 @@ def gettext_noop(message: str) -> str:
 
 
 # Why a line is skipped: English templates (the code's language) filled with the line's
-# values in the report; the pages translate them (telephony_tags.skip_reason).
+# values in the report; the pages translate them (telephony_tags.import_message).
 EMPTY_LINE = gettext_noop("empty line")
 TOO_FEW_FIELDS = gettext_noop("{count} fields, at least 5 expected")
 BAD_TIME = gettext_noop("time is not an epoch number")
@@ -115,6 +115,9 @@ COMPLETE_UNANSWERED = gettext_noop("COMPLETE without an answered passage for thi
 TRANSFER_UNANSWERED = gettext_noop("{event} without an answered passage for this queue and agent")
 EXIT_WITHOUT_ENTER = gettext_noop("{event} without an open ENTERQUEUE for this call and queue")
 UNREADABLE_ROW = gettext_noop("unreadable row ({error})")
+# Why a file is refused as a whole (ValueError; the run records the message, translated alike)
+COLUMNS_MISSING = gettext_noop("columns missing from the header: {columns}")
+IMPORT_ERRORS = (COLUMNS_MISSING,)
 SKIP_REASONS = (
     EMPTY_LINE,
     TOO_FEW_FIELDS,
@@ -1002,7 +1005,7 @@ def read_db_csv(text: Iterable[str], tz: ZoneInfo) -> tuple[list[tuple], ImportR
     header = {str(name).strip().lower() for name in reader.fieldnames or []}
     missing = [name for name, aliases in DB_FIELD_ALIASES.items() if not header.intersection(aliases)]
     if missing:
-        raise ValueError(f"columns missing from the header: {', '.join(missing)}")
+        raise ValueError(COLUMNS_MISSING.format(columns=", ".join(missing)))
     report = ImportReport()
     rows = []
     for row in reader:

@@ -468,9 +468,15 @@ def import_file(
             progress(end, size, builder.report)
         return _finish(run, ImportRun.Status.DONE)
     except Exception as exc:
-        run.error = f"{exc.__class__.__name__}: {exc}"
+        run.error = _error_text(exc)
         _finish(run, ImportRun.Status.FAILED)
         raise
+
+
+def _error_text(exc: Exception) -> str:
+    """What a failed run shows: the message of a refused file (ValueError) as it is, for the
+    page to translate; any other error with its type, for whoever investigates."""
+    return str(exc) if isinstance(exc, ValueError) else f"{exc.__class__.__name__}: {exc}"
 
 
 def _finish(run: ImportRun, status: str) -> ImportRun:
@@ -537,7 +543,7 @@ def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun 
             source.offset = source.resume_offset = run.size
             source.save()
     except Exception as exc:
-        run.error = f"{exc.__class__.__name__}: {exc}"
+        run.error = _error_text(exc)
         _finish(run, ImportRun.Status.FAILED)
         raise
     run.source = source
@@ -655,7 +661,7 @@ def import_generic_csv(
     reader = csv.DictReader(stream, delimiter=delimiter)
     missing = missing_csv_columns(reader.fieldnames or [], mapping)
     if missing:
-        raise ValueError(f"columns missing from the header: {', '.join(missing)}")
+        raise ValueError(queuelog.COLUMNS_MISSING.format(columns=", ".join(missing)))
     if source is None:
         source = ImportSource.objects.create(name=name, head_hash=_hash(name.encode()), head_length=0)
     writer = Writer(source)
@@ -729,7 +735,7 @@ def import_generic_csv_file(
             source.offset = source.resume_offset = run.size
             source.save()
     except Exception as exc:
-        run.error = f"{exc.__class__.__name__}: {exc}"
+        run.error = _error_text(exc)
         _finish(run, ImportRun.Status.FAILED)
         raise
     run.source = source

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from django_tasks import task
+
+if TYPE_CHECKING:
+    from telephony.models import ImportRun
 
 
 @task()
 def run_import(run_id: int) -> str:
+    """Import an uploaded file, then delete the uploaded copy: a call log holds the callers'
+    numbers, and nothing reads the copy again (a longer log is uploaded anew)."""
+    from telephony.models import ImportRun
+
+    run = ImportRun.objects.get(pk=run_id)
+    stored = Path(run.stored_path)
+    try:
+        run = _import(run)
+    finally:
+        stored.unlink(missing_ok=True)
+        ImportRun.objects.filter(pk=run_id).update(stored_path="")
+    return run.status
+
+
+def _import(run: ImportRun) -> ImportRun:
     from telephony.models import ImportRun
     from telephony.services import import_db_csv, import_file, import_generic_csv_file
 
-    run = ImportRun.objects.get(pk=run_id)
     if run.file_format == "csv":
         options = run.options or {}
         try:
-            run = import_generic_csv_file(
+            return import_generic_csv_file(
                 run.stored_path,
                 options.get("mapping", {}),
                 run=run,
@@ -22,17 +42,15 @@ def run_import(run_id: int) -> str:
                 display_name=run.file_name,
             )
         except ValueError:
-            run.refresh_from_db()  # failed run, error recorded for the page
-    elif run.file_format == "db":
+            return ImportRun.objects.get(pk=run.pk)  # failed run, error recorded for the page
+    if run.file_format == "db":
         try:
-            run = import_db_csv(run.stored_path, run=run)
+            return import_db_csv(run.stored_path, run=run)
         except ValueError:
-            run.refresh_from_db()  # failed run, error recorded for the page
-    else:
-        # not final: the calls still open at the end of the file are counted as incomplete
-        # and re-read when a longer copy of the same log is uploaded, which completes them
-        run = import_file(run.stored_path, run=run, display_name=run.file_name, final=False)
-    return run.status
+            return ImportRun.objects.get(pk=run.pk)
+    # not final: the calls still open at the end of the file are counted as incomplete
+    # and re-read when a longer copy of the same log is uploaded, which completes them
+    return import_file(run.stored_path, run=run, display_name=run.file_name, final=False)
 
 
 @task()

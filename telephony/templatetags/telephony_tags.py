@@ -6,14 +6,14 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-from telephony.queuelog import SKIP_REASONS
+from telephony.queuelog import IMPORT_ERRORS, SKIP_REASONS
 
 register = template.Library()
 
 # each reason's English template as a pattern whose {fields} are named groups
 _REASONS = [
     (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*)", re.escape(reason)) + r"\Z", re.S), reason)
-    for reason in SKIP_REASONS
+    for reason in (*SKIP_REASONS, *IMPORT_ERRORS)
 ]
 
 
@@ -45,8 +45,8 @@ def duration(seconds) -> str:
 
 
 @register.filter
-def skip_reason(reason: str) -> str:
-    """An import report's reason for skipping a line (stored in English), translated."""
+def import_message(reason: str) -> str:
+    """An import's reason for skipping a line or refusing a file (stored in English), translated."""
     for pattern, english in _REASONS:
         match = pattern.match(reason)
         if match:

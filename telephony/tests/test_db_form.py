@@ -3,6 +3,7 @@ local or epoch times, rows in any order, and exports that replace the period the
 
 from __future__ import annotations
 
+import html
 from io import StringIO
 
 import pytest
@@ -120,3 +121,16 @@ def test_command_and_upload_of_the_database_form(tmp_path, client, users):
     run = ImportRun.objects.filter(file_format="db").first()  # the newest
     assert response.status_code == 302 and run.status == "done" and run.report["calls"] == 3
     assert [row[0] for row in _stored()] == ["d1", "d2", "d3"]  # d1 and d2 replaced, not doubled
+
+
+def test_an_upload_that_fails_says_why_and_its_copy_is_deleted(client, users, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(users["superviseur"])
+    upload = SimpleUploadedFile("export.csv", b"time,callid,queuename,agent\n1772442000,x,info,NONE\n")
+    response = client.post(reverse("telephony:upload"), {"file": upload, "file_format": "db"})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and run.status == "failed" and "event" in run.error
+    page = html.unescape(client.get(reverse("telephony:import_run", kwargs={"pk": run.pk})).content.decode())
+    assert "L'import a échoué et n'a rien modifié : colonnes absentes de l'en-tête : event" in page
+    assert run.stored_path == "" and not any((settings.MEDIA_ROOT / "telephony").iterdir())

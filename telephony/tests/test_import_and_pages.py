@@ -195,7 +195,7 @@ def test_pages_for_supervisor_and_committee(client, users, tmp_path):
     assert client.get(reverse("telephony:upload")).status_code == 403
 
 
-def test_upload_runs_task_and_reports(client, users):
+def test_upload_runs_task_and_reports(client, users, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(users["superviseur"])
@@ -203,6 +203,8 @@ def test_upload_runs_task_and_reports(client, users):
     response = client.post(reverse("telephony:upload"), {"file": upload, "file_format": "file"})
     run = ImportRun.objects.get()
     assert response.status_code == 302 and run.status == "done" and run.progress == 100
+    # the uploaded copy (callers' numbers) is deleted once imported
+    assert run.stored_path == "" and not any((settings.MEDIA_ROOT / "telephony").iterdir())
     page = client.get(reverse("telephony:import_run", kwargs={"pk": run.pk}))
     assert run.report["skipped"] == [[7, "1 fields, at least 5 expected"]]  # stored in English
     assert b"broken" not in page.content  # the line's content is not shown, its number and why are
@@ -214,19 +216,19 @@ def test_upload_runs_task_and_reports(client, users):
     assert listing.count("déjà importé, rien de nouveau") == 1 and QueuePassage.objects.count() == 3
 
 
-def test_every_skip_reason_is_translated_with_its_values():
+def test_every_import_message_is_translated_with_its_values():
     from django.utils import translation
 
-    from telephony.templatetags.telephony_tags import skip_reason
+    from telephony.templatetags.telephony_tags import import_message
 
-    values = {"count": "3", "event": "ABANDON", "error": "ValueError: x"}
+    values = {"count": "3", "event": "ABANDON", "error": "ValueError: x", "columns": "event"}
     with translation.override("fr"):
-        for template in queuelog.SKIP_REASONS:
+        for template in (*queuelog.SKIP_REASONS, *queuelog.IMPORT_ERRORS):
             text = template.format(**values)
-            translated = skip_reason(text)
+            translated = import_message(text)
             assert translated != text and translated == translation.gettext(template).format(**values)
             assert all(value in translated for name, value in values.items() if "{" + name + "}" in template)
-        assert skip_reason("a reason from an older version") == "a reason from an older version"
+        assert import_message("a reason from an older version") == "a reason from an older version"
 
 
 def test_demo_generator_small():
