@@ -83,6 +83,7 @@ EXITS = {
 }
 DEFAULT_MAX_AGE = 4 * 3600
 SETTLE_SECONDS = 3600
+BOM = "\ufeff"  # a byte order mark some editors put at the start of a UTF-8 file
 NO_NAME = frozenset({"", "NONE"})  # an empty call id, queue or agent field
 # The caller hung up: a call of one passage ending so is emitted at once; any other end
 # (timeout, exit by key, transfer, agent hang-up) may lead the caller to another queue with
@@ -325,6 +326,8 @@ class QueueLogBuilder:
         report = self.report
         report.lines_read += 1
         line = line.rstrip("\r\n")
+        if offset == 0 and line.startswith(BOM):
+            line = line[1:]
         if not line:
             report.skip(lineno, EMPTY_LINE)
             return
@@ -415,6 +418,8 @@ class QueueLogBuilder:
                 text = text.replace("\r\n", "\n")
             lines = text.split("\n")
             lines.pop()  # after the last newline
+            if offset == 0 and text.startswith(BOM):  # a file saved by a Windows editor
+                lines[0] = lines[0][1:]
             # byte length of each line: the offset of a line is computed only when needed
             # (the text is ASCII, a flag read in O(1), only when every byte was one character)
             lengths = map(len, lines if not crlf and text.isascii() else block.split(b"\n"))

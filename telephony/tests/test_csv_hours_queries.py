@@ -236,6 +236,7 @@ def test_fast_parser_matches_line_by_line_reference():
         _same(MESSY, block_size)
         _same(MESSY.replace("\n", "\r\n"), block_size)  # CRLF
         _same(MESSY.replace("0600000003", "Zoé Ünïcode"), block_size)  # offsets count bytes
+        _same("\ufeff" + MESSY, block_size)  # a byte order mark before the first line
         _same(day_log() + "\n" + day_log(T10 + 7200).replace("|a", "|b"), block_size)
 
 
