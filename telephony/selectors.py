@@ -6,7 +6,7 @@ columns; :mod:`telephony.kpi` only turns the aggregated counters into rates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -50,6 +50,11 @@ class Filters:
     def default(cls, today: date | None = None) -> Filters:
         today = today or date.today()
         return cls(date_from=today - timedelta(days=27), date_to=today)
+
+    def previous(self) -> Filters:
+        """The same filters over the period of the same length just before."""
+        length = self.date_to - self.date_from + timedelta(days=1)
+        return replace(self, date_from=self.date_from - length, date_to=self.date_to - length)
 
 
 def passages(filters: Filters) -> QuerySet[QueuePassage]:

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from functools import wraps
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -63,6 +64,29 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Filters, str]:
     return form, selectors.Filters.default(), "day"
 
 
+def _quick_periods(today: date, keep: dict[str, str]) -> list[tuple[str, str]]:
+    """Links to the periods a supervisor looks at most, keeping the other filters in ``keep``:
+    (label, query string)."""
+    first_of_month = today.replace(day=1)
+    last_month_end = first_of_month - timedelta(days=1)
+    periods = [
+        (_("Today"), today, today, "30"),
+        (_("Last 7 days"), today - timedelta(days=6), today, "day"),
+        (_("Last 4 weeks"), today - timedelta(days=27), today, "day"),
+        (_("Last month"), last_month_end.replace(day=1), last_month_end, "day"),
+        (_("Last 12 months"), (first_of_month - timedelta(days=335)).replace(day=1), today, "month"),
+    ]
+    return [
+        (
+            label,
+            urlencode(
+                {**keep, "date_from": start.isoformat(), "date_to": end.isoformat(), "interval": interval}
+            ),
+        )
+        for label, start, end, interval in periods
+    ]
+
+
 def _label(row: dict, interval: str, *, with_day: bool = True) -> str:
     if interval == "slot":
         m = row["minute"]
@@ -109,12 +133,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     heat = selectors.heatmap(filters)
     for row in heat["rows"]:
         row["label"] = str(WEEKDAYS[row["weekday"]])
+    before_filters = filters.previous()
+    before = selectors.totals(before_filters)
     context = {
         "form": form,
         "filters": filters,
         "interval": interval,
         "rows": rows,
         "totals": selectors.totals(filters),
+        "before": before,
+        "before_filters": before_filters,
+        "periods": _quick_periods(
+            date.today(), {k: v for k, v in request.GET.items() if k in ("queue", "in_hours")}
+        ),
         "calls": selectors.call_totals(filters),
         "chart": chart,
         "heat": heat,

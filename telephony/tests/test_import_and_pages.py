@@ -322,3 +322,31 @@ def test_dashboard_typical_week_and_the_limit_of_minute_intervals(client, users,
     html = page.content.decode()
     assert "Les intervalles en minutes couvrent au plus 62 jours" in html
     assert 'value="2026-01-01"' in html and 'value="2026-03-31"' in html
+
+
+def test_dashboard_compares_with_the_previous_period_and_links_usual_periods(client, users, tmp_path):
+    week_before = T10 - 7 * 86400  # Monday 23 February 2026
+    path = tmp_path / "queue_log"
+    path.write_text(day_log(week_before).replace("|a", "|w") + day_log())
+    services.import_file(path, final=True)
+    client.force_login(users["superviseur"])
+    queue = selectors.passages(selectors.Filters(date_from=DAY, date_to=DAY)).first().queue_id
+    page = client.get(
+        reverse("telephony:dashboard")
+        + f"?date_from=2026-03-01&date_to=2026-03-07&interval=day&queue={queue}"
+    )
+    assert page.context["before_filters"].date_from == date(2026, 2, 22)
+    assert page.context["before_filters"].date_to == date(2026, 2, 28)
+    assert (page.context["totals"]["offered"], page.context["before"]["offered"]) == (3, 3)
+    assert page.context["before"]["abandoned"] == 1
+    html = page.content.decode()
+    assert "Période précédente, pour comparer : du 22/02/2026 au 28/02/2026." in html
+    labels = [label for label, _query in page.context["periods"]]
+    assert labels == [
+        "Aujourd’hui",
+        "7 derniers jours",
+        "4 dernières semaines",
+        "Mois dernier",
+        "12 derniers mois",
+    ]
+    assert all(f"queue={queue}" in query for _label, query in page.context["periods"])
