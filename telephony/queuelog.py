@@ -731,8 +731,12 @@ class QueueLogBuilder:
             if passage is None:
                 self.report.skip(lineno, TRANSFER_UNANSWERED.format(event=event))
                 return
-        # hold, call time and origpos are the last three fields on 1.4+ layouts.
-        talk = _int(data[-2]) if len(data) >= 4 else None
+        # research §1.3: BLINDTRANSFER and TRANSFER (1.4+) give exten|context|hold|calltime
+        # [|origpos]; ATTENDEDTRANSFER a method with one or two fields, then hold|calltime|origpos
+        if event == "ATTENDEDTRANSFER":
+            talk = _int(data[-2]) if len(data) >= 5 else None
+        else:
+            talk = _int(data[3]) if len(data) >= 4 else None
         passage.talk = talk if talk is not None and talk >= 0 else ts - (passage.connect_ts or ts)
         self._close(passage, ts, TRANSFER, event)
 
@@ -969,11 +973,15 @@ DB_FIELD_ALIASES = {
 }
 
 
-def db_row_fields(row: dict[str, str], tz: ZoneInfo) -> tuple[int, str, str, str, str, list[str]]:
-    """Map one row of the database form (columns by name) to the file form's fields.
+def db_row_fields(
+    row: dict[str, str], tz: ZoneInfo
+) -> tuple[int, str, str, str, str, list[str], tuple[float, int]]:
+    """Map one row of the database form (columns by name) to the file form's fields, plus
+    the row's order: its exact time, then its ``id`` (rows of one second keep their order).
 
     ``time`` may be an epoch or ``YYYY-MM-DD HH:MM:SS[.ffffff]`` in ``tz`` (server local
-    time, or UTC with ``queue_log_realtime_use_gmt``). ``data1..data5`` or ``data``.
+    time, or UTC with ``queue_log_realtime_use_gmt``). ``data1..data5`` (``data5`` holds
+    the rest of the line, pipes included: research §1.2) or ``data``.
     """
     lower = {str(k).strip().lower(): (v if v is not None else "") for k, v in row.items() if k is not None}
 
@@ -985,20 +993,21 @@ def db_row_fields(row: dict[str, str], tz: ZoneInfo) -> tuple[int, str, str, str
 
     raw_time = pick("time")
     if raw_time.replace(".", "", 1).isdigit():
-        ts = int(float(raw_time))
+        exact = float(raw_time)
     else:
         moment = datetime.fromisoformat(raw_time)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=tz)
-        ts = int(moment.timestamp())
+        exact = moment.timestamp()
     if any(f"data{i}" in lower for i in range(1, 6)):
-        data = [str(lower.get(f"data{i}", "")) for i in range(1, 6)]
-        data[4] = data[4].rstrip("|")  # asterisk issue #859
+        data = [str(lower.get(f"data{i}", "")) for i in range(1, 5)]
+        data += str(lower.get("data5", "")).rstrip("|").split("|")  # trailing |: asterisk #859
         while data and data[-1] == "":
             data.pop()
     else:
         data = str(lower.get("data", "")).split("|")
-    return ts, pick("callid"), pick("queue"), pick("agent"), pick("event"), data
+    row_id = _int(str(lower.get("id", "")).strip()) or 0
+    return int(exact), pick("callid"), pick("queue"), pick("agent"), pick("event"), data, (exact, row_id)
 
 
 def read_db_csv(text: Iterable[str], tz: ZoneInfo) -> tuple[list[tuple], ImportReport]:
@@ -1017,14 +1026,15 @@ def read_db_csv(text: Iterable[str], tz: ZoneInfo) -> tuple[list[tuple], ImportR
         lineno = reader.line_num
         report.lines_read += 1
         try:
-            rows.append((*db_row_fields(row, tz), lineno))
+            *fields, order = db_row_fields(row, tz)
+            rows.append((*fields, lineno, order))
         except (KeyError, ValueError) as exc:
             report.skip(lineno, UNREADABLE_ROW.format(error=f"{exc.__class__.__name__}: {exc}"))
-    rows.sort(key=lambda r: (r[0], r[6]))
+    rows.sort(key=lambda r: (r[7], r[6]))  # exact time, id, line
     return rows, report
 
 
 def feed_db_rows(builder: QueueLogBuilder, rows: list[tuple]) -> None:
     """Feed the rows given by :func:`read_db_csv` (the builder's report counts them)."""
-    for ts, callid, queue, agent, event, data, lineno in rows:
+    for ts, callid, queue, agent, event, data, lineno, _order in rows:
         builder.feed(ts, callid, queue, agent, event, data, lineno, lineno)

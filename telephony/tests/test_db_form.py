@@ -134,3 +134,18 @@ def test_an_upload_that_fails_says_why_and_its_copy_is_deleted(client, users, se
     page = html.unescape(client.get(reverse("telephony:import_run", kwargs={"pk": run.pk})).content.decode())
     assert "L'import a échoué et n'a rien modifié : colonnes absentes de l'en-tête : event" in page
     assert run.stored_path == "" and not any((settings.MEDIA_ROOT / "telephony").iterdir())
+
+
+def test_rows_of_one_second_keep_their_order_and_data5_keeps_its_pipes(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        HEADER
+        + "3,2026-03-02 10:00:00.800000,e1,info,ag1,COMPLETECALLER,0,40,1,,\n"  # file order is not time order
+        + "1,2026-03-02 10:00:00.200000,e1,info,NONE,ENTERQUEUE,,06,1,,\n"
+        + "2,2026-03-02 10:00:00.500000,e1,info,ag1,CONNECT,0,x,1,,\n"
+        + "5,2026-03-02 10:01:00,e2,info,ag1,CONNECT,0,x,1,,\n"  # same second: the id orders them
+        + "4,2026-03-02 10:01:00,e2,info,NONE,ENTERQUEUE,,06,1,,\n"
+        + "6,2026-03-02 10:06:00,e2,info,ag1,ATTENDEDTRANSFER,LINK,PJSIP/a-1,PJSIP/b-2,0,300|1\n"
+    )
+    services.import_db_csv(path)
+    assert _stored() == [("e1", "answered", 0, 40), ("e2", "transfer", 0, 300)]

@@ -151,3 +151,35 @@ def test_offered_equals_answered_plus_abandoned_plus_other_exits(events):
     others = sum(p.outcome in (ABANDONED, TIMEOUT, OTHER, UNKNOWN) for p in passages)
     assert offered == answered + others
     assert sum(c.passages for c in calls) == len(passages)
+
+
+def test_talk_time_of_each_transfer_layout():
+    """research §1.3: TRANSFER (1.4: exten|context|hold|calltime; 1.6-11: + origpos),
+    BLINDTRANSFER (exten|context|hold|calltime|origpos), ATTENDEDTRANSFER (method with one
+    or two fields, then hold|calltime|origpos)."""
+    layouts = {
+        "t14": "TRANSFER|300|from-internal|12|300",
+        "t16": "TRANSFER|300|from-internal|12|300|1",
+        "blind": "BLINDTRANSFER|300|from-internal|12|300|1",
+        "app": "ATTENDEDTRANSFER|APP|Queue|12|300|1",
+        "link": "ATTENDEDTRANSFER|LINK|PJSIP/a-1|PJSIP/b-2|12|300|1",
+        "old": "TRANSFER|300|from-internal",  # 1.2: no times: the talk is measured
+    }
+    lines = []
+    for n, (callid, tail) in enumerate(layouts.items()):
+        start = T0 + 1000 * n
+        lines += [
+            f"{start}|{callid}|q{n}|NONE|ENTERQUEUE||06|1",
+            f"{start + 12}|{callid}|q{n}|ag|CONNECT|12|x|1",
+            f"{start + 250}|{callid}|q{n}|ag|{tail}",
+        ]
+    passages, _calls, _agents, report = parse_text("\n".join(lines) + "\n")
+    assert {p.callid: (p.outcome, p.wait, p.talk) for p in passages} == {
+        "t14": (TRANSFER, 12, 300),
+        "t16": (TRANSFER, 12, 300),
+        "blind": (TRANSFER, 12, 300),
+        "app": (TRANSFER, 12, 300),
+        "link": (TRANSFER, 12, 300),
+        "old": (TRANSFER, 12, 238),
+    }
+    assert report.skipped_count == 0
