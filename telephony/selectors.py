@@ -84,7 +84,8 @@ def counter_aggregates(filters: Filters) -> dict:
         "wait_answered": Sum("wait", filter=Q(answered=True)),
         "wait_closed": Sum("wait", filter=~Q(outcome=Outcome.UNKNOWN)),
         "wait_abandoned": Sum("wait", filter=abandoned),
-        "max_wait": Max("wait"),
+        # an incomplete passage's wait is a lower bound (up to the 4 h close): left out
+        "max_wait": Max("wait", filter=~Q(outcome=Outcome.UNKNOWN)),
         "talk": Sum("talk", filter=Q(answered=True)),
     }
     # prefixed: several counters share a model field's name
@@ -133,14 +134,19 @@ def kpi_rows(filters: Filters, interval: str = "day", by_queue: bool = False) ->
         group = {k: row[k] for k in keys}
         if hasattr(group.get("day"), "date"):
             group["day"] = group["day"].date()
-        result.append({**group, "counters": counters, **kpi.indicators(counters, filters.formula)})
+        result.append({**group, "counters": counters, **_indicators(counters, filters)})
     return result
 
 
 def totals(filters: Filters) -> dict:
     row = passages(filters).aggregate(**counter_aggregates(filters))
     counters = _counters(row)
-    return {"counters": counters, **kpi.indicators(counters, filters.formula)}
+    return {"counters": counters, **_indicators(counters, filters)}
+
+
+def _indicators(counters: kpi.Counters, filters: Filters) -> dict:
+    """The KPIs of a group; the handling time adds the after-call work of each answered call."""
+    return kpi.indicators(counters, filters.formula, settings.TELEPHONY_AFTER_CALL_WORK)
 
 
 def call_totals(filters: Filters) -> dict:

@@ -350,3 +350,23 @@ def test_dashboard_compares_with_the_previous_period_and_links_usual_periods(cli
         "12 derniers mois",
     ]
     assert all(f"queue={queue}" in query for _label, query in page.context["periods"])
+
+
+def test_handling_time_adds_after_call_work_and_max_wait_leaves_out_incomplete_passages(tmp_path, settings):
+    settings.TELEPHONY_AFTER_CALL_WORK = 30
+    path = tmp_path / "queue_log"
+    path.write_text(
+        f"{T10 - 3600}|u0|info|NONE|ENTERQUEUE||06|1\n"  # never ends: closed as incomplete at the restart
+        f"{T10}|u1|info|NONE|ENTERQUEUE||06|1\n"
+        f"{T10 + 10}|u1|info|ag1|CONNECT|10|x|1\n"
+        f"{T10 + 130}|u1|info|ag1|COMPLETECALLER|10|120|1\n"
+        f"{T10 + 200}|u2|info|NONE|ENTERQUEUE||06|1\n"
+        f"{T10 + 245}|u2|info|NONE|ABANDON|1|1|45\n"
+        f"{T10 + 7200}|NONE|NONE|NONE|QUEUESTART|\n"
+    )
+    services.import_file(path, final=True)
+    total = selectors.totals(selectors.Filters(date_from=DAY, date_to=DAY))
+    assert (total["avg_talk"], total["aht"]) == (120, 150)  # 120 s of talk + 30 s of after-call work
+    assert (total["unknown"], total["max_wait"]) == (1, 45)  # u0's 3 h are a lower bound, not a wait
+    rows = selectors.kpi_rows(selectors.Filters(date_from=DAY, date_to=DAY), "day")
+    assert (rows[0]["aht"], rows[0]["max_wait"]) == (150, 45)
