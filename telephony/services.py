@@ -447,6 +447,13 @@ def import_file(
             with _open(path) as stream:
                 stream.seek(start)
                 end, next_lineno = builder.feed_stream(stream, start, lineno, block_done)
+                if final:  # no line will come after: a last line without its newline is whole
+                    stream.seek(end)
+                    rest = stream.read()
+                    if rest.strip():
+                        builder.feed_line(rest.decode("utf-8", "replace"), next_lineno, end)
+                        next_lineno += 1
+                    end += len(rest)
             resume = builder.finish(final=final)
             writer.close()
         except Exception:

@@ -370,3 +370,14 @@ def test_handling_time_adds_after_call_work_and_max_wait_leaves_out_incomplete_p
     assert (total["unknown"], total["max_wait"]) == (1, 45)  # u0's 3 h are a lower bound, not a wait
     rows = selectors.kpi_rows(selectors.Filters(date_from=DAY, date_to=DAY), "day")
     assert (rows[0]["aht"], rows[0]["max_wait"]) == (150, 45)
+
+
+def test_a_final_import_reads_a_last_line_without_its_newline(tmp_path):
+    path = tmp_path / "queue_log"
+    last = f"{T10 + 1870}|a3|info|ag1|COMPLETECALLER|10|60|1"  # no newline after it
+    path.write_text(day_log() + f"{T10 + 1810}|a3|info|ag1|CONNECT|10|x|1\n" + last)
+    run = services.import_file(path, final=True)
+    assert QueuePassage.objects.get(callid="a3").outcome == "answered"
+    assert run.report["lines_read"] == 8 and run.report["skipped_count"] == 0
+    run.source.refresh_from_db()
+    assert run.source.offset == path.stat().st_size
