@@ -131,3 +131,21 @@ def merge_intervals(intervals: Iterable[tuple[datetime, datetime]]) -> list[tupl
 def union_seconds(intervals: Iterable[tuple[datetime, datetime]]) -> int:
     """Seconds covered by at least one of the intervals (sorted by start)."""
     return int(sum((end - start).total_seconds() for start, end in merge_intervals(intervals)))
+
+
+def intersect_intervals(
+    first: list[tuple[datetime, datetime]], second: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    """The parts common to two lists of disjoint intervals sorted by start (as given by
+    :func:`merge_intervals`): e.g. the pauses that fall within an agent's own sessions."""
+    common: list[tuple[datetime, datetime]] = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        start, end = max(first[i][0], second[j][0]), min(first[i][1], second[j][1])
+        if start < end:
+            common.append((start, end))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return common

@@ -95,7 +95,9 @@ SWEEP_EVERY = 1800
 # Hold, talk and wait times are small numbers of seconds: the fast path looks them up here
 # (int() first builds an ASCII copy of its string); anything else goes through int().
 SECONDS = {str(n): n for n in range(4 * 3600)}
-AGENT_SESSION_HORIZON = 12 * 3600
+# an open agent session started less than this before the end of the log is re-read by the
+# next import (which then sees its end); an older one is written without an end
+AGENT_SESSION_HORIZON = 24 * 3600
 MAX_SKIPPED_KEPT = 1000
 
 
@@ -313,7 +315,8 @@ class QueueLogBuilder:
         self.open: dict[str, Passage] = {}
         self.open_others: dict[tuple[str, str], Passage] = {}
         self.calls: dict[str, Passage] = {}
-        self.logins: dict[str, AgentRecord] = {}
+        self.logins: dict[str, AgentRecord] = {}  # an agent's presence, from its first membership
+        self.memberships: dict[str, set[str]] = {}  # its queues ("" for an agent-level login)
         self.pauses: dict[tuple[str, str], AgentRecord] = {}
         self.transferred: set[str] = set()
         self.closed: deque[Passage] = deque()
@@ -607,20 +610,9 @@ class QueueLogBuilder:
         elif event in ("PAUSE", "UNPAUSE"):
             self._pause(ts, queue, agent, event == "PAUSE", data[0] if data else "", offset, lineno)
         elif event in ("AGENTLOGIN", "ADDMEMBER"):
-            if agent not in self.logins:
-                self.logins[agent] = AgentRecord(
-                    agent, "" if queue == "NONE" else queue, "login", ts, None, "", offset, lineno
-                )
-            else:
-                report.ignored_events[event] += 1
+            self._join(ts, agent, queue if event == "ADDMEMBER" else "", offset, lineno, event)
         elif event in ("AGENTLOGOFF", "REMOVEMEMBER"):
-            record = self.logins.pop(agent, None)
-            if record is None:
-                report.ignored_events[event] += 1
-            else:
-                record.end_ts = ts
-                self._agent(record)
-                self._close_pauses(agent, ts)
+            self._leave(ts, agent, queue if event == "REMOVEMEMBER" else None, event)
         elif event == "QUEUESTART":
             self._restart(ts)
         elif event in INFORMATIONAL:
@@ -799,12 +791,44 @@ class QueueLogBuilder:
             record.end_ts = ts
             self._agent(record)
         self.logins.clear()
+        self.memberships.clear()
         for record in self.pauses.values():
             record.end_ts = ts
             self._agent(record)
         self.pauses.clear()
 
     # --- agents ----------------------------------------------------------------------
+    def _join(self, ts: int, agent: str, queue: str, offset: int, lineno: int, event: str) -> None:
+        """A membership starts (a queue, or "" for an agent-level login). The agent's presence
+        is the union of its memberships (research §2.5): it starts with the first one."""
+        queues = self.memberships.setdefault(agent, set())
+        if agent not in self.logins:
+            first = "" if queue == "NONE" else queue
+            self.logins[agent] = AgentRecord(agent, first, "login", ts, None, "", offset, lineno)
+        elif queue in queues:
+            self.report.ignored_events[event] += 1  # already a member there
+        queues.add(queue)
+
+    def _leave(self, ts: int, agent: str, queue: str | None, event: str) -> None:
+        """A membership ends (``None``: every one, the agent logged off); the presence ends
+        with the last one."""
+        record = self.logins.get(agent)
+        if record is None:
+            self.report.ignored_events[event] += 1
+            return
+        queues = self.memberships.get(agent, set())
+        if queue is None:
+            queues.clear()
+        else:
+            queues.discard(queue)
+        if queues:
+            return
+        del self.logins[agent]
+        self.memberships.pop(agent, None)
+        record.end_ts = ts
+        self._agent(record)
+        self._close_pauses(agent, ts)
+
     def _agent(self, record: AgentRecord) -> None:
         self.report.agent_records += 1
         self.on_agent(record)
@@ -925,6 +949,7 @@ class QueueLogBuilder:
             for record in list(self.logins.values()) + list(self.pauses.values()):
                 self._agent(record)
         self.logins.clear()
+        self.memberships.clear()
         self.pauses.clear()
         return resume
 

@@ -315,8 +315,9 @@ def staffing_plan(
 
 
 def logged_in_by_slot(filters: Filters, occurrences: dict[int, int]) -> dict[tuple[int, int], float]:
-    """Average number of agents logged in and not paused, per weekday and half-hour (an
-    agent paused in several queues at once is paused once: the union of its pauses)."""
+    """Average number of agents logged in and not paused, per weekday and half-hour: per agent,
+    the union of its sessions less the union of its pauses in them (research §2.5; paused in
+    several queues at once, an agent is paused once)."""
     from datetime import datetime
 
     seconds: dict[tuple[int, int], float] = {}
@@ -330,19 +331,27 @@ def logged_in_by_slot(filters: Filters, occurrences: dict[int, int]) -> dict[tup
             seconds[key] = seconds.get(key, 0.0) + sign * (stop - cursor).total_seconds()
             cursor = stop if stop > cursor else datetime.max.replace(tzinfo=PARIS)
 
-    activities = AgentActivity.objects.filter(
-        local_date__gte=filters.date_from, local_date__lte=filters.date_to, ended_at__isnull=False
-    )
-    logins = activities.filter(kind=AgentActivity.Kind.LOGIN).values_list("started_at", "ended_at")
-    for started, ended in logins.iterator():
-        spread(started, ended, 1.0)
-    pauses = (
-        activities.filter(kind=AgentActivity.Kind.PAUSE)
+    activities = (
+        AgentActivity.objects.filter(
+            local_date__gte=filters.date_from,
+            local_date__lte=filters.date_to,
+            ended_at__isnull=False,
+            kind__in=[AgentActivity.Kind.LOGIN, AgentActivity.Kind.PAUSE],
+        )
         .order_by("agent_id", "started_at")
-        .values_list("agent_id", "started_at", "ended_at")
+        .values_list("agent_id", "kind", "started_at", "ended_at")
     )
-    for _agent, rows in groupby(pauses.iterator(), key=itemgetter(0)):
-        for started, ended in kpi.merge_intervals((start, end) for _a, start, end in rows):
+    for _agent, rows in groupby(activities.iterator(), key=itemgetter(0)):
+        sessions: list[tuple[datetime, datetime]] = []
+        pauses: list[tuple[datetime, datetime]] = []
+        for _a, kind, started, ended in rows:
+            (sessions if kind == AgentActivity.Kind.LOGIN else pauses).append((started, ended))
+        sessions = kpi.merge_intervals(sessions)
+        for started, ended in sessions:
+            spread(started, ended, 1.0)
+        # only the agent's own pauses within its own sessions (a static member, who logs no
+        # session, pausing takes nobody away)
+        for started, ended in kpi.intersect_intervals(kpi.merge_intervals(pauses), sessions):
             spread(started, ended, -1.0)
     return {
         key: max(0.0, value / (1800 * (occurrences.get(key[0], 0) or 1))) for key, value in seconds.items()

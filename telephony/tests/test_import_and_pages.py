@@ -381,3 +381,61 @@ def test_a_final_import_reads_a_last_line_without_its_newline(tmp_path):
     assert run.report["lines_read"] == 8 and run.report["skipped_count"] == 0
     run.source.refresh_from_db()
     assert run.source.offset == path.stat().st_size
+
+
+def test_agent_presence_is_the_union_of_memberships_and_only_own_pauses_count(tmp_path):
+    """research §2.5: logged-in time is the union of [ADDMEMBER, REMOVEMEMBER) intervals;
+    a static member (P9, no ADDMEMBER) pausing takes nobody else away."""
+    h = 3600
+    path = tmp_path / "queue_log"
+    path.write_text(
+        f"{T10 - 2 * h}|MANAGER|info|carol|ADDMEMBER|\n"  # 08:00, two queues
+        f"{T10 - 2 * h}|MANAGER|signalement|carol|ADDMEMBER|\n"
+        f"{T10 - h}|MANAGER|signalement|carol|REMOVEMEMBER|\n"  # 09:00 leaves one: still present
+        f"{T10 - h}|NONE|info|bob|PAUSE|Repas\n"  # bob, a static member, pauses 09:00-10:00
+        f"{T10}|NONE|info|bob|UNPAUSE|\n"
+        f"{T10 + 2 * h}|MANAGER|info|carol|REMOVEMEMBER|\n"  # 12:00: presence ends
+    )
+    services.import_file(path, final=True)
+    staffed = selectors.logged_in_by_slot(selectors.Filters(date_from=DAY, date_to=DAY), {0: 1})
+    assert {minute for (_day, minute), value in staffed.items() if value} == set(range(8 * 60, 12 * 60, 30))
+    assert set(staffed.values()) == {1.0}
+
+
+def test_an_agent_session_is_completed_by_the_next_import(tmp_path):
+    """cron: a session started at 07:00 is still open at the 20:15 import; its end, logged
+    at 20:30, reaches the next import (the session is re-read, not left without an end)."""
+    h = 3600
+    path = tmp_path / "queue_log"
+    lines = [f"{T10 - 3 * h}|MANAGER|info|dave|ADDMEMBER|\n"]  # 07:00
+    for n in range(40):  # calls until 20:03
+        start = T10 - 2 * h + n * 1200
+        lines += [
+            f"{start}|k{n}|info|NONE|ENTERQUEUE||06|1\n",
+            f"{start + 30}|k{n}|info|NONE|ABANDON|1|1|30\n",
+        ]
+    path.write_text("".join(lines))
+    services.import_file(path)
+    with path.open("a") as handle:
+        handle.write(f"{T10 + 10 * h + 1800}|MANAGER|info|dave|REMOVEMEMBER|\n")  # 20:30
+    services.import_file(path)
+    staffed = selectors.logged_in_by_slot(selectors.Filters(date_from=DAY, date_to=DAY), {0: 1})
+    assert staffed[(0, 10 * 60)] == 1.0 and staffed[(0, 20 * 60)] == 1.0
+
+
+def test_intersection_of_intervals():
+    from datetime import datetime
+
+    from telephony.kpi import intersect_intervals
+
+    def at(hour: int) -> datetime:
+        return datetime(2026, 3, 2, hour)
+
+    sessions = [(at(8), at(12)), (at(13), at(18))]
+    assert intersect_intervals([(at(7), at(9)), (at(11), at(14)), (at(17), at(19))], sessions) == [
+        (at(8), at(9)),
+        (at(11), at(12)),
+        (at(13), at(14)),
+        (at(17), at(18)),
+    ]
+    assert intersect_intervals([(at(12), at(13))], sessions) == [] and intersect_intervals([], sessions) == []
