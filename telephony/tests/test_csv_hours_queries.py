@@ -126,6 +126,37 @@ def test_opening_hours_changes_reflag_calls(django_capture_on_commit_callbacks, 
         monday.opens = time(10, 15)  # a1 and a2 (10:00) now before opening, a3 (10:30) after
         monday.save()
     assert sorted(QueuePassage.objects.filter(in_hours=True).values_list("callid", flat=True)) == ["a3"]
+    # the slot moves to Sunday: Monday has no slot left, both days are re-flagged
+    with django_capture_on_commit_callbacks(execute=True):
+        monday.weekday = 6
+        monday.save()
+    assert not QueuePassage.objects.filter(in_hours=True).exists()
+    # an exception moved from one date to another re-flags both
+    with django_capture_on_commit_callbacks(execute=True):
+        monday.weekday = 0
+        monday.opens = time(8)
+        monday.save()
+        moved = OpeningException.objects.create(date=DAY, closed=True, label="Grève")
+    assert not QueuePassage.objects.filter(in_hours=True).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.date = DAY.replace(day=3)
+        moved.save()
+    assert QueuePassage.objects.filter(in_hours=True).count() == 3
+
+
+def test_the_first_weekly_slot_replaces_the_default_week_on_every_day(
+    django_capture_on_commit_callbacks, tmp_path
+):
+    path = tmp_path / "queue_log"
+    path.write_text(day_log())  # a Monday, open by the default week
+    services.import_file(path, final=True)
+    assert QueuePassage.objects.filter(in_hours=True).count() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        saturday = OpeningHours.objects.create(weekday=5, opens=time(8), closes=time(12))  # the only slot
+    assert not QueuePassage.objects.filter(in_hours=True).exists()  # Monday has no slot any more
+    with django_capture_on_commit_callbacks(execute=True):
+        saturday.delete()  # back to the default week
+    assert QueuePassage.objects.filter(in_hours=True).count() == 3
 
 
 def test_admin_opening_hours_and_recompute_action(client, users, tmp_path):
