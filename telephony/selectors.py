@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from telephony import erlang, kpi
+from telephony.hours import OpeningCalendar
 from telephony.models import AgentActivity, Outcome, QueuePassage
 from telephony.services import PARIS, opening_calendar
 
@@ -168,7 +169,7 @@ def call_totals(filters: Filters) -> dict:
 def heatmap(filters: Filters) -> dict:
     """Average offered passages per weekday and half-hour over the period."""
     rows = kpi_rows(filters, "slot")
-    days = _weekday_occurrences(filters.date_from, filters.date_to)
+    days = _weekday_occurrences(filters.date_from, filters.date_to, opening_calendar())
     cells: dict[tuple[int, int], float] = {}
     for row in rows:
         occurrences = days.get(row["weekday"], 0) or 1
@@ -198,13 +199,20 @@ def heatmap(filters: Filters) -> dict:
     return {"columns": columns, "rows": grid, "max": top}
 
 
-def _weekday_occurrences(start: date, end: date) -> dict[int, int]:
-    counts: dict[int, int] = {}
+def _weekday_occurrences(start: date, end: date, calendar: OpeningCalendar) -> dict[int, int]:
+    """How many days of each weekday the averages of the period are over: the days the call
+    centre opens (a public holiday has no calls to average), or every day of a weekday that
+    never opens in the period (its few calls are still averaged)."""
+    every: dict[int, int] = {}
+    opened: dict[int, int] = {}
     day = start
     while day <= end:
-        counts[day.weekday()] = counts.get(day.weekday(), 0) + 1
+        weekday = day.weekday()
+        every[weekday] = every.get(weekday, 0) + 1
+        if calendar.open_minutes(day):
+            opened[weekday] = opened.get(weekday, 0) + 1
         day += timedelta(days=1)
-    return counts
+    return {weekday: opened.get(weekday) or count for weekday, count in every.items()}
 
 
 def agent_rows(filters: Filters) -> list[dict]:
@@ -272,11 +280,11 @@ def staffing_plan(
     """For every half-hour of the typical week with calls or opening: forecast, agents needed
     (Erlang C, or Erlang A with ``patience``), agents actually logged in (not paused)."""
     rows = {(r["weekday"], r["minute"]): r for r in kpi_rows(filters, "slot")}
-    occurrences = _weekday_occurrences(filters.date_from, filters.date_to)
+    calendar = opening_calendar()
+    occurrences = _weekday_occurrences(filters.date_from, filters.date_to, calendar)
     global_row = totals(filters)
     default_aht = (global_row["avg_talk"] or 180.0) + after_call_work
     staffed = logged_in_by_slot(filters, occurrences)
-    calendar = opening_calendar()
     plan = []
     for weekday in range(7):
         slots = calendar.week.get(weekday, ())

@@ -98,3 +98,26 @@ def test_erlang_a_matches_the_birth_death_chain(load, agents, patience):
     assert result.wait_probability == pytest.approx(waiting, abs=1e-9)
     assert result.abandon_probability == pytest.approx(abandon, abs=1e-9)
     assert result.occupancy == pytest.approx(busy, abs=1e-9)
+
+
+@pytest.mark.django_db
+def test_staffing_forecast_averages_over_the_days_the_centre_opened(tmp_path):
+    """Easter Monday (6 April 2026) is closed: the Monday 10:00 forecast is the 4 calls of
+    13 April, not 4 calls over two Mondays."""
+    from datetime import date
+
+    from telephony import selectors, services
+
+    ten = 1776067200  # Monday 13 April 2026, 10:00 in Paris
+    path = tmp_path / "queue_log"
+    path.write_text(
+        "".join(
+            f"{ten + 60 * n}|m{n}|info|NONE|ENTERQUEUE||06|1\n{ten + 60 * n + 5}|m{n}|info|ag|CONNECT|5|x|1\n"
+            f"{ten + 60 * n + 125}|m{n}|info|ag|COMPLETECALLER|5|120|1\n"
+            for n in range(4)
+        )
+    )
+    services.import_file(path, final=True)
+    plan = selectors.staffing_plan(selectors.Filters(date_from=date(2026, 4, 6), date_to=date(2026, 4, 19)))
+    monday_ten = next(row for row in plan if (row["weekday"], row["minute"]) == (0, 600))
+    assert monday_ten["calls"] == 4
