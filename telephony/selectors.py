@@ -49,8 +49,9 @@ class Filters:
 
     @classmethod
     def default(cls, today: date | None = None) -> Filters:
+        """The pages' default: the last four weeks, calls within opening hours."""
         today = today or date.today()
-        return cls(date_from=today - timedelta(days=27), date_to=today)
+        return cls(date_from=today - timedelta(days=27), date_to=today, in_hours_only=True)
 
     def previous(self) -> Filters:
         """The same filters over the period of the same length just before."""
@@ -148,6 +149,11 @@ def totals(filters: Filters) -> dict:
 def _indicators(counters: kpi.Counters, filters: Filters) -> dict:
     """The KPIs of a group; the handling time adds the after-call work of each answered call."""
     return kpi.indicators(counters, filters.formula, settings.TELEPHONY_AFTER_CALL_WORK)
+
+
+def out_of_hours(filters: Filters) -> int:
+    """Queue passages outside opening hours in the period, counted apart from the KPIs."""
+    return passages(replace(filters, in_hours_only=False)).filter(in_hours=False).count()
 
 
 def call_totals(filters: Filters) -> dict:

@@ -58,7 +58,7 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Filters, str]:
             date_from=data["date_from"],
             date_to=data["date_to"],
             queue_ids=[data["queue"].pk] if data["queue"] else [],
-            in_hours_only=data["in_hours"],
+            in_hours_only=data["hours"] == "open",
         )
         return form, filters, data["interval"]
     return form, selectors.Filters.default(), "day"
@@ -141,10 +141,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "interval": interval,
         "rows": rows,
         "totals": selectors.totals(filters),
+        "out_of_hours": selectors.out_of_hours(filters),
         "before": before,
         "before_filters": before_filters,
         "periods": _quick_periods(
-            date.today(), {k: v for k, v in request.GET.items() if k in ("queue", "in_hours")}
+            date.today(), {k: v for k, v in request.GET.items() if k in ("queue", "hours")}
         ),
         "calls": selectors.call_totals(filters),
         "chart": chart,
@@ -228,6 +229,10 @@ def export(request: HttpRequest) -> HttpResponse:
         _("Service level: formula %(code)s = %(text)s, threshold %(t)s s")
         % {"code": filters.formula, "text": SL_FORMULAS[filters.formula], "t": filters.threshold},
         _("Short abandons: wait under %(s)s s. Rates are ratios (0 to 1).") % {"s": filters.short_threshold},
+        _("Calls within opening hours; %(n)s queue passages outside them are counted apart.")
+        % {"n": selectors.out_of_hours(filters)}
+        if filters.in_hours_only
+        else _("All calls, within and outside opening hours."),
     ]
     content = exports.to_xlsx(sheets, notes)
     response = HttpResponse(content, content_type=XLSX)

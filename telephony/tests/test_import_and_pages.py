@@ -439,3 +439,26 @@ def test_intersection_of_intervals():
         (at(17), at(18)),
     ]
     assert intersect_intervals([(at(12), at(13))], sessions) == [] and intersect_intervals([], sessions) == []
+
+
+def test_figures_are_over_opening_hours_and_the_other_calls_counted_apart(client, users, tmp_path):
+    """research §2.2/§2.4: out-of-hours stints are reported separately, excluded from the KPIs
+    (on the barometer, its export and the report), unless all calls are asked for."""
+    evening = T10 + 9 * 3600  # Monday 19:00, closed
+    path = tmp_path / "queue_log"
+    path.write_text(day_log() + day_log(evening).replace("|a", "|e"))
+    services.import_file(path, final=True)
+    client.force_login(users["superviseur"])
+    url = reverse("telephony:dashboard") + "?date_from=2026-03-02&date_to=2026-03-02"
+    page = client.get(url)
+    assert (page.context["totals"]["offered"], page.context["out_of_hours"]) == (3, 3)
+    assert "comptés à part des chiffres ci-dessus" in page.content.decode()
+    page = client.get(url + "&hours=all")
+    assert (page.context["totals"]["offered"], page.context["out_of_hours"]) == (6, 3)
+    out = StringIO()
+    call_command("telephony_report", "--from", "2026-03-02", "--to", "2026-03-02", stdout=out)
+    report = json.loads(out.getvalue())
+    assert (report["total"]["offered"], report["out_of_hours"]) == (3, 3)
+    out = StringIO()
+    call_command("telephony_report", "--from", "2026-03-02", "--to", "2026-03-02", "--all-hours", stdout=out)
+    assert json.loads(out.getvalue())["total"]["offered"] == 6

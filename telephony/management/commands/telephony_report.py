@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--queue", action="append", default=[], help="Queue name (repeatable).")
         parser.add_argument("--interval", default="day", choices=[*selectors.INTERVALS, "queue"])
         parser.add_argument("--by-queue", action="store_true", help="One row per queue and interval.")
-        parser.add_argument("--in-hours", action="store_true", help="Only calls within opening hours.")
+        parser.add_argument(
+            "--all-hours", action="store_true", help="Every call, not only those within opening hours."
+        )
         parser.add_argument("--formula", choices=sorted(SL_FORMULAS), help="Service-level formula.")
         parser.add_argument("--threshold", type=int, help="Service-level threshold in seconds.")
         parser.add_argument("--format", default="json", choices=["json", "csv"])
@@ -30,7 +32,7 @@ class Command(BaseCommand):
             start, end = date.fromisoformat(o["date_from"]), date.fromisoformat(o["date_to"])
         except ValueError as exc:
             raise CommandError("dates must be YYYY-MM-DD") from exc
-        filters = selectors.Filters(date_from=start, date_to=end, in_hours_only=o["in_hours"])
+        filters = selectors.Filters(date_from=start, date_to=end, in_hours_only=not o["all_hours"])
         if o["queue"]:
             queues = dict(Queue.objects.filter(name__in=o["queue"]).values_list("name", "id"))
             missing = sorted(set(o["queue"]) - set(queues))
@@ -50,6 +52,8 @@ class Command(BaseCommand):
             "to": end.isoformat(),
             "queues": o["queue"] or "all",
             "interval": o["interval"],
+            "calls": "all" if o["all_hours"] else "within opening hours",
+            "out_of_hours": selectors.out_of_hours(filters),
             "sl_formula": filters.formula,
             "sl_threshold": filters.threshold,
             "short_abandon_threshold": filters.short_threshold,
