@@ -45,8 +45,15 @@ class QueueAdmin(admin.ModelAdmin):
 
 @admin.register(Agent)
 class AgentAdmin(admin.ModelAdmin):
-    list_display = ("identifier", "label")
+    list_display = ("identifier", "label", "same_as")
     search_fields = ("identifier", "label")
+    list_filter = (("same_as", admin.EmptyFieldListFilter),)
+    fields = ("identifier", "label", "same_as")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "same_as":  # only main identifiers can be pointed to
+            kwargs["queryset"] = Agent.objects.filter(same_as__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ImportRun)

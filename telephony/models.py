@@ -27,10 +27,27 @@ class Queue(models.Model):
 
 
 class Agent(models.Model):
-    """A telephony agent identifier (membername, interface…), not a Django user."""
+    """A telephony agent identifier (membername, interface…), not a Django user.
+
+    One person may appear under several identifiers (research §1.2: ADDMEMBER logs the
+    interface, ``PJSIP/201``, call events the membername): ``same_as`` points an identifier
+    to the person's main one, whose rows then carry all its figures.
+    """
 
     identifier = models.CharField(_("agent identifier"), max_length=128, unique=True)
     label = models.CharField(_("label"), max_length=200, blank=True)
+    same_as = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="aliases",
+        verbose_name=_("same person as"),
+        help_text=_(
+            "The person's main identifier: the figures logged under this one are counted there "
+            "(those already imported are moved when you save)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("telephony agent")
@@ -39,6 +56,20 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.identifier
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.same_as_id is not None and (
+            self.same_as_id == self.pk or self.same_as.same_as_id is not None
+        ):
+            raise ValidationError(
+                {"same_as": _("Choose a main identifier: one that is not itself the same as another.")}
+            )
+        if self.same_as_id is not None and self.pk is not None and self.aliases.exists():
+            raise ValidationError(
+                {"same_as": _("Other identifiers point to this one: it stays a main identifier.")}
+            )
 
 
 class ImportSource(models.Model):

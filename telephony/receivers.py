@@ -1,4 +1,5 @@
-"""Opening hours changed → re-flag the imported passages and calls (after the commit, as a task).
+"""Opening hours changed → re-flag the imported passages and calls (after the commit, as a task);
+an agent identifier declared the same person as another → move its imported rows there.
 
 What was flagged with the old values is re-flagged too: a slot moved from Monday to Sunday
 re-flags both days, an exception moved to another date both dates. The first weekly slot
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
-from telephony.models import OpeningException, OpeningHours
+from telephony.models import Agent, OpeningException, OpeningHours
 
 
 def _schedule(**bounds: str | int) -> None:
@@ -50,3 +51,17 @@ def exception_changed(sender, instance: OpeningException, **kwargs) -> None:
     for day in sorted({instance.date, getattr(instance, "_loaded_date", None)} - {None}):
         _schedule(start=day.isoformat(), end=day.isoformat())
     instance._loaded_date = instance.date
+
+
+@receiver(post_init, sender=Agent, dispatch_uid="telephony-agent-loaded")
+def remember_same_as(sender, instance: Agent, **kwargs) -> None:
+    instance._loaded_same_as = instance.same_as_id
+
+
+@receiver(post_save, sender=Agent, dispatch_uid="telephony-agent-saved")
+def agent_saved(sender, instance: Agent, **kwargs) -> None:
+    if instance.same_as_id is not None and instance.same_as_id != getattr(instance, "_loaded_same_as", None):
+        from telephony.tasks import merge_agent
+
+        transaction.on_commit(lambda: merge_agent.enqueue(instance.pk))
+    instance._loaded_same_as = instance.same_as_id

@@ -222,43 +222,40 @@ def _weekday_occurrences(start: date, end: date, calendar: OpeningCalendar) -> d
 
 
 def agent_rows(filters: Filters) -> list[dict]:
-    """Per agent: calls taken, talk time, pauses and unanswered rings (supervisors only)."""
+    """Per agent (its name, else its main identifier: ``Agent.same_as`` merges a person's
+    identifiers at import): calls taken, talk time, pauses and unanswered rings (supervisors
+    only)."""
+    names = ("agent_id", "agent__identifier", "agent__label")
     taken = (
         passages(filters)
         .filter(answered=True, agent__isnull=False)
-        .values("agent_id", "agent__identifier")
+        .values(*names)
         .annotate(calls=Count("id"), talk=Sum("talk"))
     )
-    result = {
-        r["agent_id"]: {
-            "agent": r["agent__identifier"],
-            "calls": r["calls"],
-            "talk": r["talk"] or 0,
-            "pause": 0,
-            "rings": 0,
-        }
-        for r in taken
-    }
+    result: dict[int, dict] = {}
+
+    def entry(agent_id: int, identifier: str, label: str) -> dict:
+        return result.setdefault(
+            agent_id, {"agent": label or identifier, "calls": 0, "talk": 0, "pause": 0, "rings": 0}
+        )
+
+    for row in taken:
+        figures = entry(row["agent_id"], row["agent__identifier"], row["agent__label"])
+        figures["calls"], figures["talk"] = row["calls"], row["talk"] or 0
     activity = AgentActivity.objects.filter(
         local_date__gte=filters.date_from, local_date__lte=filters.date_to
     )
-
-    def entry(agent_id: int, identifier: str) -> dict:
-        return result.setdefault(
-            agent_id, {"agent": identifier, "calls": 0, "talk": 0, "pause": 0, "rings": 0}
-        )
-
-    rings = activity.filter(kind=AgentActivity.Kind.RING).values("agent_id", "agent__identifier")
+    rings = activity.filter(kind=AgentActivity.Kind.RING).values(*names)
     for row in rings.annotate(n=Count("id")):
-        entry(row["agent_id"], row["agent__identifier"])["rings"] = row["n"]
+        entry(row["agent_id"], row["agent__identifier"], row["agent__label"])["rings"] = row["n"]
     # pause time: the union of the agent's pauses in each of its queues (one row per queue)
     pauses = (
         activity.filter(kind=AgentActivity.Kind.PAUSE, ended_at__isnull=False)
         .order_by("agent_id", "started_at")
-        .values_list("agent_id", "agent__identifier", "started_at", "ended_at")
+        .values_list(*names, "started_at", "ended_at")
     )
-    for (agent_id, identifier), rows in groupby(pauses, key=itemgetter(0, 1)):
-        entry(agent_id, identifier)["pause"] = kpi.union_seconds((start, end) for _a, _i, start, end in rows)
+    for agent, rows in groupby(pauses, key=itemgetter(0, 1, 2)):
+        entry(*agent)["pause"] = kpi.union_seconds((start, end) for *_agent, start, end in rows)
     for figures in result.values():
         figures["avg_talk"] = kpi.ratio(figures["talk"], figures["calls"])
     return sorted(result.values(), key=lambda e: e["agent"])

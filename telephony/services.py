@@ -210,7 +210,11 @@ class Writer:
         self.sqlite = connection.vendor == "sqlite"
         self.clock = LocalClock(calendar or opening_calendar(), "" if self.sqlite else "+00:00")
         self.queues = dict(Queue.objects.values_list("name", "id"))
-        self.agents = dict(Agent.objects.values_list("identifier", "id"))
+        # identifier -> the person's main identifier's id (Agent.same_as)
+        self.agents = {
+            identifier: same_as or pk
+            for identifier, pk, same_as in Agent.objects.values_list("identifier", "id", "same_as")
+        }
         self.passages = _Table(QueuePassage, self.PASSAGE_COLUMNS)
         self.activities = _Table(AgentActivity, self.ACTIVITY_COLUMNS)
         self._cache_size = None
@@ -306,7 +310,8 @@ class Writer:
             key = identifier[:128]
             found = self.agents.get(key)
             if found is None:
-                found = Agent.objects.get_or_create(identifier=key)[0].id
+                agent = Agent.objects.get_or_create(identifier=key)[0]
+                found = agent.same_as_id or agent.id
             self.agents[identifier] = self.agents[key] = found
         return found
 
@@ -749,6 +754,20 @@ def import_generic_csv_file(
     run.bytes_done = run.size
     run.report = report.as_dict()
     return _finish(run, ImportRun.Status.DONE)
+
+
+# --- agents ---------------------------------------------------------------------------------
+def merge_agent(agent_id: int) -> int:
+    """The passages and activities imported under this identifier go to the person's main
+    identifier (``Agent.same_as``); returns the number of rows moved. Final: the rows keep no
+    trace of the identifier they were logged under."""
+    agent = Agent.objects.filter(pk=agent_id).first()
+    if agent is None or agent.same_as_id is None:
+        return 0
+    with transaction.atomic():
+        moved = QueuePassage.objects.filter(agent_id=agent.pk).update(agent_id=agent.same_as_id)
+        moved += AgentActivity.objects.filter(agent_id=agent.pk).update(agent_id=agent.same_as_id)
+    return moved
 
 
 # --- opening hours ---------------------------------------------------------------------

@@ -65,3 +65,11 @@ def recompute_in_hours(start: str = "", end: str = "", weekday: int | None = Non
         date.fromisoformat(end) if end else None,
         weekday=weekday,
     )
+
+
+@task()
+def merge_agent(agent_id: int) -> int:
+    """Move the rows imported under an identifier to the person's main one (Agent.same_as)."""
+    from telephony.services import merge_agent as merge
+
+    return merge(agent_id)

@@ -462,3 +462,55 @@ def test_figures_are_over_opening_hours_and_the_other_calls_counted_apart(client
     out = StringIO()
     call_command("telephony_report", "--from", "2026-03-02", "--to", "2026-03-02", "--all-hours", stdout=out)
     assert json.loads(out.getvalue())["total"]["offered"] == 6
+
+
+def test_one_person_under_two_identifiers(client, users, tmp_path, django_capture_on_commit_callbacks):
+    """research §1.2: ADDMEMBER logs the interface (PJSIP/201), the call events and pauses the
+    membername (marie). Declared the same person, the figures and presence join."""
+    from telephony.models import Agent
+
+    h = 3600
+    lines = [
+        f"{T10 - 2 * h}|MANAGER|info|PJSIP/201|ADDMEMBER|",  # 08:00
+        f"{T10 - h}|NONE|info|marie|PAUSE|Repas",  # 09:00-09:30
+        f"{T10 - h + 1800}|NONE|info|marie|UNPAUSE|",
+        f"{T10}|m1|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 5}|m1|info|marie|CONNECT|5|x|1",
+        f"{T10 + 65}|m1|info|marie|COMPLETECALLER|5|60|1",
+        f"{T10 + 2 * h}|MANAGER|info|PJSIP/201|REMOVEMEMBER|",  # 12:00
+    ]
+    path = tmp_path / "queue_log"
+    path.write_text("\n".join(lines) + "\n")
+    services.import_file(path, final=True)
+    filters = selectors.Filters(date_from=DAY, date_to=DAY)
+    assert selectors.logged_in_by_slot(filters, {0: 1})[(0, 540)] == 1.0  # marie's pause is not PJSIP/201's
+    interface, person = Agent.objects.get(identifier="PJSIP/201"), Agent.objects.get(identifier="marie")
+    person.label = "Marie Durand"
+    person.save()
+    client.force_login(users["admin"])
+    form = client.get(reverse("admin:telephony_agent_change", args=[interface.pk]))
+    assert form.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:telephony_agent_change", args=[interface.pk]),
+            {"identifier": "PJSIP/201", "label": "", "same_as": person.pk},
+        )
+    assert response.status_code == 302
+    assert not services.AgentActivity.objects.filter(agent=interface).exists()  # its rows moved
+    assert selectors.logged_in_by_slot(filters, {0: 1})[(0, 540)] == 0.0  # paused from 09:00 to 09:30
+    rows = selectors.agent_rows(filters)
+    assert [(r["agent"], r["calls"], r["pause"]) for r in rows] == [("Marie Durand", 1, 1800)]
+    # a later log: the interface is counted for the person at import
+    later = tmp_path / "queue_log.next"
+    later.write_text(
+        f"{T10 + 3 * h}|MANAGER|info|PJSIP/201|ADDMEMBER|\n"
+        f"{T10 + 4 * h}|MANAGER|info|PJSIP/201|REMOVEMEMBER|\n"
+    )
+    services.import_file(later, final=True)
+    assert not services.AgentActivity.objects.filter(agent=interface).exists()
+    # a main identifier cannot itself point elsewhere, nor to itself
+    response = client.post(
+        reverse("admin:telephony_agent_change", args=[person.pk]),
+        {"identifier": "marie", "label": "Marie Durand", "same_as": person.pk},
+    )
+    assert response.status_code == 200 and "same_as" in response.context["adminform"].form.errors
