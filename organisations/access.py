@@ -41,6 +41,11 @@ class Scope:
     def is_supervisor(self) -> bool:
         return self.has(Role.SUPERVISOR, Role.ADMINISTRATOR)
 
+    @property
+    def sees_telephone_figures(self) -> bool:
+        """Supervisors, and the monitoring committee (figures only: no agent, no call id)."""
+        return self.is_supervisor or self.has(Role.COMMITTEE)
+
 
 EMPTY = Scope()
 

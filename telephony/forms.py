@@ -19,6 +19,8 @@ INTERVAL_CHOICES = [
     ("slot", _("Typical week (weekday and half-hour)")),
 ]
 MAX_DAYS_BY_MINUTES = 62  # 15, 30 or 60 minutes over more days: a table too long to read
+# the days statistics can be asked for (and a period before them compared with)
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class FilterForm(StyledFormMixin, forms.Form):
@@ -60,6 +62,8 @@ class FilterForm(StyledFormMixin, forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date must be before the end date."))
+        if any(day and not FIRST_DAY <= day <= LAST_DAY for day in (start, end)):
+            raise forms.ValidationError(_("Choose dates between 2000 and 2099."))
         if start and end and (end - start).days > 400:
             raise forms.ValidationError(_("Choose a period of at most 400 days."))
         minutes = cleaned.get("interval") in ("15", "30", "60")

@@ -84,6 +84,8 @@ EXITS = {
 DEFAULT_MAX_AGE = 4 * 3600
 SETTLE_SECONDS = 3600
 BOM = "\ufeff"  # a byte order mark some editors put at the start of a UTF-8 file
+# the times a log may carry: 2000-01-01 to 2099-12-31 (a later one is skipped as an error)
+MIN_TS, MAX_TS = 946684800, 4102444800
 NO_NAME = frozenset({"", "NONE"})  # an empty call id, queue or agent field
 # The caller hung up: a call of one passage ending so is emitted at once; any other end
 # (timeout, exit by key, transfer, agent hang-up) may lead the caller to another queue with
@@ -118,10 +120,25 @@ COMPLETE_UNANSWERED = gettext_noop("COMPLETE without an answered passage for thi
 TRANSFER_UNANSWERED = gettext_noop("{event} without an answered passage for this queue and agent")
 EXIT_WITHOUT_ENTER = gettext_noop("{event} without an open ENTERQUEUE for this call and queue")
 UNREADABLE_ROW = gettext_noop("unreadable row ({error})")
+TIME_OUT_OF_RANGE = gettext_noop("a time after the year 2099")
+UNREADABLE_START = gettext_noop("unreadable start time (column {column})")
+START_OUT_OF_RANGE = gettext_noop("a start time outside the years 2000 to 2099 (column {column})")
+UNREADABLE_DURATION = gettext_noop("unreadable duration (column {column})")
+EMPTY_QUEUE = gettext_noop("no queue (column {column})")
 # Why a file is refused as a whole (ValueError; the run records the message, translated alike)
 COLUMNS_MISSING = gettext_noop("columns missing from the header: {columns}")
-IMPORT_ERRORS = (COLUMNS_MISSING,)
+DUPLICATE_COLUMNS = gettext_noop("columns named twice in the header: {columns}")
+BROKEN_CSV = gettext_noop(
+    "the file cannot be read as CSV from line {line} on (a quote left open, or a field over 128 KB)"
+)
+NOT_GZIP = gettext_noop("the file ends in .gz but is not a readable gzip archive")
+IMPORT_ERRORS = (COLUMNS_MISSING, DUPLICATE_COLUMNS, BROKEN_CSV, NOT_GZIP)
 SKIP_REASONS = (
+    TIME_OUT_OF_RANGE,
+    UNREADABLE_START,
+    START_OUT_OF_RANGE,
+    UNREADABLE_DURATION,
+    EMPTY_QUEUE,
     EMPTY_LINE,
     TOO_FEW_FIELDS,
     BAD_TIME,
@@ -397,8 +414,9 @@ class QueueLogBuilder:
         dispatch, call_closed = self._dispatch, self._call_closed
         now = self.now
         first_ts = report.first_ts
-        # the first line of a log takes the sweep branch below, where its time is noted
-        next_sweep = self._last_sweep + SWEEP_EVERY if first_ts is not None else now
+        # the first line of a log takes the sweep branch below, where its time is noted; so
+        # does any time beyond MAX_TS (next_sweep never exceeds it), which is refused there
+        next_sweep = min(self._last_sweep + SWEEP_EVERY, MAX_TS) if first_ts is not None else now
         offset, lineno = start, first_lineno
         passages_closed = dids = 0
         last_stamp, ts = None, 0
@@ -450,15 +468,19 @@ class QueueLogBuilder:
                         continue
                     last_stamp = stamp
                     if ts > now:
-                        now = ts
-                        if now >= next_sweep:  # the log time moved on: sweep before this line
+                        if ts >= next_sweep:  # the log time moved on: sweep before this line
+                            if ts >= MAX_TS:
+                                report.skip(lineno + index, TIME_OUT_OF_RANGE)
+                                last_stamp = None
+                                continue
                             if first_ts is None:
                                 first_ts = report.first_ts = ts
-                            self.now = now
+                            self.now = ts
                             report.passages += passages_closed
                             passages_closed = 0
                             self._sweep()
-                            next_sweep = now + SWEEP_EVERY
+                            next_sweep = min(ts + SWEEP_EVERY, MAX_TS)
+                        now = ts
                 # The common cases inline (each `continue`s); anything else, or anything
                 # unusual about them, falls through to the generic dispatch at the end.
                 callid = fields[1]
@@ -570,6 +592,9 @@ class QueueLogBuilder:
     ) -> None:
         """One line already split into fields (database form, tests)."""
         report = self.report
+        if ts >= MAX_TS:
+            report.skip(lineno, TIME_OUT_OF_RANGE)
+            return
         if report.first_ts is None:
             report.first_ts = ts
         if ts > self.now:
@@ -1010,20 +1035,25 @@ def db_row_fields(
     """
     lower = {str(k).strip().lower(): (v if v is not None else "") for k, v in row.items() if k is not None}
 
+    def column(name: str) -> str:
+        return next(alias for alias in DB_FIELD_ALIASES[name] if alias in lower)
+
     def pick(name: str) -> str:
-        for alias in DB_FIELD_ALIASES[name]:
-            if alias in lower:
-                return str(lower[alias]).strip()
-        raise KeyError(name)
+        return str(lower[column(name)]).strip()
 
     raw_time = pick("time")
-    if raw_time.replace(".", "", 1).isdigit():
-        exact = float(raw_time)
-    else:
-        moment = datetime.fromisoformat(raw_time)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=tz)
-        exact = moment.timestamp()
+    try:  # the reasons name the column, never the value (it may be anything: a phone number)
+        if raw_time.replace(".", "", 1).isdigit():
+            exact = float(raw_time)
+        else:
+            moment = datetime.fromisoformat(raw_time)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=tz)
+            exact = moment.timestamp()
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(UNREADABLE_START.format(column=column("time"))) from None
+    if exact >= MAX_TS:
+        raise ValueError(TIME_OUT_OF_RANGE)
     if any(f"data{i}" in lower for i in range(1, 6)):
         data = [str(lower.get(f"data{i}", "")) for i in range(1, 5)]
         data += str(lower.get("data5", "")).rstrip("|").split("|")  # trailing |: asterisk #859
@@ -1047,14 +1077,17 @@ def read_db_csv(text: Iterable[str], tz: ZoneInfo) -> tuple[list[tuple], ImportR
         raise ValueError(COLUMNS_MISSING.format(columns=", ".join(missing)))
     report = ImportReport()
     rows = []
-    for row in reader:
-        lineno = reader.line_num
-        report.lines_read += 1
-        try:
-            *fields, order = db_row_fields(row, tz)
-            rows.append((*fields, lineno, order))
-        except (KeyError, ValueError) as exc:
-            report.skip(lineno, UNREADABLE_ROW.format(error=f"{exc.__class__.__name__}: {exc}"))
+    try:
+        for row in reader:
+            lineno = reader.line_num
+            report.lines_read += 1
+            try:
+                *fields, order = db_row_fields(row, tz)
+                rows.append((*fields, lineno, order))
+            except ValueError as exc:
+                report.skip(lineno, str(exc))
+    except csv.Error:
+        raise ValueError(BROKEN_CSV.format(line=reader.line_num + 1)) from None
     rows.sort(key=lambda r: (r[7], r[6]))  # exact time, id, line
     return rows, report
 

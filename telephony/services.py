@@ -15,7 +15,10 @@ import csv
 import gzip
 import hashlib
 import io
+import math
 import time as clock
+import unicodedata
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -358,9 +361,13 @@ def _open(path: Path) -> io.BufferedIOBase:
 
 
 def _size(path: Path) -> int:
+    """Bytes to read (uncompressed); a .gz that cannot be read to its end is refused."""
     if path.suffix == ".gz":
-        with gzip.open(path, "rb") as handle:
-            return handle.seek(0, io.SEEK_END)
+        try:
+            with gzip.open(path, "rb") as handle:
+                return handle.seek(0, io.SEEK_END)
+        except (OSError, EOFError, zlib.error):
+            raise ValueError(queuelog.NOT_GZIP) from None
     return path.stat().st_size
 
 
@@ -406,9 +413,9 @@ def import_file(
     run.status = ImportRun.Status.RUNNING
     run.save(update_fields=["status"])
     try:
+        size = _size(path)
         with _open(path) as stream:
             head = stream.read(HEAD_LENGTH)
-        size = _size(path)
         source = find_source(name, head)
         if source is None:
             source = ImportSource.objects.create(name=name, head_hash=_hash(head), head_length=len(head))
@@ -545,7 +552,8 @@ def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun 
                 name=path.name, head_hash=_hash(path.read_bytes()[:HEAD_LENGTH]), head_length=0
             )
             if rows:
-                _delete_db_period(rows[0][0], rows[-1][0])
+                queues, agents = {row[2] for row in rows}, frozenset(row[3] for row in rows)
+                _delete_period("db", rows[0][0], rows[-1][0], queues, agents)
             writer = Writer(source)
             builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
             builder.report = report
@@ -564,38 +572,50 @@ def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun 
     return _finish(run, ImportRun.Status.DONE)
 
 
-def _delete_db_period(first_ts: int, last_ts: int) -> None:
-    """Delete what earlier exports of the queue_log table wrote between these two times."""
-    earlier = ImportSource.objects.filter(importrun__file_format="db")
+def _delete_period(
+    file_format: str, first_ts: int, last_ts: int, queues: set[str], agents: frozenset[str] = frozenset()
+) -> None:
+    """Delete what earlier imports of this format wrote between these two times for these
+    queues, and these agents' activities outside any queue (another platform's exports, with
+    other queues and agents, are left alone)."""
+    earlier = ImportSource.objects.filter(importrun__file_format=file_format)
     start, end = datetime.fromtimestamp(first_ts, UTC), datetime.fromtimestamp(last_ts, UTC)
     days = (start.date() - timedelta(days=1), end.date() + timedelta(days=1))  # the date index
     QueuePassage.objects.filter(
-        source__in=earlier, local_date__range=days, entered_at__range=(start, end)
+        source__in=earlier, local_date__range=days, entered_at__range=(start, end), queue__name__in=queues
     ).delete()
-    AgentActivity.objects.filter(source__in=earlier, started_at__range=(start, end)).delete()
+    named = Q(agent__identifier__in=agents) | Q(agent__aliases__identifier__in=agents)
+    AgentActivity.objects.filter(source__in=earlier, started_at__range=(start, end)).filter(
+        Q(queue__name__in=queues) | (Q(queue__isnull=True) & named)
+    ).delete()
 
 
 # --- generic CSV (one row per queue passage, for platforms that are not Asterisk) --------
 CSV_FIELDS = ("callid", "queue", "start", "wait", "talk", "outcome", "agent")
 CSV_REQUIRED = ("queue", "start", "wait", "outcome")
+# outcome words, compared without accents, case or surrounding spaces (see _outcome_key)
 CSV_OUTCOMES = {
     "answered": queuelog.ANSWERED,
     "repondu": queuelog.ANSWERED,
-    "répondu": queuelog.ANSWERED,
     "decroche": queuelog.ANSWERED,
-    "décroché": queuelog.ANSWERED,
     "transfer": queuelog.TRANSFER,
+    "transferred": queuelog.TRANSFER,
     "transfert": queuelog.TRANSFER,
-    "transféré": queuelog.TRANSFER,
+    "transfere": queuelog.TRANSFER,
     "abandoned": queuelog.ABANDONED,
     "abandon": queuelog.ABANDONED,
-    "abandonné": queuelog.ABANDONED,
+    "abandonne": queuelog.ABANDONED,
     "timeout": queuelog.TIMEOUT,
     "debordement": queuelog.TIMEOUT,
-    "débordement": queuelog.TIMEOUT,
     "other": queuelog.OTHER,
     "autre": queuelog.OTHER,
 }
+
+
+def _outcome_key(text: str) -> str:
+    """ "  Répondu " (composed or not) -> "repondu"."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def parse_csv_mapping(text: str) -> dict[str, str]:
@@ -622,25 +642,39 @@ def missing_csv_columns(header: Iterable[str], mapping: dict[str, str]) -> list[
 
 
 def _seconds(value: str | None) -> int:
-    """Seconds as ``75``, ``75.4``, ``75,4`` or ``HH:MM:SS`` / ``MM:SS``; empty = 0."""
+    """Seconds as ``75``, ``75.4``, ``75,4`` or ``HH:MM:SS`` / ``MM:SS``; empty = 0.
+    ValueError for anything else (a sign, an infinite or negative number…)."""
     value = (value or "").strip()
     if not value:
         return 0
     if ":" in value:
+        parts = value.split(":")
+        if not all(part.isdigit() for part in parts):
+            raise ValueError(value)
         seconds = 0
-        for part in value.split(":"):
+        for part in parts:
             seconds = seconds * 60 + int(part)
-    else:
-        seconds = int(float(value.replace(",", ".")))
-    if seconds < 0:
-        raise ValueError(f"negative duration {value!r}")
-    return seconds
+        return seconds
+    number = float(value.replace(",", "."))
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(value)
+    return int(number)
+
+
+def _is_duration(value: str) -> bool:
+    try:
+        _seconds(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _csv_start(value: str, zone: ZoneInfo) -> int:
+    """An epoch (``1772442000`` or ``1772442000.5``), ISO or ``dd/mm/yyyy hh:mm[:ss]`` local
+    time. ValueError (or OverflowError) when unreadable."""
     value = value.strip()
-    if value.isdigit():
-        return int(value)
+    if value.replace(".", "", 1).isdigit():
+        return int(float(value))
     for pattern in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
         try:
             moment = datetime.strptime(value, pattern)
@@ -671,35 +705,56 @@ def import_generic_csv(
     zone = ZoneInfo(tz)
     report = queuelog.ImportReport()
     reader = csv.DictReader(stream, delimiter=delimiter)
-    missing = missing_csv_columns(reader.fieldnames or [], mapping)
+    names = [str(name).strip() for name in reader.fieldnames or []]
+    reader.fieldnames = names  # " Attente " is the column "Attente", as the form says
+    twice = sorted({name for name in names if name and names.count(name) > 1})
+    if twice:
+        raise ValueError(queuelog.DUPLICATE_COLUMNS.format(columns=", ".join(twice)))
+    missing = missing_csv_columns(names, mapping)
     if missing:
         raise ValueError(queuelog.COLUMNS_MISSING.format(columns=", ".join(missing)))
     if source is None:
         source = ImportSource.objects.create(name=name, head_hash=_hash(name.encode()), head_length=0)
-    writer = Writer(source)
     calls: dict[str, queuelog.Passage] = {}  # call id -> its newest passage (linked by prev)
     col = {field: mapping.get(field, "") for field in CSV_FIELDS}
-    for row in reader:
-        lineno = reader.line_num
+
+    def value(row: dict, field: str) -> str:
+        return (row.get(col[field]) or "") if col[field] else ""
+
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error:
+        raise ValueError(queuelog.BROKEN_CSV.format(line=reader.line_num + 1)) from None
+    for lineno, row in rows:
         report.lines_read += 1
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             report.skip(lineno, queuelog.EMPTY_LINE)
             continue
+        # the reasons name the column, never the value (it may be anything: a phone number)
         try:
-            ts = _csv_start(row[col["start"]] or "", zone)
-            wait = _seconds(row[col["wait"]])
-            talk = _seconds(row.get(col["talk"])) if col["talk"] else 0
-            raw_outcome = (row[col["outcome"]] or "").strip().lower()
-            queue = (row[col["queue"]] or "").strip()
-            if not queue:
-                raise ValueError("empty queue")
-            callid = ((row.get(col["callid"]) or "").strip() if col["callid"] else "") or f"{name}-{lineno}"
-        except (KeyError, ValueError, TypeError) as exc:
-            report.skip(lineno, queuelog.UNREADABLE_ROW.format(error=f"{exc.__class__.__name__}: {exc}"))
+            ts = _csv_start(value(row, "start"), zone)
+        except (ValueError, OverflowError, OSError):
+            report.skip(lineno, queuelog.UNREADABLE_START.format(column=col["start"]))
             continue
-        outcome = CSV_OUTCOMES.get(raw_outcome, queuelog.OTHER)
-        if raw_outcome not in CSV_OUTCOMES:
-            report.unknown_events[raw_outcome or "(empty)"] += 1
+        if not queuelog.MIN_TS <= ts < queuelog.MAX_TS:
+            report.skip(lineno, queuelog.START_OUT_OF_RANGE.format(column=col["start"]))
+            continue
+        try:
+            durations = {field: _seconds(value(row, field)) for field in ("wait", "talk")}
+        except ValueError:
+            bad = next(f for f in ("wait", "talk") if not _is_duration(value(row, f)))
+            report.skip(lineno, queuelog.UNREADABLE_DURATION.format(column=col[bad]))
+            continue
+        wait, talk = durations["wait"], durations["talk"]
+        queue = value(row, "queue").strip()
+        if not queue:
+            report.skip(lineno, queuelog.EMPTY_QUEUE.format(column=col["queue"]))
+            continue
+        callid = value(row, "callid").strip() or f"{name}-{lineno}"
+        raw_outcome = value(row, "outcome").strip()
+        outcome = CSV_OUTCOMES.get(_outcome_key(raw_outcome), queuelog.OTHER)
+        if _outcome_key(raw_outcome) not in CSV_OUTCOMES:
+            report.unknown_events[raw_outcome.lower() or "(empty)"] += 1
         answered = outcome in (queuelog.ANSWERED, queuelog.TRANSFER)
         passage = queuelog.Passage(callid, queue, ts, lineno, lineno)
         passage.wait, passage.outcome = wait, outcome
@@ -707,12 +762,16 @@ def import_generic_csv(
         passage.talk = talk if answered else 0
         passage.end_ts = ts + wait + (talk if answered else 0)
         passage.exit_event = "CSV"
-        passage.agent = ((row.get(col["agent"]) or "").strip() if col["agent"] else "") if answered else ""
+        passage.agent = value(row, "agent").strip() if answered else ""
         passage.prev = calls.get(callid)
         calls[callid] = passage
         report.passages += 1
         report.first_ts = ts if report.first_ts is None else min(report.first_ts, ts)
         report.last_ts = ts if report.last_ts is None else max(report.last_ts, ts)
+    if report.first_ts is not None:  # this file replaces what earlier CSV files said of its period
+        queues = {passage.queue for head in calls.values() for passage in queuelog.chain(head)}
+        _delete_period("csv", report.first_ts, report.last_ts, queues)
+    writer = Writer(source)
     writer.calls(list(calls.values()))  # first queue, answered if the last passage is
     report.calls = len(calls)
     writer.close()

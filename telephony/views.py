@@ -13,13 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organisations.access import scope_for
-from organisations.models import Role
 from telephony import exports, selectors
-from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
+from telephony.forms import FIRST_DAY, LAST_DAY, CsvImportForm, FilterForm, StaffingForm, UploadForm
 from telephony.kpi import SL_FORMULAS
 from telephony.models import ImportRun
 from telephony.tasks import run_import
@@ -39,7 +39,7 @@ def statistics_access(*, supervisors_only: bool = False):
         @login_required
         def wrapper(request: HttpRequest, *args, **kwargs):
             scope = scope_for(request.user)
-            allowed = scope.is_supervisor or (not supervisors_only and scope.has(Role.COMMITTEE))
+            allowed = scope.is_supervisor if supervisors_only else scope.sees_telephone_figures
             if not allowed:
                 raise PermissionDenied
             request.telephony_full = scope.is_supervisor  # may see agents and call ids
@@ -163,6 +163,8 @@ def day_detail(request: HttpRequest, day: str) -> HttpResponse:
         the_day = date.fromisoformat(day)
     except ValueError as exc:
         raise Http404 from exc
+    if not FIRST_DAY <= the_day <= LAST_DAY:
+        raise Http404
     form, filters, _interval = _filters(request)
     filters.date_from = filters.date_to = the_day
     rows = selectors.kpi_rows(filters, "30")
@@ -177,6 +179,8 @@ def day_detail(request: HttpRequest, day: str) -> HttpResponse:
                 after = (datetime.fromisoformat(stamp), int(pk))
             except ValueError:
                 after = None
+            if after and (after[0].tzinfo is None or not FIRST_DAY <= after[0].date() <= LAST_DAY):
+                after = None  # not a link of the page
         page, has_next = selectors.passage_page(filters, the_day, None, after)
     next_after = f"{page[-1].entered_at.isoformat()}_{page[-1].pk}" if page and has_next else ""
     query = request.GET.copy()
@@ -200,7 +204,9 @@ def day_detail(request: HttpRequest, day: str) -> HttpResponse:
 
 @statistics_access()
 def export(request: HttpRequest) -> HttpResponse:
-    _form, filters, interval = _filters(request)
+    form, filters, interval = _filters(request)
+    if not form.is_valid():  # the barometer says what is wrong; no file of another period
+        return redirect(f"{reverse('telephony:dashboard')}?{request.GET.urlencode()}")
     rows = selectors.kpi_rows(filters, interval, by_queue=True)
     header, body = exports.table(rows, interval, filters.formula, labelled=True)
     daily_header, daily_body = exports.table(
@@ -264,7 +270,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
     for row in plan:
         row["weekday_label"] = str(WEEKDAYS[row["weekday"]])
         row["slot_label"] = f"{row['minute'] // 60:02d}:{row['minute'] % 60:02d}"
-    if request.GET.get("format") == "xlsx":
+    if request.GET.get("format") == "xlsx" and not (form.is_bound and form.errors):
         header = [
             _("Weekday"),
             _("Half-hour"),
@@ -296,7 +302,19 @@ def staffing(request: HttpRequest) -> HttpResponse:
         ]
         notes = [
             _("Staffing plan of a typical week (Erlang %(model)s)")
-            % {"model": "A" if params["patience"] else "C"}
+            % {"model": "A" if params["patience"] else "C"},
+            _(
+                "Forecast from the calls of %(start)s to %(end)s; target service level %(target)s %% within "
+                "%(t)s s; shrinkage %(shrinkage)s %%; mean caller patience: %(patience)s."
+            )
+            % {
+                "start": filters.date_from,
+                "end": filters.date_to,
+                "target": params["target"],
+                "t": filters.threshold,
+                "shrinkage": params["shrinkage"],
+                "patience": f"{params['patience']} s" if params["patience"] else "—",
+            },
         ]
         response = HttpResponse(exports.to_xlsx([(_("Staffing"), header, body)], notes), content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="telephonie-effectifs.xlsx"'

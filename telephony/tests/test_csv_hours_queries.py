@@ -338,3 +338,77 @@ def test_a_call_on_a_public_holiday_counts_outside_opening_hours(tmp_path):
     assert flags["a1"] and not flags["h1"]
     day = selectors.totals(selectors.Filters(date_from=date(2026, 7, 14), date_to=date(2026, 7, 14)))
     assert day["offered"] == 3 and day["out_of_hours"] == 3
+
+
+def _csv_import(tmp_path, text: str, name: str = "calls.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    return services.import_generic_csv_file(path, queuelog_mapping(), delimiter=";")
+
+
+def queuelog_mapping() -> dict[str, str]:
+    return services.parse_csv_mapping(MAPPING)
+
+
+def test_generic_csv_header_spaces_accents_and_unreadable_values(tmp_path):
+    text = (
+        " Appel ; File ;Début; Attente ;Durée;Issue;Conseiller\n"  # spaces around the names
+        "B1;info;02/03/2026 10:00:00;12;95;Re\u0301pondu;ag1\n"  # "Répondu" with a combining accent
+        "B2;info;02/03/2026 10:05:00;4;0;abandonne;\n"
+        "B3;info;02/03/2026 10:06:00;5;50;TRANSFERE;ag2\n"
+        "B4;info;02/03/2026 10:07:00;inf;0;abandon;\n"  # not a duration
+        "B5;info;0001-01-01 00:00:00;5;0;abandon;\n"  # no such start
+        "B6;info;1772442000.5;1:-5;0;abandon;\n"  # an epoch with decimals is fine, 1:-5 is not
+        "B7;info;0612345678;5;0;abandon;\n"  # a phone number in the start column: never echoed
+    )
+    run = _csv_import(tmp_path, text)
+    stored = dict(QueuePassage.objects.values_list("callid", "outcome"))
+    assert stored == {"B1": "answered", "B2": "abandoned", "B3": "transfer"}
+    assert run.report["skipped"] == [
+        [5, "unreadable duration (column Attente)"],
+        [6, "a start time outside the years 2000 to 2099 (column Début)"],
+        [7, "unreadable duration (column Attente)"],
+        [8, "a start time outside the years 2000 to 2099 (column Début)"],
+    ]
+    assert "0612345678" not in str(run.report)
+
+
+def test_generic_csv_duplicate_columns_and_broken_files_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="columns named twice in the header: Attente"):
+        _csv_import(
+            tmp_path,
+            "Appel;File;Début;Attente;Attente;Durée;Issue;Conseiller\nA;info;1772442000;1;2;3;abandon;\n",
+        )
+    broken = CSV + "A9;" + "y" * 140_000 + "\n"  # a field over the csv module's limit, line 10
+    with pytest.raises(ValueError, match="cannot be read as CSV from line 10"):
+        _csv_import(tmp_path, broken, "broken.csv")
+    assert not QueuePassage.objects.exists()
+
+
+def test_generic_csv_files_replace_the_period_they_cover(tmp_path):
+    first = _csv_import(tmp_path, CSV)
+    assert first.status == "done"
+    count = QueuePassage.objects.count()
+    grown = CSV + "A8;info;02/03/2026 12:00;5;60;répondu;ag1\n"  # the same export, one more row
+    _csv_import(tmp_path, grown, "calls-later.csv")
+    assert QueuePassage.objects.count() == count + 1
+    _csv_import(tmp_path, grown.replace("\n", "\r\n"), "calls-windows.csv")  # the same with CRLF
+    assert QueuePassage.objects.count() == count + 1
+    other = (
+        "Appel;File;Début;Attente;Durée;Issue;Conseiller\n"
+        + "Z1;autre-plateforme;02/03/2026 10:30;5;60;ok;x\n"
+    )
+    _csv_import(tmp_path, other, "other-platform.csv")  # another queue: added, nothing replaced
+    assert QueuePassage.objects.count() == count + 2
+
+
+def test_unreadable_times_and_archives_are_reported_not_fatal(tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text(day_log() + "99999999999999999|z1|info|NONE|ENTERQUEUE||06|1\n")
+    run = services.import_file(path, final=True)
+    assert run.status == "done" and run.report["skipped"] == [[7, "a time after the year 2099"]]
+    archive = tmp_path / "queue_log.2.gz"
+    archive.write_bytes(b"no, not gzip")
+    with pytest.raises(ValueError, match="not a readable gzip archive"):
+        services.import_file(archive, final=True)
+    assert ImportRun.objects.get(file_name="queue_log.2.gz").status == "failed"

@@ -221,7 +221,14 @@ def test_every_import_message_is_translated_with_its_values():
 
     from telephony.templatetags.telephony_tags import import_message
 
-    values = {"count": "3", "event": "ABANDON", "error": "ValueError: x", "columns": "event"}
+    values = {
+        "count": "3",
+        "event": "ABANDON",
+        "error": "ValueError: x",
+        "columns": "event",
+        "column": "Début",
+    }
+    values["line"] = "12"
     with translation.override("fr"):
         for template in (*queuelog.SKIP_REASONS, *queuelog.IMPORT_ERRORS):
             text = template.format(**values)
@@ -514,3 +521,35 @@ def test_one_person_under_two_identifiers(client, users, tmp_path, django_captur
         {"identifier": "marie", "label": "Marie Durand", "same_as": person.pk},
     )
     assert response.status_code == 200 and "same_as" in response.context["adminform"].form.errors
+
+
+def test_out_of_range_and_invalid_input_give_messages_not_errors(client, users):
+    client.force_login(users["superviseur"])
+    dashboard = reverse("telephony:dashboard")
+    for query in ("?date_from=0001-01-01&date_to=0001-01-05", "?date_from=9999-12-25&date_to=9999-12-31"):
+        page = client.get(dashboard + query)
+        assert page.status_code == 200 and "Choisissez des dates entre 2000 et 2099." in page.content.decode()
+    for day in ("0001-01-01", "9999-12-31", "2026-02-30"):
+        assert client.get(reverse("telephony:day", kwargs={"day": day})).status_code == 404
+    day = reverse("telephony:day", kwargs={"day": "2026-03-02"})
+    for after in ("0001-01-01T00:00:00_1", "2026-03-02T09:00:00_x", "garbage"):
+        assert client.get(day, {"after": after}).status_code == 200
+    # an export of an invalid period goes back to the barometer, which says why
+    export = client.get(reverse("telephony:export") + "?date_from=2026-03-05&date_to=2026-03-01")
+    assert export.status_code == 302 and export["Location"].startswith(dashboard + "?")
+    # the staffing plan: invalid parameters are shown with their message, not silently replaced
+    staffing = client.get(reverse("telephony:staffing"), {"target": "100", "format": "xlsx"})
+    assert staffing["Content-Type"].startswith("text/html") and "errorlist" in staffing.content.decode()
+    page = client.get(reverse("telephony:staffing")).content.decode()
+    assert 'id="id_patience_helptext"' in page  # the help the field points to is there
+
+
+def test_committee_reaches_the_figures_from_the_menu(client, users):
+    client.force_login(users["comite"])
+    menu = client.get(reverse("catalogue:list")).content.decode()
+    assert f'href="{reverse("telephony:dashboard")}"' in menu
+    client.force_login(users["finances"])  # finance officers: not theirs (DESIGN: the financial sheet)
+    assert (
+        f'href="{reverse("telephony:dashboard")}"'
+        not in client.get(reverse("catalogue:list")).content.decode()
+    )
