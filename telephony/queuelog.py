@@ -86,6 +86,7 @@ SETTLE_SECONDS = 3600
 BOM = "\ufeff"  # a byte order mark some editors put at the start of a UTF-8 file
 # the times a log may carry: 2000-01-01 to 2099-12-31 (a later one is skipped as an error)
 MIN_TS, MAX_TS = 946684800, 4102444800
+MAX_DURATION = 86400  # a wait, talk or ring longer than a day is not believed
 NO_NAME = frozenset({"", "NONE"})  # an empty call id, queue or agent field
 # The caller hung up: a call of one passage ending so is emitted at once; any other end
 # (timeout, exit by key, transfer, agent hang-up) may lead the caller to another queue with
@@ -297,8 +298,15 @@ def _int(value: str) -> int | None:
     except ValueError:
         try:
             return int(float(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # text, or "inf"
             return None
+
+
+def _duration(value: str) -> int | None:
+    """A duration field: None unless a number of seconds from 0 to a day (the caller then
+    measures it from the lines' times)."""
+    seconds = _int(value)
+    return seconds if seconds is not None and 0 <= seconds <= MAX_DURATION else None
 
 
 class QueueLogBuilder:
@@ -627,8 +635,8 @@ class QueueLogBuilder:
         elif event in TRANSFERS:
             self._transfer(ts, callid, queue, agent, event, data, lineno)
         elif event == "RINGNOANSWER":
-            ms = _int(data[0]) if data else None
-            if ms:
+            ms = _int(data[0]) if data else None  # milliseconds
+            if ms and 0 < ms <= MAX_DURATION * 1000:
                 self._agent(AgentRecord(agent, queue, "ring", ts, ts + ms // 1000, "", offset, lineno))
             else:
                 report.ignored_events[event] += 1
@@ -685,8 +693,8 @@ class QueueLogBuilder:
                 return
         passage.connect_ts = ts
         passage.agent = agent
-        hold = _int(data[0]) if data else None
-        passage.wait = hold if hold is not None and hold >= 0 else ts - passage.enter_ts
+        hold = _duration(data[0]) if data else None
+        passage.wait = hold if hold is not None else ts - passage.enter_ts
 
     def _adopt(self, callid: str, queue: str) -> Passage | None:
         """Attended transfer (#759): the consultation call's waiting passage becomes ours."""
@@ -726,8 +734,8 @@ class QueueLogBuilder:
         if passage is None or passage.connect_ts is None:
             self.report.skip(lineno, COMPLETE_UNANSWERED)
             return
-        talk = _int(data[1]) if len(data) > 1 else None
-        passage.talk = talk if talk is not None and talk >= 0 else ts - passage.connect_ts
+        talk = _duration(data[1]) if len(data) > 1 else None
+        passage.talk = talk if talk is not None else ts - passage.connect_ts
         self._close(passage, ts, ANSWERED, event)
 
     def _transfer(
@@ -751,10 +759,10 @@ class QueueLogBuilder:
         # research §1.3: BLINDTRANSFER and TRANSFER (1.4+) give exten|context|hold|calltime
         # [|origpos]; ATTENDEDTRANSFER a method with one or two fields, then hold|calltime|origpos
         if event == "ATTENDEDTRANSFER":
-            talk = _int(data[-2]) if len(data) >= 5 else None
+            talk = _duration(data[-2]) if len(data) >= 5 else None
         else:
-            talk = _int(data[3]) if len(data) >= 4 else None
-        passage.talk = talk if talk is not None and talk >= 0 else ts - (passage.connect_ts or ts)
+            talk = _duration(data[3]) if len(data) >= 4 else None
+        passage.talk = talk if talk is not None else ts - (passage.connect_ts or ts)
         self._close(passage, ts, TRANSFER, event)
 
     def _exit(
@@ -765,8 +773,8 @@ class QueueLogBuilder:
             self.report.skip(lineno, EXIT_WITHOUT_ENTER.format(event=event))
             return
         outcome, index = EXITS[event]
-        wait = _int(data[index]) if 0 <= index < len(data) else None
-        passage.wait = wait if wait is not None and wait >= 0 else ts - passage.enter_ts
+        wait = _duration(data[index]) if 0 <= index < len(data) else None
+        passage.wait = wait if wait is not None else ts - passage.enter_ts
         passage.connect_ts = None
         if agent not in NO_NAME:
             passage.agent = agent

@@ -654,9 +654,11 @@ def _seconds(value: str | None) -> int:
         seconds = 0
         for part in parts:
             seconds = seconds * 60 + int(part)
+        if seconds > queuelog.MAX_DURATION:
+            raise ValueError(value)
         return seconds
     number = float(value.replace(",", "."))
-    if not math.isfinite(number) or number < 0:
+    if not math.isfinite(number) or not 0 <= number <= queuelog.MAX_DURATION:
         raise ValueError(value)
     return int(number)
 

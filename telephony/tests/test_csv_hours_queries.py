@@ -251,13 +251,19 @@ def test_fast_parser_reads_unusual_durations_as_int_does():
         f"{T10 + 65}|u2|info|ag2|COMPLETECALLER|10| 15 |1\n"
         f"{T10 + 70}|u3|info|NONE|ENTERQUEUE||06|1\n"
         f"{T10 + 75}|u3|info|NONE|ABANDON|1|1|-5\n"
+        f"{T10 + 80}|u4|info|NONE|ENTERQUEUE||06|1\n"
+        f"{T10 + 84}|u4|info|ag1|RINGNOANSWER|99999999999999\n"  # not believed: no ring recorded
+        f"{T10 + 90}|u4|info|ag1|CONNECT|inf|x|1\n"  # not a number of seconds: measured
+        f"{T10 + 150}|u4|info|ag1|COMPLETEAGENT|10|99999999999|1\n"  # longer than a day: measured
     )
-    passages, *_rest = queuelog.parse_text(text)
+    passages, _calls, agents, _report = queuelog.parse_text(text)
+    assert not agents
     by_call = {p.callid: (p.wait, p.talk, p.outcome) for p in passages}
     assert by_call == {
         "u1": (30, 20000, "answered"),
         "u2": (10, 15, "answered"),
         "u3": (5, None, "abandoned"),
+        "u4": (10, 60, "answered"),
     }
     _same(text, 1 << 16)
 
@@ -283,7 +289,7 @@ def test_fast_parser_matches_line_by_line_reference():
             # data: missing, short, not numbers, negative, beyond the fast path's table of
             # seconds, written with a sign, zeros or spaces (the fast path falls back to int())
             st.sampled_from(["", "|", "|5", "|1|2|3", "|x|y", "|12|90|1", "|-3|-1|-2", "|15000|16000|17000",
-                             "|007| 9|+4"]),
+                             "|007| 9|+4", "|inf|1e400|99999999999"]),
         ),
         max_size=40,
     ),
@@ -360,6 +366,7 @@ def test_generic_csv_header_spaces_accents_and_unreadable_values(tmp_path):
         "B5;info;0001-01-01 00:00:00;5;0;abandon;\n"  # no such start
         "B6;info;1772442000.5;1:-5;0;abandon;\n"  # an epoch with decimals is fine, 1:-5 is not
         "B7;info;0612345678;5;0;abandon;\n"  # a phone number in the start column: never echoed
+        "B8;info;02/03/2026 10:08:00;99999999999;0;abandon;\n"  # longer than a day
     )
     run = _csv_import(tmp_path, text)
     stored = dict(QueuePassage.objects.values_list("callid", "outcome"))
@@ -369,6 +376,7 @@ def test_generic_csv_header_spaces_accents_and_unreadable_values(tmp_path):
         [6, "a start time outside the years 2000 to 2099 (column Début)"],
         [7, "unreadable duration (column Attente)"],
         [8, "a start time outside the years 2000 to 2099 (column Début)"],
+        [9, "unreadable duration (column Attente)"],
     ]
     assert "0612345678" not in str(run.report)
 
