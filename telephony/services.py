@@ -542,24 +542,36 @@ def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun 
     count each call once. All or nothing: a file that cannot be read changes nothing."""
     path = Path(path)
     run = run or ImportRun.objects.create(file_name=path.name, stored_path=str(path), file_format="db")
+
+    def read(source: ImportSource) -> queuelog.ImportReport:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            rows, report = queuelog.read_db_csv(handle, ZoneInfo(tz))
+        if rows:
+            queues, agents = {row[2] for row in rows}, frozenset(row[3] for row in rows)
+            _delete_period("db", rows[0][0], rows[-1][0], queues, agents)
+        writer = Writer(source)
+        builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
+        builder.report = report
+        queuelog.feed_db_rows(builder, rows)
+        builder.finish(final=True)
+        writer.close()
+        return builder.report
+
+    return _import_whole_file(run, path, path.name, read)
+
+
+def _import_whole_file(
+    run: ImportRun, path: Path, name: str, read: Callable[[ImportSource], queuelog.ImportReport]
+) -> ImportRun:
+    """A file read whole, all or nothing, in one transaction: ``read`` writes its rows under
+    a new source (whose empty hash no other file continues) and replaces, for the period it
+    covers, what earlier files of its format brought; a failure is recorded on the run."""
     run.status, run.size = ImportRun.Status.RUNNING, path.stat().st_size
     run.save(update_fields=["status", "size"])
     try:
-        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            rows, report = queuelog.read_db_csv(handle, ZoneInfo(tz))
         with transaction.atomic():
-            source = ImportSource.objects.create(
-                name=path.name, head_hash=_hash(path.read_bytes()[:HEAD_LENGTH]), head_length=0
-            )
-            if rows:
-                queues, agents = {row[2] for row in rows}, frozenset(row[3] for row in rows)
-                _delete_period("db", rows[0][0], rows[-1][0], queues, agents)
-            writer = Writer(source)
-            builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
-            builder.report = report
-            queuelog.feed_db_rows(builder, rows)
-            builder.finish(final=True)
-            writer.close()
+            source = ImportSource.objects.create(name=name, head_hash="", head_length=0)
+            report = read(source)
             source.offset = source.resume_offset = run.size
             source.save()
     except Exception as exc:
@@ -568,7 +580,7 @@ def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun 
         raise
     run.source = source
     run.bytes_done = run.size
-    run.report = builder.report.as_dict()
+    run.report = report.as_dict()
     return _finish(run, ImportRun.Status.DONE)
 
 
@@ -789,32 +801,17 @@ def import_generic_csv_file(
     tz: str = "Europe/Paris",
     display_name: str | None = None,
 ) -> ImportRun:
-    """A generic CSV file, idempotent: the same content imported again replaces itself."""
+    """A generic CSV file, all or nothing; it replaces what earlier CSV files said of its
+    period and queues (the same content imported again replaces itself)."""
     path = Path(path)
     name = display_name or path.name
-    content_hash = _hash(path.read_bytes())
     run = run or ImportRun.objects.create(file_name=name, stored_path=str(path), file_format="csv")
-    run.status, run.size = ImportRun.Status.RUNNING, path.stat().st_size
-    run.save(update_fields=["status", "size"])
-    try:
-        with transaction.atomic():
-            source = ImportSource.objects.filter(head_length=0, head_hash=content_hash).first()
-            if source is None:
-                source = ImportSource.objects.create(name=name, head_hash=content_hash, head_length=0)
-            else:
-                _delete_from(source, 0)
-            with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-                report = import_generic_csv(handle, mapping, name, tz=tz, delimiter=delimiter, source=source)
-            source.offset = source.resume_offset = run.size
-            source.save()
-    except Exception as exc:
-        run.error = _error_text(exc)
-        _finish(run, ImportRun.Status.FAILED)
-        raise
-    run.source = source
-    run.bytes_done = run.size
-    run.report = report.as_dict()
-    return _finish(run, ImportRun.Status.DONE)
+
+    def read(source: ImportSource) -> queuelog.ImportReport:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            return import_generic_csv(handle, mapping, name, tz=tz, delimiter=delimiter, source=source)
+
+    return _import_whole_file(run, path, name, read)
 
 
 # --- agents ---------------------------------------------------------------------------------
