@@ -675,14 +675,6 @@ def _seconds(value: str | None) -> int:
     return int(number)
 
 
-def _is_duration(value: str) -> bool:
-    try:
-        _seconds(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _csv_start(value: str, zone: ZoneInfo) -> int:
     """An epoch (``1772442000`` or ``1772442000.5``), ISO or ``dd/mm/yyyy hh:mm[:ss]`` local
     time. ValueError (or OverflowError) when unreadable."""
@@ -753,11 +745,14 @@ def import_generic_csv(
         if not queuelog.MIN_TS <= ts < queuelog.MAX_TS:
             report.skip(lineno, queuelog.START_OUT_OF_RANGE.format(column=col["start"]))
             continue
-        try:
-            durations = {field: _seconds(value(row, field)) for field in ("wait", "talk")}
-        except ValueError:
-            bad = next(f for f in ("wait", "talk") if not _is_duration(value(row, f)))
-            report.skip(lineno, queuelog.UNREADABLE_DURATION.format(column=col[bad]))
+        durations: dict[str, int] = {}
+        for field in ("wait", "talk"):
+            try:
+                durations[field] = _seconds(value(row, field))
+            except ValueError:
+                report.skip(lineno, queuelog.UNREADABLE_DURATION.format(column=col[field]))
+                break
+        if len(durations) < 2:
             continue
         wait, talk = durations["wait"], durations["talk"]
         queue = value(row, "queue").strip()

@@ -31,9 +31,9 @@ def _import(run: ImportRun) -> ImportRun:
     from telephony.models import ImportRun
     from telephony.services import import_db_csv, import_file, import_generic_csv_file
 
-    if run.file_format == "csv":
-        options = run.options or {}
-        try:
+    try:
+        if run.file_format == "csv":
+            options = run.options or {}
             return import_generic_csv_file(
                 run.stored_path,
                 options.get("mapping", {}),
@@ -41,16 +41,13 @@ def _import(run: ImportRun) -> ImportRun:
                 delimiter=options.get("delimiter", ","),
                 display_name=run.file_name,
             )
-        except ValueError:
-            return ImportRun.objects.get(pk=run.pk)  # failed run, error recorded for the page
-    if run.file_format == "db":
-        try:
+        if run.file_format == "db":
             return import_db_csv(run.stored_path, run=run)
-        except ValueError:
-            return ImportRun.objects.get(pk=run.pk)
-    # not final: the calls still open at the end of the file are counted as incomplete
-    # and re-read when a longer copy of the same log is uploaded, which completes them
-    return import_file(run.stored_path, run=run, display_name=run.file_name, final=False)
+        # not final: the calls still open at the end of the file are counted as incomplete
+        # and re-read when a longer copy of the same log is uploaded, which completes them
+        return import_file(run.stored_path, run=run, display_name=run.file_name, final=False)
+    except ValueError:  # a refused file: the run records why, for the page
+        return ImportRun.objects.get(pk=run.pk)
 
 
 @task()
