@@ -21,47 +21,49 @@ def _schedule(**bounds: str | int) -> None:
     transaction.on_commit(lambda: recompute_in_hours.enqueue(**bounds))
 
 
-@receiver(post_init, sender=OpeningHours, dispatch_uid="telephony-hours-loaded")
-def remember_weekday(sender, instance: OpeningHours, **kwargs) -> None:
-    instance._loaded_weekday = instance.weekday
+# The value a field had when the instance was loaded, to know what a save changed.
+TRACKED = {OpeningHours: "weekday", OpeningException: "date", Agent: "same_as_id"}
 
 
-@receiver(post_init, sender=OpeningException, dispatch_uid="telephony-exception-loaded")
-def remember_date(sender, instance: OpeningException, **kwargs) -> None:
-    instance._loaded_date = instance.date
+def _remember(sender, instance, **kwargs) -> None:
+    instance._loaded_value = getattr(instance, TRACKED[sender])
+
+
+for _model in TRACKED:
+    post_init.connect(_remember, sender=_model, dispatch_uid=f"telephony-{_model.__name__}-loaded")
+
+
+def _before_and_now(instance) -> tuple:
+    """(value when loaded, value now) of the instance's tracked field; now becomes the loaded one."""
+    now = getattr(instance, TRACKED[type(instance)])
+    before, instance._loaded_value = getattr(instance, "_loaded_value", None), now
+    return before, now
 
 
 @receiver(post_save, sender=OpeningHours, dispatch_uid="telephony-hours-saved")
 @receiver(post_delete, sender=OpeningHours, dispatch_uid="telephony-hours-deleted")
 def weekly_hours_changed(sender, instance: OpeningHours, created: bool = False, **kwargs) -> None:
+    before, now = _before_and_now(instance)
     remaining = OpeningHours.objects.count()
     deleted = kwargs.get("signal") is post_delete
     if (created and remaining == 1) or (deleted and remaining == 0):
         _schedule()  # the whole week changed: the defaults gave way, or came back
         return
-    weekdays = {instance.weekday, getattr(instance, "_loaded_weekday", None)} - {None}
-    for weekday in sorted(weekdays):
+    for weekday in sorted({before, now} - {None}):
         _schedule(weekday=weekday)
-    instance._loaded_weekday = instance.weekday
 
 
 @receiver(post_save, sender=OpeningException, dispatch_uid="telephony-exception-saved")
 @receiver(post_delete, sender=OpeningException, dispatch_uid="telephony-exception-deleted")
 def exception_changed(sender, instance: OpeningException, **kwargs) -> None:
-    for day in sorted({instance.date, getattr(instance, "_loaded_date", None)} - {None}):
+    for day in sorted(set(_before_and_now(instance)) - {None}):
         _schedule(start=day.isoformat(), end=day.isoformat())
-    instance._loaded_date = instance.date
-
-
-@receiver(post_init, sender=Agent, dispatch_uid="telephony-agent-loaded")
-def remember_same_as(sender, instance: Agent, **kwargs) -> None:
-    instance._loaded_same_as = instance.same_as_id
 
 
 @receiver(post_save, sender=Agent, dispatch_uid="telephony-agent-saved")
 def agent_saved(sender, instance: Agent, **kwargs) -> None:
-    if instance.same_as_id is not None and instance.same_as_id != getattr(instance, "_loaded_same_as", None):
+    before, now = _before_and_now(instance)
+    if now is not None and now != before:
         from telephony.tasks import merge_agent
 
         transaction.on_commit(lambda: merge_agent.enqueue(instance.pk))
-    instance._loaded_same_as = instance.same_as_id
