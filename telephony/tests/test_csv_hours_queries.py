@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from telephony import queuelog, services
 from telephony.models import ImportRun, OpeningException, OpeningHours, QueuePassage
-from telephony.tests.test_import_and_pages import DAY, T10, day_log
+from telephony.tests.test_import_and_pages import DAY, T10, day_log, import_log
 from telephony.tests.test_queuelog import MESSY
 
 # French column names, semicolons, French outcomes, one call through two queues (A7),
@@ -110,9 +110,7 @@ def test_generic_csv_command(tmp_path):
 
 
 def test_opening_hours_changes_reflag_calls(django_capture_on_commit_callbacks, tmp_path):
-    path = tmp_path / "queue_log"
-    path.write_text(day_log())
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log())
     assert QueuePassage.objects.filter(in_hours=False).count() == 0  # Monday 10:00, open
     with django_capture_on_commit_callbacks(execute=True):
         exception = OpeningException.objects.create(date=DAY, closed=True, label="Grève")
@@ -147,9 +145,7 @@ def test_opening_hours_changes_reflag_calls(django_capture_on_commit_callbacks, 
 def test_the_first_weekly_slot_replaces_the_default_week_on_every_day(
     django_capture_on_commit_callbacks, tmp_path
 ):
-    path = tmp_path / "queue_log"
-    path.write_text(day_log())  # a Monday, open by the default week
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log())  # a Monday, open by the default week
     assert QueuePassage.objects.filter(in_hours=True).count() == 3
     with django_capture_on_commit_callbacks(execute=True):
         saturday = OpeningHours.objects.create(weekday=5, opens=time(8), closes=time(12))  # the only slot
@@ -160,9 +156,7 @@ def test_the_first_weekly_slot_replaces_the_default_week_on_every_day(
 
 
 def test_admin_opening_hours_and_recompute_action(client, users, tmp_path):
-    path = tmp_path / "queue_log"
-    path.write_text(day_log())
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log())
     services.seed_opening_hours()
     QueuePassage.objects.update(in_hours=False)  # as if the flags were stale
     client.force_login(users["admin"])
@@ -202,9 +196,7 @@ def test_passage_list_pages_with_the_same_query_count(client, users, tmp_path):
     for n in range(120):  # 120 passages on one day: three pages of 50
         lines.append(f"{T10 + 10 * n}|p{n}|info|NONE|ENTERQUEUE||06|1\n")
         lines.append(f"{T10 + 10 * n + 5}|p{n}|info|NONE|ABANDON|1|1|5\n")
-    path = tmp_path / "queue_log"
-    path.write_text("".join(lines))
-    services.import_file(path, final=True)
+    import_log(tmp_path, "".join(lines))
     client.force_login(users["superviseur"])
     url = reverse("telephony:day", kwargs={"day": "2026-03-02"})
     client.get(url)
@@ -337,9 +329,7 @@ def test_a_call_on_a_public_holiday_counts_outside_opening_hours(tmp_path):
     from telephony import selectors
 
     bastille = 1784016000  # Tuesday 14 July 2026, 10:00 in Paris (UTC+2)
-    path = tmp_path / "queue_log"
-    path.write_text(day_log() + day_log(bastille).replace("|a", "|h"))
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log() + day_log(bastille).replace("|a", "|h"))
     flags = dict(QueuePassage.objects.values_list("callid", "in_hours"))
     assert flags["a1"] and not flags["h1"]
     day = selectors.totals(selectors.Filters(date_from=date(2026, 7, 14), date_to=date(2026, 7, 14)))
@@ -411,9 +401,7 @@ def test_generic_csv_files_replace_the_period_they_cover(tmp_path):
 
 
 def test_unreadable_times_and_archives_are_reported_not_fatal(tmp_path):
-    path = tmp_path / "queue_log"
-    path.write_text(day_log() + "99999999999999999|z1|info|NONE|ENTERQUEUE||06|1\n")
-    run = services.import_file(path, final=True)
+    run = import_log(tmp_path, day_log() + "99999999999999999|z1|info|NONE|ENTERQUEUE||06|1\n")
     assert run.status == "done" and run.report["skipped"] == [[7, "a time after the year 2099"]]
     archive = tmp_path / "queue_log.2.gz"
     archive.write_bytes(b"no, not gzip")

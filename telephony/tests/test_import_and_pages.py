@@ -34,6 +34,13 @@ def day_log(start: int = T10) -> str:
     )
 
 
+def import_log(tmp_path, text: str) -> ImportRun:
+    """``text`` as a whole queue_log file, imported as final."""
+    path = tmp_path / "queue_log"
+    path.write_text(text)
+    return services.import_file(path, final=True)
+
+
 def test_import_is_idempotent_and_incremental(tmp_path):
     path = tmp_path / "queue_log"
     path.write_text(day_log())
@@ -76,9 +83,7 @@ def test_bad_lines_reported_with_numbers_and_midnight(tmp_path):
 
 
 def test_kpis_in_sql_match_hand_figures(tmp_path):
-    path = tmp_path / "queue_log"
-    path.write_text(day_log())
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log())
     filters = selectors.Filters(date_from=DAY, date_to=DAY, formula="F3b")
     total = selectors.totals(filters)
     # a1 answered in 10 s, a2 abandoned after 40 s, a3 incomplete
@@ -130,9 +135,7 @@ def test_commands(tmp_path):
 def test_spreadsheet_export_has_french_headers_and_the_formula(client, users, tmp_path):
     from openpyxl import load_workbook
 
-    path = tmp_path / "queue_log"
-    path.write_text(day_log())
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log())
     client.force_login(users["superviseur"])
     response = client.get(
         reverse("telephony:export") + "?date_from=2026-03-01&date_to=2026-03-31&interval=week"
@@ -171,9 +174,7 @@ def test_metropole_correspondent_gets_403(client, users, name, kwargs):
 
 
 def test_pages_for_supervisor_and_committee(client, users, tmp_path):
-    path = tmp_path / "queue_log"
-    path.write_text(day_log())
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log())
     query = "?date_from=2026-03-01&date_to=2026-03-03&interval=30"
     client.force_login(users["superviseur"])
     page = client.get(reverse("telephony:dashboard") + query)
@@ -288,9 +289,7 @@ def test_agent_figures_by_hand(tmp_path):
         f"{T10 + 550}|b3|info|ag2|COMPLETECALLER|20|30|1",
         f"{T10 + 1800}|NONE|NONE|ag1|AGENTLOGOFF|PJSIP/200|3600",
     ]
-    path = tmp_path / "queue_log"
-    path.write_text("\n".join(lines) + "\n")
-    services.import_file(path, final=True)
+    import_log(tmp_path, "\n".join(lines) + "\n")
     rows = selectors.agent_rows(selectors.Filters(date_from=DAY, date_to=DAY))
     assert [(r["agent"], r["calls"], r["talk"], r["avg_talk"], r["pause"], r["rings"]) for r in rows] == [
         ("ag1", 2, 150, 75, 700, 2),
@@ -315,9 +314,7 @@ def test_union_of_intervals():
 
 
 def test_dashboard_typical_week_and_the_limit_of_minute_intervals(client, users, tmp_path):
-    path = tmp_path / "queue_log"
-    path.write_text(day_log())
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log())
     client.force_login(users["superviseur"])
     page = client.get(
         reverse("telephony:dashboard") + "?date_from=2026-03-01&date_to=2026-03-31&interval=slot"
@@ -333,9 +330,7 @@ def test_dashboard_typical_week_and_the_limit_of_minute_intervals(client, users,
 
 def test_dashboard_compares_with_the_previous_period_and_links_usual_periods(client, users, tmp_path):
     week_before = T10 - 7 * 86400  # Monday 23 February 2026
-    path = tmp_path / "queue_log"
-    path.write_text(day_log(week_before).replace("|a", "|w") + day_log())
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log(week_before).replace("|a", "|w") + day_log())
     client.force_login(users["superviseur"])
     queue = selectors.passages(selectors.Filters(date_from=DAY, date_to=DAY)).first().queue_id
     page = client.get(
@@ -452,9 +447,7 @@ def test_figures_are_over_opening_hours_and_the_other_calls_counted_apart(client
     """research §2.2/§2.4: out-of-hours stints are reported separately, excluded from the KPIs
     (on the barometer, its export and the report), unless all calls are asked for."""
     evening = T10 + 9 * 3600  # Monday 19:00, closed
-    path = tmp_path / "queue_log"
-    path.write_text(day_log() + day_log(evening).replace("|a", "|e"))
-    services.import_file(path, final=True)
+    import_log(tmp_path, day_log() + day_log(evening).replace("|a", "|e"))
     client.force_login(users["superviseur"])
     url = reverse("telephony:dashboard") + "?date_from=2026-03-02&date_to=2026-03-02"
     page = client.get(url)
@@ -486,9 +479,7 @@ def test_one_person_under_two_identifiers(client, users, tmp_path, django_captur
         f"{T10 + 65}|m1|info|marie|COMPLETECALLER|5|60|1",
         f"{T10 + 2 * h}|MANAGER|info|PJSIP/201|REMOVEMEMBER|",  # 12:00
     ]
-    path = tmp_path / "queue_log"
-    path.write_text("\n".join(lines) + "\n")
-    services.import_file(path, final=True)
+    import_log(tmp_path, "\n".join(lines) + "\n")
     filters = selectors.Filters(date_from=DAY, date_to=DAY)
     assert selectors.logged_in_by_slot(filters, {0: 1})[(0, 540)] == 1.0  # marie's pause is not PJSIP/201's
     interface, person = Agent.objects.get(identifier="PJSIP/201"), Agent.objects.get(identifier="marie")
