@@ -697,11 +697,11 @@ def _csv_start(value: str, zone: ZoneInfo) -> int:
 def import_generic_csv(
     stream: Iterable[str],
     mapping: dict[str, str],
+    source: ImportSource,
     name: str = "calls.csv",
     *,
     tz: str = "Europe/Paris",
     delimiter: str = ",",
-    source: ImportSource | None = None,
 ) -> queuelog.ImportReport:
     """Rows of one queue passage each: call id, queue, start time (epoch, ISO or
     ``dd/mm/yyyy hh:mm[:ss]`` in local time), wait and talk (seconds or ``mm:ss``), outcome
@@ -719,8 +719,6 @@ def import_generic_csv(
     missing = missing_csv_columns(names, mapping)
     if missing:
         raise ValueError(queuelog.COLUMNS_MISSING.format(columns=", ".join(missing)))
-    if source is None:
-        source = ImportSource.objects.create(name=name, head_hash=_hash(name.encode()), head_length=0)
     calls: dict[str, queuelog.Passage] = {}  # call id -> its newest passage (linked by prev)
     col = {field: mapping.get(field, "") for field in CSV_FIELDS}
 
@@ -804,7 +802,7 @@ def import_generic_csv_file(
 
     def read(source: ImportSource) -> queuelog.ImportReport:
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            return import_generic_csv(handle, mapping, name, tz=tz, delimiter=delimiter, source=source)
+            return import_generic_csv(handle, mapping, source, name, tz=tz, delimiter=delimiter)
 
     return _import_whole_file(run, path, name, read)
 
