@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ DEFAULT_LOGO_DIR = "correspondence/logos"
 @dataclass(frozen=True)
 class Signer:
     body: Body
-    logo: str  # a file:// URI WeasyPrint can read
+    logo: str  # a data: or file:// URI WeasyPrint can read
     signatory_name: str
     signatory_title: str
 
@@ -33,13 +34,30 @@ def partner_convention_in_force(body: Body, fiche: Fiche) -> bool:
     return body.kind == Body.Kind.PARTNER
 
 
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+def uploaded_logo_uri(body: Body) -> str:
+    """The uploaded logo inlined as a data: URI, read through the storage (local disk or an
+    object store shared by every server): the letter's HTML, kept for the post room's batch,
+    then renders on any server."""
+    content_type = LOGO_TYPES.get(Path(body.logo.name).suffix.lower())
+    if content_type is None:
+        return ""
+    try:
+        with body.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return ""
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
 def logo_uri(body: Body) -> str:
     """The body's uploaded logo, or the sober wordmark shipped for the demo bodies."""
     if body.logo:
-        try:
-            return Path(body.logo.path).resolve().as_uri()
-        except (NotImplementedError, ValueError):
-            pass
+        uploaded = uploaded_logo_uri(body)
+        if uploaded:
+            return uploaded
     for name in (slugify(body.short_name), "default"):
         found = finders.find(f"{DEFAULT_LOGO_DIR}/{name}.svg")
         if found:
