@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser messages lint bench clean
+.PHONY: run test setup browser messages lint bench load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ lint: $(VENV)/.installed
 
 bench: setup
 	$(PY) bench/run_all.py
+
+# The load test (docs/operations.md): locust in its own environment, a scratch PostgreSQL database.
+bench/load/.venv/bin/locust: bench/load/requirements.txt
+	$(PYTHON) -m venv bench/load/.venv
+	bench/load/.venv/bin/pip install --quiet -r bench/load/requirements.txt
+	touch $@
+
+load: setup bench/load/.venv/bin/locust
+	$(PY) bench/load/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* media staticfiles
