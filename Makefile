@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails, letters and SMS follow the address served (`make run PORT=8101`).
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test setup browser messages lint bench load clean
 
@@ -20,15 +22,18 @@ messages: $(VENV)/.installed
 
 run: setup
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py demo_data --if-empty
-	@echo ""
-	@echo "  Allô Mairie is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	@echo "  Public tracking page for citizens: http://$(HOST):$(PORT)/suivre/"
-	@echo ""
-	@# The background worker sends e-mails, SMS and letters; it stops with the server.
-	$(PY) manage.py db_worker --interval 2 --no-reload -v 0 & WORKER=$$!; \
+	SITE_URL=$(SITE_URL) $(PY) manage.py demo_data --if-empty
+	@mkdir -p var
+	@# The background worker sends e-mails, SMS and letters (printed to var/outbox.log in the
+	@# demo, so they do not bury the address below); it stops with the server.
+	@SITE_URL=$(SITE_URL) $(PY) manage.py db_worker --interval 2 --no-reload -v 0 >var/outbox.log 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	echo ""; \
+	echo "  Allô Mairie is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"; \
+	echo "  Public tracking page for citizens: http://$(HOST):$(PORT)/suivre/"; \
+	echo "  Demo logins above (password for all: allo-mairie-2026); e-mails and SMS of the demo: var/outbox.log"; \
+	echo ""; \
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium (never `playwright install`).
 browser:
@@ -45,7 +50,7 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
 bench: setup
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # The load test (docs/operations.md): locust in its own environment, a scratch PostgreSQL database.
 bench/load/.venv/bin/locust: bench/load/requirements.txt

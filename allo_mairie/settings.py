@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from allo_mairie.production import DEVELOPMENT_SECRET_KEY, refuse_unsafe_production
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
@@ -16,7 +18,9 @@ env = environ.Env(
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 32)
+# The development key is used only with DEBUG on; a production start without a key of its own
+# stops (allo_mairie/production.py, checked at the end of this file).
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -52,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.SlidingSessionMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -91,10 +97,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# Argon2id at OWASP's minimum for interactive logins (core/hashers.py, docs/operations.md).
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "core.hashers.TunedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+ARGON2_TIME_COST = env.int("ARGON2_TIME_COST", default=2)
+ARGON2_MEMORY_KIB = env.int("ARGON2_MEMORY_KIB", default=19 * 1024)
+ARGON2_PARALLELISM = env.int("ARGON2_PARALLELISM", default=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -159,6 +169,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Allô Mairie <allo-mairie@example.org>")
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
@@ -183,7 +194,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 3600)
+# A working day after the last activity, renewed while active (core.middleware).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+SESSION_RENEW_AFTER = env.int("SESSION_RENEW_AFTER", default=15 * 60)
 X_FRAME_OPTIONS = "DENY"
 
 # Personal data never reaches the logs: requests are logged without bodies or query strings.
@@ -242,3 +255,15 @@ PORTAL_RATE_PER_REFERENCE = env.int("PORTAL_RATE_PER_REFERENCE", default=5)
 # --- followup ---
 # Follow-up menu items (work queue, board, re-routing queue) in every page.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("followup.context_processors.nav")
+
+# --- production guard ---
+# With DEBUG off, a missing or development SECRET_KEY, or an e-mail/SMS backend that only prints
+# or drops messages, stops every start (web, worker, commands) with the reasons.
+ALLOW_TEST_BACKENDS = env.bool("ALLOW_TEST_BACKENDS", default=False)
+if not DEBUG:
+    refuse_unsafe_production(
+        secret_key=SECRET_KEY,
+        email_backend=EMAIL_BACKEND,
+        sms_backend=SMS_BACKEND,
+        allow_test_backends=ALLOW_TEST_BACKENDS,
+    )

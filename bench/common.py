@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -44,8 +45,21 @@ def median_ms(fn: Callable[[], object], repeat: int = 30, warmup: int = 3) -> fl
     return statistics.median(samples)
 
 
-def report(name: str, measured: float, baseline: float, target: float) -> bool:
+def record(name: str, measured: float, baseline: float, target: float, unit: str = "ms") -> float:
+    """Keep one measure for bench/run_all.py's table (a JSON line in $BENCH_RESULTS, if set);
+    return the ratio to the baseline measured in the same run."""
     ratio = measured / baseline if baseline else float("inf")
+    results = os.environ.get("BENCH_RESULTS")
+    if results:
+        line = {"bench": Path(sys.argv[0]).stem, "name": name, "measured": measured,
+                "baseline": baseline, "ratio": ratio, "target": target, "unit": unit}  # fmt: skip
+        with open(results, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line) + "\n")
+    return ratio
+
+
+def report(name: str, measured: float, baseline: float, target: float) -> bool:
+    ratio = record(name, measured, baseline, target)
     verdict = "OK" if ratio <= target else "OVER TARGET"
     print(
         f"{name:<34} {measured:9.2f} ms   baseline {baseline:8.2f} ms   "

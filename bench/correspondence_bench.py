@@ -23,6 +23,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from common import record  # noqa: E402
+
 from correspondence import branding, letters  # noqa: E402
 from correspondence.defaults import DEFAULT_TEMPLATES  # noqa: E402
 from correspondence.templating import SAMPLE, render  # noqa: E402
@@ -79,6 +81,8 @@ def main() -> None:
     )
     print()
     print(f"ratio PDF/A per letter / HTML only: {t_pdf / t_html:8.1f}x")
+    record(f"{count} archived PDF/A letters", t_pdf, t_html, float("inf"), "s")
+    record(f"batch PDF of {count} letters", t_batch, t_html, float("inf"), "s")
     print(f"ratio batch PDF / HTML only:        {t_batch / t_html:8.1f}x")
     print(
         f"batch: {pages} pages, {len(batch) / 1e6:.1f} MB; "

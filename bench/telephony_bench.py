@@ -37,6 +37,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from common import record
     from django.core.management import call_command
     from django.db import connection
 
@@ -129,6 +130,11 @@ def main() -> None:
     )
     if engine != "sqlite":
         print("  (the database server's CPU is not in this process: compare the wall ratio)")
+    record("queue_log parse + rebuild (CPU)", best["parse"][0], baseline, 4, "s")
+    if engine == "sqlite":
+        record("queue_log full import (CPU)", cpu, baseline, 10, "s")
+    else:
+        record("queue_log full import (wall)", wall, baseline_wall, 10, "s")
     # Each round's own ratio (its floor measured next to it) is robust to the machine's slow
     # drifts; the median of them is printed beside the ratio of the minimums.
     floors = [min(pair) for pair in zip(timings["bare"][0], timings["block"][0], strict=True)]
@@ -151,6 +157,7 @@ def main() -> None:
     selectors.totals(filters)
     kpis = time.perf_counter() - started
     print(f"yearly KPIs (5 groupings, SQL):    {kpis:6.2f} s wall  ratio {kpis / baseline_wall:4.1f}× wall")
+    record("yearly KPIs, 5 groupings (wall)", kpis, baseline_wall, float("inf"), "s")
 
 
 if __name__ == "__main__":

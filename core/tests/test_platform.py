@@ -18,9 +18,11 @@ def test_check_deploy_is_clean_when_debug_is_off():
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "false",
-        "SECRET_KEY": "k" * 20 + "-production-like-secret-key-0123456789",
+        "SECRET_KEY": "k" * 20 + "-production-like-secret-key-0123456789-abcdefgh",
         "ALLOWED_HOSTS": "allo-mairie.example.org",
         "DATABASE_URL": "sqlite:////tmp/allo-mairie-check.sqlite3",
+        "EMAIL_URL": "smtp+tls://user:password@smtp.example.org:587",
+        "SMS_BACKEND": "correspondence.sms.HttpJsonBackend",
     }
     result = subprocess.run(
         [sys.executable, Path(settings.BASE_DIR) / "manage.py", "check", "--deploy", "--fail-level=WARNING"],

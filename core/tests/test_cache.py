@@ -1,0 +1,44 @@
+"""What rests on the shared cache (CACHE_URL): cached reference data and rate-limit counters.
+
+`.ci/run` runs the tests marked `uses_cache` once more against the real Redis on the standard
+port (CACHE_URL=redis://127.0.0.1:6379/15), as production configures it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.cache import cache, caches
+from django.urls import reverse
+
+pytestmark = pytest.mark.uses_cache
+
+
+def test_the_configured_cache_backend_is_in_use():
+    expected = "RedisCache" if os.environ.get("CACHE_URL", "").startswith("redis") else "LocMemCache"
+    assert type(caches["default"]).__name__ == expected
+
+
+def test_values_survive_a_round_trip_and_counters_increment():
+    cache.set("allo:test:value", {"é": [1, 2]}, 30)
+    assert cache.get("allo:test:value") == {"é": [1, 2]}
+    cache.add("allo:test:counter", 0, 30)
+    assert [cache.incr("allo:test:counter") for _ in range(3)] == [1, 2, 3]
+
+
+def test_two_workers_share_the_counters_through_redis():
+    """Each gunicorn worker opens its own connection: with Redis they count together."""
+    if not os.environ.get("CACHE_URL", "").startswith("redis"):
+        pytest.skip("local-memory cache: each worker counts on its own (documented)")
+    from portal import ratelimit
+
+    other_worker = caches.create_connection("default")
+    assert other_worker is not cache
+    ratelimit.hit("ip", "203.0.113.9", limit=2, window=60)
+    assert other_worker.get(ratelimit._key("ip", "203.0.113.9")) == 1
+
+
+def test_filter_choices_are_cached_between_list_pages(client, users):
+    client.force_login(users["agent"])
+    client.get(reverse("fiches:list"))
+    assert cache.get("fiches:filter-choices")["body"]
