@@ -201,7 +201,6 @@ def server_environment(tmp_path: Path, smtp_port: int) -> dict[str, str]:
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "SMS_BACKEND": "correspondence.sms.FileBackend",
         "SMS_FILE_PATH": str(tmp_path / "sms.jsonl"),
-        "ALLOW_CONSOLE_BACKENDS": "false",
         "LOG_LEVEL": "WARNING",
     }
 
@@ -274,13 +273,12 @@ def in_parallel(*calls) -> list:
 def test_two_servers_and_two_workers_share_one_database(users, catalogue_types, tmp_path, settings):
     if connection.vendor != "postgresql":
         pytest.skip("several servers share a PostgreSQL database")
-    from django.contrib.auth.hashers import Argon2PasswordHasher
-
+    from core.hashers import TunedArgon2PasswordHasher
     from correspondence.models import Batch, Message
     from fiches.models import Fiche
     from followup.models import Alert
 
-    hasher = Argon2PasswordHasher()  # the suite hashes with MD5, which the servers refuse
+    hasher = TunedArgon2PasswordHasher()  # the suite hashes with MD5, which the servers refuse
     for user in (users["agent"], users["agent2"]):
         user.password = hasher.encode(DEMO_PASSWORD, hasher.salt())
         user.save(update_fields=["password"])
