@@ -32,6 +32,7 @@ PASSWORD = TARGETS["password"]
 AGENTS, CELLS, CITIZENS = (int(os.environ.get(name, default)) for name, default in
                            (("LOAD_AGENTS", 50), ("LOAD_CELLS", 20), ("LOAD_CITIZENS", 200)))  # fmt: skip
 LOGIN_WINDOW = float(os.environ.get("LOAD_LOGIN_WINDOW", 15))
+THINK = float(os.environ.get("LOAD_THINK", 1))  # think times are multiplied by this
 STEADY = float(os.environ.get("LOAD_STEADY", 180))
 CITIZENS_RAMP = 10.0  # seconds for the citizens to arrive, before the shift starts
 SETTLE = 10.0  # seconds after the last login before the steady state is counted
@@ -168,7 +169,7 @@ class Staff(FastHttpUser):
 
 class Agent(Staff):
     fixed_count = AGENTS
-    wait_time = between(4, 10)
+    wait_time = between(4 * THINK, 10 * THINK)
     _next = 0
 
     def on_start(self) -> None:
@@ -232,7 +233,7 @@ class Agent(Staff):
 
 class CellUser(Staff):
     fixed_count = CELLS
-    wait_time = between(5, 12)
+    wait_time = between(5 * THINK, 12 * THINK)
     _next = 0
 
     def on_start(self) -> None:
@@ -265,7 +266,7 @@ class CellUser(Staff):
 
 class Citizen(FastHttpUser):
     fixed_count = CITIZENS
-    wait_time = between(10, 30)
+    wait_time = between(10 * THINK, 30 * THINK)
 
     def on_start(self) -> None:
         self.client.cookiejar.set_policy(LoopbackCookies())

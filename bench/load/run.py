@@ -33,6 +33,8 @@ from collections import Counter
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import redis
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 LOCUST = HERE / ".venv" / "bin" / "locust"
@@ -46,11 +48,18 @@ def parse_args() -> argparse.Namespace:
         "--postgres", default="postgres://postgres@127.0.0.1:5432", help="server (no database)"
     )
     parser.add_argument("--database", default="allo_load", help="scratch database, dropped at the end")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="cache database, emptied first")
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--cells", type=int, default=20, help="cell users")
     parser.add_argument("--citizens", type=int, default=200)
     parser.add_argument("--login-window", type=float, default=15, help="seconds in which all staff log in")
     parser.add_argument("--steady", type=float, default=180, help="seconds of steady state (at most 600)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1,
+        help="think times × this (agents 4–10 s, cells 5–12 s, citizens 10–30 s)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--fiches", type=int, default=6000, help="demo fiches already in the database")
     parser.add_argument("--locust", type=Path, default=LOCUST)
@@ -105,7 +114,7 @@ def smtp_sink():
         controller.stop()
 
 
-def environment(database_url: str, smtp_port: int, work: Path) -> dict[str, str]:
+def environment(database_url: str, cache_url: str, smtp_port: int, work: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "allo_mairie.settings",
@@ -114,6 +123,7 @@ def environment(database_url: str, smtp_port: int, work: Path) -> dict[str, str]
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,
+        "CACHE_URL": cache_url,
         "STATIC_ROOT": str(work / "static"),
         "MEDIA_ROOT": str(work / "media"),
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
@@ -284,7 +294,8 @@ def main() -> int:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="allo-load-")))
         database_url = stack.enter_context(scratch_database(args.postgres, args.database))
         received, smtp_port = stack.enter_context(smtp_sink())
-        env = environment(database_url, smtp_port, work)
+        redis.Redis.from_url(args.redis).flushdb()
+        env = environment(database_url, args.redis, smtp_port, work)
         targets = work / "targets.json"
         prepare(args, env, targets)
         port = free_port()
@@ -306,10 +317,12 @@ def main() -> int:
             "LOAD_CITIZENS": str(args.citizens),
             "LOAD_LOGIN_WINDOW": str(args.login_window),
             "LOAD_STEADY": str(args.steady),
+            "LOAD_THINK": str(args.think),
         }
         step(
             f"locust: {args.citizens} citizens, then {args.agents} agents and {args.cells} cell users "
-            f"logging in within {args.login_window:.0f} s, then {args.steady:.0f} s of steady state"
+            f"logging in within {args.login_window:.0f} s, then {args.steady:.0f} s of steady state "
+            f"(think times × {args.think:g})"
         )
         subprocess.run(
             [str(args.locust), "-f", str(HERE / "locustfile.py"), "--headless", "--host", base,
