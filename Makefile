@@ -62,4 +62,4 @@ load: setup bench/load/.venv/bin/locust
 	$(PY) bench/load/run.py $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3* media staticfiles
+	rm -rf $(VENV) bench/load/.venv db.sqlite3* media staticfiles
