@@ -18,7 +18,7 @@ DEFAULT_LOGO_DIR = "correspondence/logos"
 @dataclass(frozen=True)
 class Signer:
     body: Body
-    logo: str  # a data: or file:// URI WeasyPrint can read
+    logo: str  # a data: URI (see logo_uri)
     signatory_name: str
     signatory_title: str
 
@@ -37,31 +37,28 @@ def partner_convention_in_force(body: Body, fiche: Fiche) -> bool:
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 
 
-def uploaded_logo_uri(body: Body) -> str:
-    """The uploaded logo inlined as a data: URI, read through the storage (local disk or an
-    object store shared by every server): the letter's HTML, kept for the post room's batch,
-    then renders on any server."""
-    content_type = LOGO_TYPES.get(Path(body.logo.name).suffix.lower())
-    if content_type is None:
-        return ""
-    try:
-        with body.logo.open("rb") as handle:
-            data = handle.read()
-    except OSError:
-        return ""
-    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+def data_uri(name: str, data: bytes) -> str:
+    content_type = LOGO_TYPES.get(Path(name).suffix.lower())
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}" if content_type else ""
 
 
 def logo_uri(body: Body) -> str:
-    """The body's uploaded logo, or the sober wordmark shipped for the demo bodies."""
+    """The body's uploaded logo, or the sober wordmark shipped for the demo bodies, inlined as a
+    data: URI. The letter's HTML is kept for the post room's batch, which may be built on
+    another server or after an upgrade: it must not point to one server's files. The upload is
+    read through the storage (local disk or an object store shared by every server)."""
     if body.logo:
-        uploaded = uploaded_logo_uri(body)
+        try:
+            with body.logo.open("rb") as handle:
+                uploaded = data_uri(body.logo.name, handle.read())
+        except OSError:
+            uploaded = ""
         if uploaded:
             return uploaded
     for name in (slugify(body.short_name), "default"):
         found = finders.find(f"{DEFAULT_LOGO_DIR}/{name}.svg")
         if found:
-            return Path(found).resolve().as_uri()
+            return data_uri(found, Path(found).read_bytes())
     return ""
 
 

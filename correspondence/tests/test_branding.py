@@ -1,6 +1,9 @@
+import base64
 import subprocess
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from correspondence.branding import letterhead_for
 from correspondence.models import Message
@@ -15,18 +18,24 @@ def pdf_text(path) -> str:
     ).stdout
 
 
+def shipped_logo(name: str) -> str:
+    """The shipped wordmark inlined: a letter's HTML carries its logos, not a server's path."""
+    svg = finders.find(f"correspondence/logos/{name}.svg")
+    return "data:image/svg+xml;base64," + base64.b64encode(Path(svg).read_bytes()).decode()
+
+
 def test_operator_fiche_has_operator_alone(make_fiche, bodies):
     fiche = make_fiche("ECL-LAMP")
     signers = letterhead_for(fiche)
     assert [s.body for s in signers] == [bodies["city"]]
-    assert signers[0].logo.endswith("ville.svg")
+    assert signers[0].logo == shipped_logo("ville")
 
 
 def test_partner_fiche_is_cobranded(make_fiche, bodies):
     fiche = make_fiche("VOI-NID")
     signers = letterhead_for(fiche)
     assert [s.body for s in signers] == [bodies["city"], bodies["metro"]]
-    assert signers[1].logo.endswith("metropole.svg")
+    assert signers[1].logo == shipped_logo("metropole")
     assert signers[1].signatory_name == "La Présidente de la Métropole"
 
 
