@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -287,3 +289,8 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """The client's name (display only) with the extension of the stored, detected type."""
+        return (PurePath(self.original_name).stem or "document") + PurePath(self.file.name).suffix

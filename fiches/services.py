@@ -4,6 +4,7 @@ checks permission, records a timeline event and signals listeners once committed
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,9 @@ ALLOWED_ATTACHMENT_TYPES = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "application/pdf": (b"%PDF-",),
 }
+# Files are stored under a random name with the extension of the detected type: never the
+# client's name or extension (a "photo" named page.html stays a .png on disk and in downloads).
+ATTACHMENT_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 
 
 class ConcurrentUpdate(Exception):
@@ -382,14 +386,15 @@ def attach(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
 
 def _store_attachment(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
     content_type = check_upload(upload)
-    attachment = Attachment.objects.create(
+    attachment = Attachment(
         fiche=fiche,
-        file=upload,
         original_name=upload.name[:200],
         content_type=content_type,
         size=upload.size,
         uploaded_by=user,
     )
+    attachment.file.save(uuid.uuid4().hex + ATTACHMENT_EXTENSIONS[content_type], upload, save=False)
+    attachment.save()
     Event.objects.create(
         fiche=fiche, actor=user, kind=Event.Kind.ATTACHMENT, comment=attachment.original_name
     )
