@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +34,15 @@ def validate_marseille_postal_code(value: str) -> None:
         raise forms.ValidationError(_("Enter a Marseille postal code, 13001 to 13016."))
 
 
+def new_submission_token() -> str:
+    return uuid.uuid4().hex
+
+
 class IntakeForm(StyledFormMixin, forms.Form):
+    # Given when the form is first shown, kept while it is corrected: one fiche per form.
+    submission_token = forms.CharField(
+        required=False, max_length=64, initial=new_submission_token, widget=forms.HiddenInput
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     call_id = forms.CharField(label=_("Telephone call id"), required=False, max_length=64)
 

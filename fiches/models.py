@@ -155,6 +155,8 @@ class Fiche(models.Model):
         verbose_name=_("entered by"),
     )
     call_id = models.CharField(_("telephone call id"), max_length=64, blank=True, db_index=True)
+    # The intake form's one-time token: a second submission of the same form finds this fiche.
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
 
     body = models.ForeignKey(

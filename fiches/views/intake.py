@@ -23,7 +23,7 @@ from fiches.selectors import (
     requester_history,
     visible_fiches,
 )
-from fiches.services import FicheInput, create_fiche, follow_existing, save_requester
+from fiches.services import AlreadySubmitted, FicheInput, create_fiche, follow_existing, save_requester
 from organisations.access import scope_for
 
 
@@ -54,6 +54,13 @@ def intake(request: HttpRequest) -> HttpResponse:
             fiche = _save(request, form, version)
         except ValidationError as error:
             _attach_errors(form, error)
+        except AlreadySubmitted as repeat:
+            messages.info(
+                request,
+                _("This call was already saved as fiche %(ref)s: it was not saved twice.")
+                % {"ref": repeat.fiche.reference},
+            )
+            return redirect("fiches:created", reference=repeat.fiche.reference)
         else:
             if fiche is not None:
                 return redirect("fiches:created", reference=fiche.reference)
@@ -120,6 +127,7 @@ def _save(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion) -
                 requester=requester,
                 outcome=data["outcome"],
                 attachments=data["attachments"],
+                submission_token=data["submission_token"],
             ),
             request.user,
         )
