@@ -70,7 +70,7 @@ def recipients(fiche: Fiche) -> list[Requester]:
 def channel_for(requester: Requester) -> str | None:
     """The preferred channel when it can be used, otherwise the first usable one."""
     usable = {
-        Channel.EMAIL: bool(requester.email),
+        Channel.EMAIL: requester.has_valid_email,
         Channel.SMS: bool(requester.phone_digits.startswith(("06", "07"))),
         Channel.LETTER: bool(requester.address and requester.postal_code and requester.city),
         Channel.PHONE: bool(requester.phone),

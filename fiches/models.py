@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +96,16 @@ class Requester(models.Model):
         self.phone_digits = digits_of(self.phone)
         self.search_name = normalise(f"{self.last_name} {self.first_name}")
         super().save(*args, **kwargs)
+
+    @property
+    def has_valid_email(self) -> bool:
+        """False when there is none, or a stored one that no longer validates (legacy data,
+        e.g. an accent in the local part): such an address is shown, never used for notices."""
+        try:
+            validate_email(self.email)
+        except ValidationError:
+            return False
+        return True
 
 
 def digits_of(phone: str) -> str:

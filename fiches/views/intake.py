@@ -63,6 +63,8 @@ def intake(request: HttpRequest) -> HttpResponse:
             return redirect("fiches:created", reference=repeat.fiche.reference)
         else:
             if fiche is not None:
+                if form.kept_invalid_email:
+                    messages.warning(request, invalid_email_text(form.kept_invalid_email))
                 return redirect("fiches:created", reference=fiche.reference)
     requester = _chosen_requester(form)
     return render(
@@ -77,6 +79,13 @@ def intake(request: HttpRequest) -> HttpResponse:
             "duplicates": _duplicates(request, form, version),
         },
     )
+
+
+def invalid_email_text(email: str) -> str:
+    return _(
+        "The caller's stored e-mail address “%(email)s” is not valid: the call is saved, but no"
+        " e-mail will be sent to it. Correct it with the caller's right address at their next call."
+    ) % {"email": email}
 
 
 def _chosen_requester(form: IntakeForm) -> Requester | None:
