@@ -6,7 +6,7 @@ from portal import links
 from portal.models import SurveyAnswer
 from portal.services import AlreadyAnswered, record_answer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.uses_cache]  # counters in the shared cache
 
 SECRET = "NOTE-INTERNE-CONFIDENTIELLE"
 
