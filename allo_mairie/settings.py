@@ -119,10 +119,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failed logins (django-axes).
+# Lockout after repeated failed logins (django-axes, core/lockout.py): per account whatever
+# the address, and per address on the failures not followed by their account's login.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=15)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "core.lockout.AccountAndAddressHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 
@@ -245,11 +249,12 @@ SMS_OPTIONS = {
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 SMS_SENDER = env("SMS_SENDER", default="AlloMairie")
 SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=2)
-# Public tracking page: attempts allowed per window (Django cache; production needs a
-# shared cache such as Redis through CACHE_URL, or each worker counts on its own).
+# Public tracking page: FAILED look-ups allowed per window, per address and per reference +
+# contact pair (Django cache; production needs a shared cache such as Redis through
+# CACHE_URL, or each worker counts on its own). Successful look-ups are never counted.
 PORTAL_RATE_WINDOW = env.int("PORTAL_RATE_WINDOW", default=15 * 60)
-PORTAL_RATE_PER_IP = env.int("PORTAL_RATE_PER_IP", default=10)
-PORTAL_RATE_PER_REFERENCE = env.int("PORTAL_RATE_PER_REFERENCE", default=5)
+PORTAL_RATE_FAILURES_PER_IP = env.int("PORTAL_RATE_FAILURES_PER_IP", default=50)
+PORTAL_RATE_FAILURES_PER_PAIR = env.int("PORTAL_RATE_FAILURES_PER_PAIR", default=5)
 # --- end correspondence ---
 
 # --- followup ---

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.plaintext import render_text
 from correspondence import branding, letters, smstext, templating
 from correspondence.defaults import DEFAULT_TEMPLATES
 from correspondence.models import Batch, Channel, LetterTemplate, Message, Moment
@@ -69,7 +70,7 @@ def recipients(fiche: Fiche) -> list[Requester]:
 def channel_for(requester: Requester) -> str | None:
     """The preferred channel when it can be used, otherwise the first usable one."""
     usable = {
-        Channel.EMAIL: bool(requester.email),
+        Channel.EMAIL: requester.has_valid_email,
         Channel.SMS: bool(requester.phone_digits.startswith(("06", "07"))),
         Channel.LETTER: bool(requester.address and requester.postal_code and requester.city),
         Channel.PHONE: bool(requester.phone),
@@ -246,7 +247,7 @@ def _send_email(message, fiche, requester, template, fields) -> None:
         "survey_url": links.survey_signed_url(fiche.pk) if closing else "",
         "signers": branding.letterhead_for(fiche),
     }
-    text = render_to_string("correspondence/email/notice.txt", context)
+    text = render_text("correspondence/email/notice.txt", context)
     html = render_to_string("correspondence/email/notice.html", context)
     email = EmailMultiAlternatives(notice.subject, text, settings.DEFAULT_FROM_EMAIL, [requester.email])
     email.attach_alternative(html, "text/html")

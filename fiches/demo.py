@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from catalogue.models import Kind, RequestTypeVersion
+from catalogue.models import Kind, RequestTypeVersion, normalise
 from fiches.geography import place_for_postal_code
 from fiches.models import Channel, Event, Fiche, ReferenceCounter, Requester, Status, digits_of
 from fiches.selectors import address_key
@@ -131,7 +131,7 @@ def _requesters(rng: random.Random, count: int) -> list[Requester]:
             last_name=last,
             first_name=first,
             phone=phone,
-            email=f"{first.lower()}.{last.lower().replace(' ', '')}@example.org"
+            email=f"{normalise(first)}.{normalise(last).replace(' ', '')}@example.org"  # ASCII: Céline → celine
             if rng.random() < 0.6
             else "",
             address=f"{rng.randint(1, 150)} {street}",
@@ -140,8 +140,6 @@ def _requesters(rng: random.Random, count: int) -> list[Requester]:
             preferred_channel=rng.choice(["email", "email", "sms", "letter", "phone"]),
         )
         person.phone_digits = digits_of(phone)
-        from catalogue.models import normalise
-
         person.search_name = normalise(f"{last} {first}")
         people.append(person)
     return Requester.objects.bulk_create(people, batch_size=1000)

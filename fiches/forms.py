@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Kind, RequestTypeVersion
@@ -32,7 +35,15 @@ def validate_marseille_postal_code(value: str) -> None:
         raise forms.ValidationError(_("Enter a Marseille postal code, 13001 to 13016."))
 
 
+def new_submission_token() -> str:
+    return uuid.uuid4().hex
+
+
 class IntakeForm(StyledFormMixin, forms.Form):
+    # Given when the form is first shown, kept while it is corrected: one fiche per form.
+    submission_token = forms.CharField(
+        required=False, max_length=64, initial=new_submission_token, widget=forms.HiddenInput
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     call_id = forms.CharField(label=_("Telephone call id"), required=False, max_length=64)
 
@@ -44,7 +55,8 @@ class IntakeForm(StyledFormMixin, forms.Form):
     phone = forms.CharField(
         label=_("Phone"), required=False, max_length=30, widget=forms.TextInput(attrs={"type": "tel"})
     )
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    # Checked in clean(): a known caller's stored address that no longer validates is kept.
+    email = forms.CharField(label=_("E-mail"), required=False, max_length=254, widget=forms.EmailInput)
     address = forms.CharField(label=_("Postal address"), required=False, max_length=250)
     requester_postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=10)
     city = forms.CharField(label=_("Town"), required=False, max_length=120, initial="Marseille")
@@ -109,10 +121,28 @@ class IntakeForm(StyledFormMixin, forms.Form):
                 check_upload(upload)
             except forms.ValidationError as error:
                 self.add_error("attachments", error)
+        self._check_email(data)
         requester_chosen = data.get("requester_id") or data.get("anonymous")
         if not requester_chosen and not data.get("last_name"):
             self.add_error("last_name", _("Enter the caller's name, or tick “Anonymous request”."))
         return data
+
+    def _check_email(self, data: dict) -> None:
+        """A new or changed address must be valid. The unchanged stored address of a known
+        caller that no longer validates (legacy data) never blocks the call: it is kept as is,
+        flagged in ``kept_invalid_email``, and no notice is sent to it."""
+        self.kept_invalid_email = ""
+        email = data.get("email") or ""
+        if not email:
+            return
+        try:
+            validate_email(email)
+        except forms.ValidationError as error:
+            known = data.get("requester_id")
+            if known and Requester.objects.filter(pk=known, email=email).exists():
+                self.kept_invalid_email = email
+            else:
+                self.add_error("email", error)
 
     def answers(self) -> dict[str, str]:
         return {name[2:]: self.cleaned_data.get(name, "") for name in self.question_fields}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +97,16 @@ class Requester(models.Model):
         self.search_name = normalise(f"{self.last_name} {self.first_name}")
         super().save(*args, **kwargs)
 
+    @property
+    def has_valid_email(self) -> bool:
+        """False when there is none, or a stored one that no longer validates (legacy data,
+        e.g. an accent in the local part): such an address is shown, never used for notices."""
+        try:
+            validate_email(self.email)
+        except ValidationError:
+            return False
+        return True
+
 
 def digits_of(phone: str) -> str:
     """National digits of a French phone number (+33 6 .. → 06..), for look-up."""
@@ -153,6 +167,8 @@ class Fiche(models.Model):
         verbose_name=_("entered by"),
     )
     call_id = models.CharField(_("telephone call id"), max_length=64, blank=True, db_index=True)
+    # The intake form's one-time token: a second submission of the same form finds this fiche.
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
 
     body = models.ForeignKey(
@@ -287,3 +303,8 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """The client's name (display only) with the extension of the stored, detected type."""
+        return (PurePath(self.original_name).stem or "document") + PurePath(self.file.name).suffix

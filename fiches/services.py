@@ -4,6 +4,7 @@ checks permission, records a timeline event and signals listeners once committed
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Kind, RequestTypeVersion
-from fiches.geography import place_for_postal_code
+from fiches.geography import Place, place_for_postal_code
 from fiches.models import Attachment, Event, Fiche, ReferenceCounter, Requester, Status
 from fiches.selectors import actor_groups, address_key
 from fiches.workflow import ACTIONS, CALL_CENTRE, CELL, REJECT_REASONS, SUPERVISOR, Action
@@ -32,6 +33,17 @@ ALLOWED_ATTACHMENT_TYPES = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "application/pdf": (b"%PDF-",),
 }
+# Files are stored under a random name with the extension of the detected type: never the
+# client's name or extension (a "photo" named page.html stays a .png on disk and in downloads).
+ATTACHMENT_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+
+class AlreadySubmitted(Exception):
+    """The intake form was sent again (twice in a row, or twice at once): this is its fiche."""
+
+    def __init__(self, fiche: Fiche) -> None:
+        super().__init__(fiche.reference)
+        self.fiche = fiche
 
 
 class ConcurrentUpdate(Exception):
@@ -86,6 +98,7 @@ class FicheInput:
     outcome: str = ""  # information requests answered at intake
     created_at: datetime | None = None
     attachments: list[UploadedFile] = field(default_factory=list)
+    submission_token: str | None = None  # the intake form's: one fiche per form sent
 
 
 def validate_input(data: FicheInput) -> None:
@@ -111,13 +124,50 @@ def validate_input(data: FicheInput) -> None:
 @transaction.atomic
 def create_fiche(data: FicheInput, user) -> Fiche:
     """Record a citizen request, route it from its type, compute its due date, transmit it
-    to the competent cell (or answer and close it at once for information requests)."""
+    to the competent cell (or answer and close it at once for information requests).
+
+    A form sent again (same ``submission_token``, in a row or at the same time) raises
+    ``AlreadySubmitted`` with the fiche the first one created: never two fiches, two notices."""
     validate_input(data)
+    token = data.submission_token or None
+    if token and (earlier := Fiche.objects.filter(submission_token=token).first()):
+        raise AlreadySubmitted(earlier)
     version = data.request_type
     now = data.created_at or timezone.now()
     place = place_for_postal_code(data.postal_code) if data.postal_code else None
-    fiche = Fiche.objects.create(
+    try:
+        with transaction.atomic():
+            fiche = _insert_fiche(data, user, token, now, place)
+    except IntegrityError:
+        # the same form sent at the same time: the other request committed its fiche first
+        earlier = Fiche.objects.filter(submission_token=token).first() if token else None
+        if earlier is None:
+            raise
+        raise AlreadySubmitted(earlier) from None
+    created = Event.objects.create(
+        fiche=fiche,
+        at=now,
+        actor=user,
+        kind=Event.Kind.CREATED,
+        to_status=Status.NEW,
+        public=True,
+        data={"type": version.code, "version": version.number, "body": version.body.short_name},
+    )
+    _announce(fiche, created, "create")
+    for upload in data.attachments:
+        _store_attachment(fiche, upload, user)
+    if version.kind == Kind.INFORMATION and data.outcome:
+        transition(fiche, "answer", user, outcome=data.outcome, at=now)
+    else:
+        transition(fiche, "transmit", user, at=now)
+    return fiche
+
+
+def _insert_fiche(data: FicheInput, user, token: str | None, now: datetime, place: Place | None) -> Fiche:
+    version = data.request_type
+    return Fiche.objects.create(
         reference=next_reference(now),
+        submission_token=token,
         channel=data.channel,
         kind=version.kind,
         request_type=version,
@@ -148,23 +198,6 @@ def create_fiche(data: FicheInput, user) -> Fiche:
         due_at=compute_due(version, now),
         cycle_started_at=now,
     )
-    created = Event.objects.create(
-        fiche=fiche,
-        at=now,
-        actor=user,
-        kind=Event.Kind.CREATED,
-        to_status=Status.NEW,
-        public=True,
-        data={"type": version.code, "version": version.number, "body": version.body.short_name},
-    )
-    _announce(fiche, created, "create")
-    for upload in data.attachments:
-        _store_attachment(fiche, upload, user)
-    if version.kind == Kind.INFORMATION and data.outcome:
-        transition(fiche, "answer", user, outcome=data.outcome, at=now)
-    else:
-        transition(fiche, "transmit", user, at=now)
-    return fiche
 
 
 def allowed_actions(fiche: Fiche, user) -> list[Action]:
@@ -382,14 +415,15 @@ def attach(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
 
 def _store_attachment(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
     content_type = check_upload(upload)
-    attachment = Attachment.objects.create(
+    attachment = Attachment(
         fiche=fiche,
-        file=upload,
         original_name=upload.name[:200],
         content_type=content_type,
         size=upload.size,
         uploaded_by=user,
     )
+    attachment.file.save(uuid.uuid4().hex + ATTACHMENT_EXTENSIONS[content_type], upload, save=False)
+    attachment.save()
     Event.objects.create(
         fiche=fiche, actor=user, kind=Event.Kind.ATTACHMENT, comment=attachment.original_name
     )

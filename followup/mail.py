@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from core.plaintext import render_text
 from organisations.models import Role
 
 MAX_LINES = 50
@@ -56,7 +56,7 @@ def send(subject_template: str, body_template: str, context: dict, to: Iterable[
     if not recipients:
         return 0
     with translation.override("fr"):
-        subject = " ".join(render_to_string(subject_template, context).split())
-        body = render_to_string(body_template, context)
+        subject = " ".join(render_text(subject_template, context).split())
+        body = render_text(body_template, context)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     return message.send()

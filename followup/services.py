@@ -24,7 +24,9 @@ class Outcome:
     OUTSIDE = "outside"
 
 
-def schedule_intervention(fiche: Fiche, user, planned_for: date) -> Intervention:
+def schedule_intervention(
+    fiche: Fiche, user, planned_for: date, *, expected_version: int | None = None
+) -> Intervention:
     """Record the planned intervention date and tell the citizen on the timeline."""
     if not fiche.is_open:
         raise ValidationError(_("This fiche is no longer open."))
@@ -32,11 +34,13 @@ def schedule_intervention(fiche: Fiche, user, planned_for: date) -> Intervention
         raise ValidationError({"planned_for": _("The date cannot be in the past.")})
     with transaction.atomic():
         text = _("Intervention planned on %(date)s.") % {"date": formats.date_format(planned_for, "l j F Y")}
-        add_note(fiche, user, text, public=True)  # checks the permission
+        add_note(fiche, user, text, public=True, expected_version=expected_version)  # checks the permission
         return Intervention.objects.create(fiche=fiche, planned_for=planned_for, by=user)
 
 
-def put_on_hold(fiche: Fiche, user, reason: str, expected_on: date | None) -> Hold:
+def put_on_hold(
+    fiche: Fiche, user, reason: str, expected_on: date | None, *, expected_version: int | None = None
+) -> Hold:
     """Wait for a third party or the citizen: the ``wait`` transition plus the expected date."""
     with transaction.atomic():
         comment = reason
@@ -45,7 +49,7 @@ def put_on_hold(fiche: Fiche, user, reason: str, expected_on: date | None) -> Ho
                 "reason": reason,
                 "date": formats.date_format(expected_on, "j F Y"),
             }
-        transition(fiche, "wait", user, comment=comment)
+        transition(fiche, "wait", user, comment=comment, expected_version=expected_version)
         return Hold.objects.create(fiche=fiche, expected_on=expected_on, reason=reason, by=user)
 
 

@@ -142,18 +142,25 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     data = form.cleaned_data
     user = request.user
+
+    def seen(fiche: Fiche) -> int | None:
+        """The version of the fiche shown in the queue when the user ticked it."""
+        return _version(request, f"version-{fiche.pk}")
+
     if data["action"] == "acknowledge":
 
         def operation(fiche):
-            return transition(fiche, "acknowledge", user)
+            return transition(fiche, "acknowledge", user, expected_version=seen(fiche))
     elif data["action"] == "resolve":
 
         def operation(fiche):
-            return services.resolve(fiche, user, data["outcome"], data["text"])
+            return services.resolve(fiche, user, data["outcome"], data["text"], expected_version=seen(fiche))
     else:
 
         def operation(fiche):
-            return services.schedule_intervention(fiche, user, data["planned_for"])
+            return services.schedule_intervention(
+                fiche, user, data["planned_for"], expected_version=seen(fiche)
+            )
 
     report = services.bulk_apply(user, ids, operation)
     if report.done:
@@ -215,7 +222,9 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
         action = request.POST.get("do", "")
         try:
             if action in ("acknowledge", "start"):
-                transition(fiche, action, request.user, expected_version=_version(request))
+                # from this page's form, or from a row's button in the queue's bulk form
+                field = "expected_version" if "expected_version" in request.POST else f"version-{fiche.pk}"
+                transition(fiche, action, request.user, expected_version=_version(request, field))
             elif action in WORK_FORMS:
                 form = WORK_FORMS[action](request.POST, prefix=action)
                 forms[action] = form
@@ -247,21 +256,23 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("expected_version", "")
+def _version(request: HttpRequest, field: str = "expected_version") -> int | None:
+    raw = request.POST.get(field, "")
     return int(raw) if raw.isdigit() else None
 
 
 def _apply(action: str, fiche: Fiche, request: HttpRequest, data: dict) -> None:
     user = request.user
     if action == "schedule":
-        services.schedule_intervention(fiche, user, data["planned_for"])
+        services.schedule_intervention(fiche, user, data["planned_for"], expected_version=_version(request))
     elif action == "note":
         from fiches.services import add_note
 
         add_note(fiche, user, data["text"], public=data["public"], expected_version=_version(request))
     elif action == "hold":
-        services.put_on_hold(fiche, user, data["reason"], data["expected_on"])
+        services.put_on_hold(
+            fiche, user, data["reason"], data["expected_on"], expected_version=_version(request)
+        )
     elif action == "resolve":
         services.resolve(fiche, user, data["outcome"], data["text"], expected_version=_version(request))
 

@@ -1,4 +1,5 @@
-"""Fixed-window attempt counters in Django's cache (per IP and per reference).
+"""Fixed-window counters of failed look-ups in Django's cache (per address, per reference +
+contact pair).
 
 With the default local-memory cache each worker process counts on its own: production
 must use a shared cache (Redis, Memcached, or the database cache) through CACHE_URL."""
@@ -11,20 +12,18 @@ from django.core.cache import cache
 
 
 def _key(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]  # no raw IPs or references in keys
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]  # no raw IPs or contacts in keys
     return f"portal:rate:{kind}:{digest}"
 
 
-def hit(kind: str, value: str, *, limit: int, window: int) -> bool:
-    """Count one attempt; False when the limit is already reached in this window."""
+def record(kind: str, value: str, *, window: int) -> None:
+    """Count one failure; the count lives ``window`` seconds from the first one."""
     key = _key(kind, value)
     cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
 
 
 def exceeded(kind: str, value: str, *, limit: int) -> bool:

@@ -62,19 +62,24 @@ def normalise_reference(text: str) -> str:
     return f"{match[1]}-{match[2]}-{match[3]}" if match else compact
 
 
+def contact_key(contact: str) -> str:
+    """An e-mail in lower case or a phone's national digits: one key however it is typed."""
+    contact = (contact or "").strip()
+    return contact.lower() if "@" in contact else digits_of(contact)
+
+
 def find_for_citizen(reference: str, contact: str) -> Fiche | None:
     """The fiche when the contact is its requester's or a follower's e-mail or phone."""
     reference = normalise_reference(reference)
-    contact = (contact or "").strip()
-    if not reference or not contact:
+    key = contact_key(contact)
+    if not reference or not key:
         return None
-    if "@" in contact:
-        who = Q(email__iexact=contact)
+    if "@" in key:
+        who = Q(email__iexact=key)
     else:
-        digits = digits_of(contact)
-        if len(digits) < 9:
+        if len(key) < 9:
             return None
-        who = Q(phone_digits=digits)
+        who = Q(phone_digits=key)
     # One query whatever is wrong (reference or contact): no timing difference to probe.
     return (
         Fiche.objects.filter(reference=reference)

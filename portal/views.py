@@ -29,21 +29,26 @@ def _client_ip(request: HttpRequest) -> str:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, reference: str = "") -> HttpResponse:
+    """Only failed look-ups count: per address (a scan of references or contacts from one place)
+    and per reference + contact pair (the same guess replayed from many places). Nothing counts
+    per reference alone, so strangers' wrong guesses never lock out the citizen's right contact."""
     form = TrackForm(request.POST or None, initial={"reference": reference})
     failed = limited = False
     if request.method == "POST":
-        window = settings.PORTAL_RATE_WINDOW
-        if not ratelimit.hit("ip", _client_ip(request), limit=settings.PORTAL_RATE_PER_IP, window=window):
+        ip = _client_ip(request)
+        if ratelimit.exceeded("ip", ip, limit=settings.PORTAL_RATE_FAILURES_PER_IP):
             limited = True
         elif form.is_valid():
             ref = selectors.normalise_reference(form.cleaned_data["reference"])
-            if ratelimit.exceeded("ref", ref, limit=settings.PORTAL_RATE_PER_REFERENCE):
+            pair = f"{ref} {selectors.contact_key(form.cleaned_data['contact'])}"
+            if ratelimit.exceeded("pair", pair, limit=settings.PORTAL_RATE_FAILURES_PER_PAIR):
                 limited = True
             else:
                 fiche = selectors.find_for_citizen(ref, form.cleaned_data["contact"])
                 if fiche is not None:
                     return redirect("portal:status", token=links.track_token(fiche.pk))
-                ratelimit.hit("ref", ref, limit=settings.PORTAL_RATE_PER_REFERENCE, window=window)
+                ratelimit.record("ip", ip, window=settings.PORTAL_RATE_WINDOW)
+                ratelimit.record("pair", pair, window=settings.PORTAL_RATE_WINDOW)
                 failed = True
     status = 429 if limited else 200
     return render(

@@ -234,3 +234,14 @@ def test_rejection_outside_competence_sends_the_outside_letter(
             reason="outside_competence",
         )
     assert len(mail.outbox) == 1 and "organisme compétent" in mail.outbox[0].subject
+
+
+def test_plain_text_email_is_not_html_escaped(make_fiche, users, requester_factory, committed):
+    outcome = "L'équipe d'Éclairage a remplacé la lampe < 24 h & \"vérifié\"."
+    with committed():
+        fiche = make_fiche("ECL-LAMP", requester=requester_factory("email"))
+        transition(fiche, "resolve", users["cellule-eclairage"], outcome=outcome)
+    closing = mail.outbox[-1]
+    assert outcome in closing.body and "&#x27;" not in closing.body and "&lt;" not in closing.body
+    html = closing.alternatives[0][0]
+    assert "L&#x27;équipe d&#x27;Éclairage a remplacé la lampe &lt; 24 h &amp;" in html

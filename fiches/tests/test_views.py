@@ -3,6 +3,7 @@
 import csv
 import io
 import threading
+from pathlib import PurePath
 
 import pytest
 from django.db import connection
@@ -280,3 +281,20 @@ def test_detail_page_of_demo_fiches_renders(as_user, users, catalogue_types):
     client = as_user("superviseur")
     for fiche in Fiche.objects.all()[:40]:
         assert client.get(reverse("fiches:detail", args=[fiche.reference])).status_code == 200
+
+
+def test_attachment_stored_under_the_detected_type_never_the_clients_name(as_user, make_fiche):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fiche = make_fiche()
+    client = as_user("agent")
+    url = reverse("fiches:upload", args=[fiche.reference])
+    png = b"\x89PNG\r\n\x1a\n" + b"<html><script>alert(1)</script></html>"
+    assert client.post(url, {"file": SimpleUploadedFile("../page.html", png)}).status_code == 302
+    attachment = fiche.attachments.get()
+    stored = PurePath(attachment.file.name)
+    assert stored.suffix == ".png" and "page" not in stored.name and stored.parent.name != ""
+    assert attachment.original_name == "page.html"
+    download = client.get(reverse("fiches:download", args=[fiche.reference, attachment.pk]))
+    assert download["Content-Type"] == "image/png"
+    assert 'filename="page.png"' in download["Content-Disposition"]

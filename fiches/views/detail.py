@@ -154,6 +154,6 @@ def download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=attachment.content_type == "application/pdf",
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )

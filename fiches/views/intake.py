@@ -23,7 +23,7 @@ from fiches.selectors import (
     requester_history,
     visible_fiches,
 )
-from fiches.services import FicheInput, create_fiche, follow_existing, save_requester
+from fiches.services import AlreadySubmitted, FicheInput, create_fiche, follow_existing, save_requester
 from organisations.access import scope_for
 
 
@@ -54,8 +54,17 @@ def intake(request: HttpRequest) -> HttpResponse:
             fiche = _save(request, form, version)
         except ValidationError as error:
             _attach_errors(form, error)
+        except AlreadySubmitted as repeat:
+            messages.info(
+                request,
+                _("This call was already saved as fiche %(ref)s: it was not saved twice.")
+                % {"ref": repeat.fiche.reference},
+            )
+            return redirect("fiches:created", reference=repeat.fiche.reference)
         else:
             if fiche is not None:
+                if form.kept_invalid_email:
+                    messages.warning(request, invalid_email_text(form.kept_invalid_email))
                 return redirect("fiches:created", reference=fiche.reference)
     requester = _chosen_requester(form)
     return render(
@@ -70,6 +79,13 @@ def intake(request: HttpRequest) -> HttpResponse:
             "duplicates": _duplicates(request, form, version),
         },
     )
+
+
+def invalid_email_text(email: str) -> str:
+    return _(
+        "The caller's stored e-mail address “%(email)s” is not valid: the call is saved, but no"
+        " e-mail will be sent to it. Correct it with the caller's right address at their next call."
+    ) % {"email": email}
 
 
 def _chosen_requester(form: IntakeForm) -> Requester | None:
@@ -120,6 +136,7 @@ def _save(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion) -
                 requester=requester,
                 outcome=data["outcome"],
                 attachments=data["attachments"],
+                submission_token=data["submission_token"],
             ),
             request.user,
         )

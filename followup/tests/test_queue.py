@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fiches.models import Event, Status
-from fiches.services import transition
+from fiches.services import add_note, transition
 from followup.models import Hold, Intervention, SavedView
 
 
@@ -192,3 +193,65 @@ def test_work_page_of_another_body_is_404(client, make_fiche, users):
     assert client.post(url, {"do": "acknowledge"}).status_code == 404
     city.refresh_from_db()
     assert city.status == Status.TRANSMITTED
+
+
+def hidden_fields(page: str, button: str) -> dict[str, str]:
+    """The hidden inputs of the page's form whose submit button has ``value=button``."""
+    for form in re.findall(r"<form method=\"post\".*?</form>", page, re.S):
+        if f'value="{button}"' in form:
+            return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    raise AssertionError(f"no form with the {button} button")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("do", ["hold", "schedule"])
+def test_work_page_forms_are_refused_after_someone_else_changed_the_fiche(client, make_fiche, users, do):
+    fiche = make_fiche("VOI-NID")
+    transition(fiche, "acknowledge", users["cellule-voirie"])
+    client = login(client, users["cellule-voirie"])
+    url = reverse("followup:work", args=[fiche.reference])
+    shown = hidden_fields(client.get(url).content.decode(), do)
+    add_note(fiche, users["agent"], "Le requérant a rappelé.", public=False)  # meanwhile
+    day = timezone.localdate() + timedelta(days=5)
+    fields = {"hold-reason": "Attente", "hold-expected_on": day, "schedule-planned_for": day}
+    response = client.post(url, {**shown, **fields, "do": do})
+    assert response.status_code == 200
+    assert "Quelqu'un a modifié cette fiche entre-temps." in " ".join(notes(response))
+    fiche.refresh_from_db()
+    assert fiche.status == Status.ACKNOWLEDGED
+    assert not Hold.objects.exists() and not Intervention.objects.exists()
+    response = client.post(url, {**hidden_fields(response.content.decode(), do), **fields, "do": do})
+    assert response.status_code == 302
+    assert Hold.objects.exists() or Intervention.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bulk_action_refuses_a_fiche_changed_since_the_queue_was_shown(client, make_fiche, users):
+    a = make_fiche("VOI-NID")
+    b = make_fiche("VOI-NID")
+    client = login(client, users["cellule-voirie"])
+    page = client.get(reverse("followup:queue")).content.decode()
+    shown = dict(re.findall(r'<input type="hidden" name="(version-\d+)" value="(\d+)"', page))
+    assert set(shown) == {f"version-{a.pk}", f"version-{b.pk}"}
+    add_note(b, users["agent"], "Le requérant a rappelé.", public=False)  # meanwhile
+    response = client.post(
+        reverse("followup:bulk"), {**shown, "fiche": [a.pk, b.pk], "action": "acknowledge"}
+    )
+    texts = notes(response)
+    assert any(t.startswith(f"{b.reference} non traitée") for t in texts)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == (Status.ACKNOWLEDGED, Status.TRANSMITTED)
+
+
+@pytest.mark.django_db
+def test_queue_row_acknowledge_button_is_refused_after_a_change(client, make_fiche, users):
+    fiche = make_fiche("VOI-NID")
+    client = login(client, users["cellule-voirie"])
+    page = client.get(reverse("followup:queue")).content.decode()
+    shown = dict(re.findall(r'<input type="hidden" name="(version-\d+)" value="(\d+)"', page))
+    add_note(fiche, users["agent"], "Le requérant a rappelé.", public=False)  # meanwhile
+    row_button = reverse("followup:work", args=[fiche.reference])
+    client.post(row_button, {**shown, "do": "acknowledge"})
+    fiche.refresh_from_db()
+    assert fiche.status == Status.TRANSMITTED

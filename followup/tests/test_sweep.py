@@ -366,3 +366,16 @@ def test_steady_sweeps_find_the_reminder_of_every_deadline(make_fiche, users, tr
         at = at.astimezone(paris(2026, 1, 1).tzinfo).replace(hour=9, minute=0) + timedelta(days=1)
         travel(at)
     assert (AlertKind.REMINDER, fiche.due_at) in alerts_of(fiche)
+
+
+@pytest.mark.django_db
+def test_alert_text_email_is_not_html_escaped(make_fiche, users, travel):
+    travel(paris(2026, 3, 2, 9))
+    fiche = make_fiche("ECL-LAMP")
+    fiche.cell.name = "Service de l'Éclairage <nuit>"
+    fiche.cell.save()
+    travel(paris(2026, 3, 30, 9))
+    run_sweep()
+    message = next(m for m in mail.outbox if "Service de l" in m.subject)
+    assert "Service de l'Éclairage <nuit>" in message.subject
+    assert "Service de l'Éclairage <nuit>" in message.body and "&#x27;" not in message.body

@@ -6,7 +6,7 @@ from portal import links
 from portal.models import SurveyAnswer
 from portal.services import AlreadyAnswered, record_answer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.uses_cache]  # counters in the shared cache
 
 SECRET = "NOTE-INTERNE-CONFIDENTIELLE"
 
@@ -53,17 +53,39 @@ def test_wrong_reference_and_wrong_contact_get_identical_answer(client, make_fic
     assert strip(wrong_contact.content.decode()) == strip(wrong_reference.content.decode())
 
 
-def test_rate_limit_per_reference_and_per_ip(client, make_fiche, settings):
-    settings.PORTAL_RATE_PER_REFERENCE = 3
-    settings.PORTAL_RATE_PER_IP = 6
+def test_many_honest_citizens_behind_one_address_are_never_refused(client, make_fiche, settings):
+    fiches = [make_fiche("VOI-NID") for _ in range(4)]
+    typos = settings.PORTAL_RATE_FAILURES_PER_IP - 1
+    for n in range(100):
+        if n < typos:  # a citizen behind the same carrier address mistypes first
+            assert post(client, fiches[n % 4].reference, f"alice{n}@exemple.org").status_code == 200
+        response = post(client, fiches[n % 4].reference, "alice.durand@example.org")
+        assert response.status_code == 302, n
+
+
+def test_scan_of_references_from_one_address_is_stopped(client, make_fiche, settings):
     fiche = make_fiche("VOI-NID")
-    for n in range(3):
+    for n in range(settings.PORTAL_RATE_FAILURES_PER_IP):
+        assert post(client, f"AM-2026-{n + 500:06d}", "x@example.org", ip="10.2.0.1").status_code == 200
+    stopped = post(client, fiche.reference, "alice.durand@example.org", ip="10.2.0.1")
+    assert stopped.status_code == 429 and "Trop de tentatives" in stopped.content.decode()
+    assert post(client, fiche.reference, "alice.durand@example.org", ip="10.2.0.2").status_code == 302
+
+
+def test_strangers_cannot_lock_a_citizen_out(client, make_fiche, settings):
+    fiche = make_fiche("VOI-NID")
+    for n in range(3 * settings.PORTAL_RATE_FAILURES_PER_PAIR):
         assert post(client, fiche.reference, f"guess{n}@example.org", ip=f"10.1.0.{n}").status_code == 200
-    # the reference is now locked, even with the right contact and from another address
-    assert post(client, fiche.reference, "alice.durand@example.org", ip="10.1.0.99").status_code == 429
-    for n in range(6):
-        post(client, f"AM-2026-00000{n}", "x@example.org", ip="10.2.0.1")
-    assert post(client, "AM-2026-000100", "x@example.org", ip="10.2.0.1").status_code == 429
+    assert post(client, fiche.reference, "Alice.Durand@example.org", ip="10.1.1.1").status_code == 302
+    assert post(client, fiche.reference, "06 12 34 56 78", ip="10.1.1.1").status_code == 302
+
+
+def test_one_guess_replayed_from_many_addresses_is_stopped(client, make_fiche, settings):
+    fiche = make_fiche("VOI-NID")
+    for n in range(settings.PORTAL_RATE_FAILURES_PER_PAIR):
+        assert post(client, fiche.reference, "06 99 99 99 99", ip=f"10.3.0.{n}").status_code == 200
+    assert post(client, fiche.reference, "+33 6 99 99 99 99", ip="10.3.1.1").status_code == 429
+    assert post(client, fiche.reference, "06 12 34 56 78", ip="10.3.1.1").status_code == 302
 
 
 def test_csrf_required(make_fiche):
