@@ -129,9 +129,6 @@ def environment(database_url: str, cache_url: str, smtp_port: int, work: Path) -
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "SMS_BACKEND": "correspondence.sms.FileBackend",
         "SMS_FILE_PATH": str(work / "sms.jsonl"),
-        # Every simulated citizen comes from 127.0.0.1: the per-address limit of the tracking
-        # page would refuse them all, as it would behind one carrier's NAT.
-        "PORTAL_RATE_PER_IP": "1000000",
         "LOG_LEVEL": "ERROR",
     }
 
