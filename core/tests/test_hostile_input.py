@@ -48,6 +48,7 @@ HOSTILE_VALUES = [
     "2026-02-30T10:00",
     "inf",
     "-1",
+    "a\r\nSet-Cookie: b=c",
     "x" * 5000,
 ]
 HOSTILE_PATH_VALUES = {
