@@ -165,7 +165,17 @@ COMBINED_QUERIES = {
         {"request_type": "VOI-NID", "latitude": "nan", "longitude": "nan"},
         {"request_type": "VOI-NID", "latitude": "1e308", "longitude": "-1e308"},
     ],
-    "fiches:list": [{"date_from": "0001-01-01", "date_to": "9999-12-31"}],
+    "fiches:list": [
+        {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+        {"after": f"1_{THIRTY_DIGITS}"},
+        {"after": f"{THIRTY_DIGITS}_1"},
+    ],
+    # keyset cursors with an id or a moment out of range
+    "followup:queue": [{"after": f"1_1.5_{THIRTY_DIGITS}"}, {"after": f"1_{THIRTY_DIGITS}_1"}],
+    "telephony:day": [
+        {"after": f"2026-01-05T10:00:00+00:00_{THIRTY_DIGITS}"},
+        {"after": "9999-12-31T23:59_1"},
+    ],
 }
 
 
