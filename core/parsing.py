@@ -20,11 +20,14 @@ MAX_ID = 2**63 - 1  # a BigAutoField (PostgreSQL bigint)
 MAX_SMALL = 2**31 - 1  # an IntegerField or PositiveIntegerField (PostgreSQL integer)
 
 
-def parse_int(value: str | None, default: int | None = None, *, minimum: int = 0, maximum: int = MAX_ID):
+def parse_int(
+    value: str | None, default: int | None = None, *, minimum: int = 0, maximum: int = MAX_ID
+) -> int | None:
     """An integer written with ASCII digits (and an optional minus sign) within the bounds."""
     text = (value or "").strip()
     digits = text.removeprefix("-")
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(maximum)):
+    longest = len(str(max(abs(minimum), abs(maximum))))  # no int() of a 5,000-digit string
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > longest:
         return default
     number = int(text)
     return number if minimum <= number <= maximum else default
