@@ -361,14 +361,14 @@ ADMIN_QUERIES = [{"q": "AM\x00"}, {"q": "x" * 5000}, {"p": THIRTY_DIGITS}, {"o":
 
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
-def test_admin_lists_refuse_hostile_queries(client, demo, db, model):
+def test_admin_pages_refuse_hostile_queries_and_ids(client, demo, db, model):
     client.force_login(demo.users["admin"])
     client.raise_request_exception = False
     opts = model._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    failures = []
-    for query in ADMIN_QUERIES:
-        response = client.get(f"{url}?{urlencode(query)}")
-        if response.status_code >= 500:
-            failures.append(f"{url}?{urlencode(query)[:80]} -> {response.status_code}")
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    urls = [f"{changelist}?{urlencode(query)}" for query in ADMIN_QUERIES] + [
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[value])
+        for value in ("²", THIRTY_DIGITS, "-1", "inf")
+    ]
+    failures = [f"{url[:120]} -> {status}" for url in urls if (status := client.get(url).status_code) >= 500]
     assert not failures, "\n".join(failures)
