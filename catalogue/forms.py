@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Family, Kind, Priority, RequestTypeVersion, Unit
 from catalogue.services import TypeData, effective_moment, version_differs
-from core.forms import StyledFormMixin
+from core.forms import SHORT_TEXT, BoundedDateField, StyledFormMixin
 from organisations.models import Directorate
 
 REQUIRED_WORDS = {"obligatoire", "required", "oui", "yes", "1", "true"}
@@ -59,6 +59,7 @@ class VersionForm(StyledFormMixin, forms.Form):
     keywords = forms.CharField(
         label=_("Keywords and synonyms"),
         required=False,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Words callers use, separated by spaces (accents do not matter)."),
     )
@@ -75,12 +76,13 @@ class VersionForm(StyledFormMixin, forms.Form):
     questions = forms.CharField(
         label=_("Extra questions"),
         required=False,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "One per line: key | question | obligatoire (optional). Example: lamp | Numéro du lampadaire"
         ),
     )
-    effective_date = forms.DateField(
+    effective_date = BoundedDateField(
         label=_("Effective from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Today takes effect immediately; a later date at midnight that day."),
@@ -194,7 +196,7 @@ class ImportForm(StyledFormMixin, forms.Form):
         help_text=_("Same columns as the export. CSV: UTF-8, separated by ; or ,."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
-    effective_date = forms.DateField(
+    effective_date = BoundedDateField(
         label=_("Effective from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -223,6 +225,7 @@ class ListFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
+        max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "search-help"}),
     )
     family = forms.ModelChoiceField(label=_("Family"), queryset=Family.objects.all(), required=False)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import StyledFormMixin
+from core.parsing import FIRST_DAY, LAST_DAY  # the days statistics can be asked for
 from telephony.models import Queue
 
 INTERVAL_CHOICES = [
@@ -19,8 +20,6 @@ INTERVAL_CHOICES = [
     ("slot", _("Typical week (weekday and half-hour)")),
 ]
 MAX_DAYS_BY_MINUTES = 62  # 15, 30 or 60 minutes over more days: a table too long to read
-# the days statistics can be asked for (and a period before them compared with)
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class FilterForm(StyledFormMixin, forms.Form):
