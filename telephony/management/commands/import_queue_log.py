@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -40,6 +41,12 @@ class Command(BaseCommand):
         paths = options["paths"]
         mapping = None
         delimiter = "\t" if options["delimiter"] == "tab" else options["delimiter"]
+        if len(delimiter) != 1 or delimiter in '"\r\n':
+            raise CommandError("the delimiter must be one character (or 'tab'), not a quote or a newline")
+        try:
+            ZoneInfo(options["tz"])
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise CommandError(f"unknown time zone {options['tz']!r} (e.g. Europe/Paris)") from exc
         if options["csv_mapping"]:
             try:
                 mapping = services.parse_csv_mapping(options["csv_mapping"])
@@ -65,7 +72,7 @@ class Command(BaseCommand):
                     runs = [services.import_db_csv(path, tz=options["tz"])]
                 else:
                     runs = services.import_path(path, final=options["final"], progress=progress)
-            except (FileNotFoundError, ValueError) as exc:
+            except (OSError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
             if interactive:
                 self.stdout.write("")
