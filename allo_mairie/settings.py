@@ -195,6 +195,9 @@ TELEPHONY_SL_TARGET = env.float("TELEPHONY_SL_TARGET", default=0.8)
 # After-call work added to talk time to get the handling time used for staffing (seconds).
 TELEPHONY_AFTER_CALL_WORK = env.int("TELEPHONY_AFTER_CALL_WORK", default=0)
 TELEPHONY_SHRINKAGE = env.float("TELEPHONY_SHRINKAGE", default=0.3)
+# Largest call log read by an import, in bytes once decompressed (a year is about 100 MB);
+# a .gz expanding more than UPLOAD_ARCHIVE_MAX_RATIO times is refused as well.
+TELEPHONY_IMPORT_MAX_SIZE = env.int("TELEPHONY_IMPORT_MAX_SIZE", default=1024 * 1024 * 1024)
 # Default opening hours when none are set in the admin: weekday -> ((open, close) minutes).
 TELEPHONY_OPENING_HOURS = {
     **dict.fromkeys(range(5), ((8 * 60, 18 * 60 + 30),)),

@@ -1,5 +1,6 @@
 """manage.py import_queue_log PATH [PATH…] [--final] [--db-csv] [--csv-mapping F=COL,…]:
-incremental queue_log import, or a generic CSV of another platform with a column mapping."""
+incremental queue_log import, or a generic CSV of another platform with a column mapping.
+Ctrl+C stops it cleanly: the file being imported is undone, as any failed import."""
 
 from __future__ import annotations
 
@@ -74,6 +75,11 @@ class Command(BaseCommand):
                     runs = services.import_path(path, final=options["final"], progress=progress)
             except (OSError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
+            except KeyboardInterrupt:  # the import undid what it had written (all or nothing)
+                raise CommandError(
+                    f"interrupted: nothing of the file being imported from {path} was kept "
+                    "(files imported before it are); run the command again to import it"
+                ) from None
             if interactive:
                 self.stdout.write("")
             for run in runs:
