@@ -56,9 +56,12 @@ def test_staffing_command_answers_the_largest_load_at_once():
 
 def test_staffing_page_applies_the_same_limits(client, users):
     client.force_login(users["superviseur"])
-    for params in ({"patience": "0"}, {"patience": "100000"}, {"shrinkage": "95"}, {"target": "inf"}):
-        response = client.get(reverse("telephony:staffing"), params)
-        assert response.status_code == 200 and "errorlist" in response.content.decode(), params
+    valid = {"weeks": "8", "target": "80", "shrinkage": "30", "patience": "300"}
+    assert "errorlist" not in client.get(reverse("telephony:staffing"), valid).content.decode()
+    for name, value in (("patience", "0"), ("patience", "3601"), ("shrinkage", "95"), ("target", "inf")):
+        response = client.get(reverse("telephony:staffing"), {**valid, name: value})
+        assert response.status_code == 200
+        assert response.context["form"].errors.keys() == {name}, (name, value)
 
 
 @pytest.mark.parametrize(
