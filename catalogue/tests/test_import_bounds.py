@@ -196,7 +196,7 @@ def test_a_whitespace_bomb_is_refused_before_parsing(bodies):
 @override_settings(UPLOAD_ARCHIVE_MAX_SIZE=1 << 20, UPLOAD_ARCHIVE_MAX_RATIO=10_000)
 def test_too_much_content_once_uncompressed_is_refused(bodies):
     errors = refused(None, "n.xlsx", rewrite_xlsx(xlsx_bytes(GOOD), SHEET, padded(2 << 20)))
-    assert [e.line for e in errors] == [0] and "1 MB" in errors[0].message
+    assert [e.line for e in errors] == [0] and " 1 M" in errors[0].message  # 1 MB (1 Mo)
 
 
 def test_a_large_genuine_spreadsheet_passes_the_archive_checks():
