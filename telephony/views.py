@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from organisations.access import scope_for
-from telephony import exports, selectors
+from telephony import erlang, exports, selectors
 from telephony.forms import FIRST_DAY, LAST_DAY, CsvImportForm, FilterForm, StaffingForm, UploadForm
 from telephony.kpi import SL_FORMULAS
 from telephony.models import ImportRun
@@ -263,13 +263,24 @@ def staffing(request: HttpRequest) -> HttpResponse:
     filters = selectors.Filters(
         date_from=today - timedelta(days=7 * params["weeks"]), date_to=today - timedelta(days=1)
     )
-    plan = selectors.staffing_plan(
-        filters,
-        target=params["target"] / 100,
-        shrinkage=params["shrinkage"] / 100,
-        patience=params["patience"],
-        after_call_work=settings.TELEPHONY_AFTER_CALL_WORK,
-    )
+    try:
+        plan = selectors.staffing_plan(
+            filters,
+            target=params["target"] / 100,
+            shrinkage=params["shrinkage"] / 100,
+            patience=params["patience"],
+            after_call_work=settings.TELEPHONY_AFTER_CALL_WORK,
+        )
+    except ValueError:  # a half-hour's forecast beyond erlang.MAX_LOAD: the history is not a call centre's
+        plan = []
+        messages.error(
+            request,
+            _(
+                "The calls forecast for a half-hour exceed %(max)s Erlangs: no staffing plan can be "
+                "computed from this history."
+            )
+            % {"max": erlang.MAX_LOAD},
+        )
     for row in plan:
         row["weekday_label"] = str(WEEKDAYS[row["weekday"]])
         row["slot_label"] = f"{row['minute'] // 60:02d}:{row['minute'] % 60:02d}"

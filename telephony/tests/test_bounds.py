@@ -4,6 +4,7 @@ message, never a traceback or minutes of work."""
 from __future__ import annotations
 
 import gzip
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -283,3 +284,16 @@ def test_the_upload_goes_through_the_default_storage(client, users, settings):
     assert run.status == "done" and QueuePassage.objects.count() == 3
     assert not (settings.MEDIA_ROOT / "telephony").exists()  # nothing on this node's disk
     assert default_storage.listdir("telephony") == ([], [])  # and the copy is deleted after the import
+
+
+def test_staffing_page_says_when_the_history_is_beyond_the_largest_load(client, users, tmp_path, monkeypatch):
+    from telephony import erlang
+
+    log = tmp_path / "queue_log"
+    log.write_text(day_log(int(datetime.combine(date.today() - timedelta(days=7), time(10)).timestamp())))
+    services.import_file(log, final=True)
+    client.force_login(users["superviseur"])
+    monkeypatch.setattr(erlang, "MAX_LOAD", 0.0001)
+    response = client.get(reverse("telephony:staffing"))
+    assert response.status_code == 200
+    assert "dépassent 0.0001 Erlangs" in response.content.decode()
