@@ -33,8 +33,12 @@ def run_import(run_id: int) -> str:
         else:
             with tempfile.TemporaryDirectory(prefix="telephony-") as folder:
                 local = Path(folder) / Path(stored).name
-                with default_storage.open(stored, "rb") as source, local.open("wb") as copy:
-                    shutil.copyfileobj(source, copy, 1 << 20)
+                try:
+                    with default_storage.open(stored, "rb") as source, local.open("wb") as copy:
+                        shutil.copyfileobj(source, copy, 1 << 20)
+                except OSError as exc:  # the upload is gone from the storage, or the disk is full
+                    record_failure(run, exc)
+                    return run.status
                 run = _import(run, local)
     finally:
         default_storage.delete(stored)

@@ -297,3 +297,10 @@ def test_staffing_page_says_when_the_history_is_beyond_the_largest_load(client, 
     response = client.get(reverse("telephony:staffing"))
     assert response.status_code == 200
     assert "dépassent 0.0001 Erlangs" in response.content.decode()
+
+
+def test_an_upload_missing_from_the_storage_fails_its_run():
+    run = ImportRun.objects.create(file_name="queue_log", stored_path="telephony/gone")
+    assert run_import.call(run.pk) == "failed"
+    run.refresh_from_db()
+    assert run.error.startswith("FileNotFoundError") and run.stored_path == ""
