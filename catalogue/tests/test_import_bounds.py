@@ -10,6 +10,8 @@ import zipfile
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import override_settings
 from openpyxl import Workbook
 
@@ -203,3 +205,17 @@ def test_a_large_genuine_spreadsheet_passes_the_archive_checks():
     content = xlsx_bytes([row(c0=f"T-{n}", c3=f"Type numéro {n}") for n in range(2000)])
     check_archive(content)
     assert len(list(read_rows(content, "n.xlsx"))) == 2001
+
+
+def test_the_import_command_refuses_a_large_file_and_a_bad_reason(bodies, tmp_path):
+    path = tmp_path / "n.csv"
+    path.write_bytes(csv_bytes(GOOD) + b"\n" * (5 * 1024 * 1024))
+    with pytest.raises(CommandError, match="larger than 5 MB"):
+        call_command("import_nomenclature", str(path))
+    path.write_bytes(csv_bytes(GOOD))
+    for reason in ("x" * 301, "pour\x00quoi"):
+        with pytest.raises(CommandError, match="--reason"):
+            call_command("import_nomenclature", str(path), "--reason", reason)
+    assert counts() == (0, 0, 0)
+    call_command("import_nomenclature", str(path), "--reason", "x" * 300, stdout=io.StringIO())
+    assert counts() == (3, 3, 3)
