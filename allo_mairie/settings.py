@@ -198,6 +198,11 @@ LOGGING = {
 MAX_ATTACHMENT_SIZE = env.int("MAX_ATTACHMENT_SIZE", default=5 * 1024 * 1024)
 FICHE_REFERENCE_PREFIX = env("FICHE_REFERENCE_PREFIX", default="AM")
 NEARBY_DUPLICATE_METRES = env.int("NEARBY_DUPLICATE_METRES", default=150)
+# Uploaded zip archives (XLSX) are refused before parsing beyond these (core/uploads.py):
+# number of members, total size once uncompressed (bytes), compression ratio of a member.
+UPLOAD_ARCHIVE_MAX_MEMBERS = env.int("UPLOAD_ARCHIVE_MAX_MEMBERS", default=200)
+UPLOAD_ARCHIVE_MAX_SIZE = env.int("UPLOAD_ARCHIVE_MAX_SIZE", default=50 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_RATIO = env.int("UPLOAD_ARCHIVE_MAX_RATIO", default=100)
 
 # --- telephony ---
 # Service-level formula used on every page, export and report (F1, F2, F3, F3b, F4, F5, F6;
@@ -209,6 +214,9 @@ TELEPHONY_SL_TARGET = env.float("TELEPHONY_SL_TARGET", default=0.8)
 # After-call work added to talk time to get the handling time used for staffing (seconds).
 TELEPHONY_AFTER_CALL_WORK = env.int("TELEPHONY_AFTER_CALL_WORK", default=0)
 TELEPHONY_SHRINKAGE = env.float("TELEPHONY_SHRINKAGE", default=0.3)
+# Largest call log read by an import, in bytes once decompressed (a year is about 100 MB);
+# a .gz expanding more than UPLOAD_ARCHIVE_MAX_RATIO times is refused as well.
+TELEPHONY_IMPORT_MAX_SIZE = env.int("TELEPHONY_IMPORT_MAX_SIZE", default=1024 * 1024 * 1024)
 # Default opening hours when none are set in the admin: weekday -> ((open, close) minutes).
 TELEPHONY_OPENING_HOURS = {
     **dict.fromkeys(range(5), ((8 * 60, 18 * 60 + 30),)),
