@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,7 +170,8 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Largest form body without its files (bytes): a larger one is refused with a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -215,6 +217,11 @@ LOGGING = {
 MAX_ATTACHMENT_SIZE = env.int("MAX_ATTACHMENT_SIZE", default=5 * 1024 * 1024)
 FICHE_REFERENCE_PREFIX = env("FICHE_REFERENCE_PREFIX", default="AM")
 NEARBY_DUPLICATE_METRES = env.int("NEARBY_DUPLICATE_METRES", default=150)
+# Uploaded zip archives (XLSX) are refused before parsing beyond these (core/uploads.py):
+# number of members, total size once uncompressed (bytes), compression ratio of a member.
+UPLOAD_ARCHIVE_MAX_MEMBERS = env.int("UPLOAD_ARCHIVE_MAX_MEMBERS", default=200)
+UPLOAD_ARCHIVE_MAX_SIZE = env.int("UPLOAD_ARCHIVE_MAX_SIZE", default=50 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_RATIO = env.int("UPLOAD_ARCHIVE_MAX_RATIO", default=100)
 
 # --- telephony ---
 # Service-level formula used on every page, export and report (F1, F2, F3, F3b, F4, F5, F6;
@@ -226,6 +233,9 @@ TELEPHONY_SL_TARGET = env.float("TELEPHONY_SL_TARGET", default=0.8)
 # After-call work added to talk time to get the handling time used for staffing (seconds).
 TELEPHONY_AFTER_CALL_WORK = env.int("TELEPHONY_AFTER_CALL_WORK", default=0)
 TELEPHONY_SHRINKAGE = env.float("TELEPHONY_SHRINKAGE", default=0.3)
+# Largest call log read by an import, in bytes once decompressed (a year is about 100 MB);
+# a .gz expanding more than UPLOAD_ARCHIVE_MAX_RATIO times is refused as well.
+TELEPHONY_IMPORT_MAX_SIZE = env.int("TELEPHONY_IMPORT_MAX_SIZE", default=1024 * 1024 * 1024)
 # Default opening hours when none are set in the admin: weekday -> ((open, close) minutes).
 TELEPHONY_OPENING_HOURS = {
     **dict.fromkeys(range(5), ((8 * 60, 18 * 60 + 30),)),

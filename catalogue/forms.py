@@ -10,8 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Family, Kind, Priority, RequestTypeVersion, Unit
-from catalogue.services import TypeData, effective_moment, version_differs
-from core.forms import StyledFormMixin
+from catalogue.services import (
+    CODE_MAX,
+    CODE_PATTERN,
+    DEADLINE_MAX,
+    LABEL_MAX,
+    TypeData,
+    effective_moment,
+    version_differs,
+)
+from core.forms import SHORT_TEXT, BoundedDateField, StyledFormMixin
 from organisations.models import Directorate
 
 REQUIRED_WORDS = {"obligatoire", "required", "oui", "yes", "1", "true"}
@@ -55,10 +63,11 @@ class VersionForm(StyledFormMixin, forms.Form):
     """Everything a version says, plus when it takes effect and why."""
 
     family = forms.ModelChoiceField(label=_("Family"), queryset=Family.objects.all())
-    label = forms.CharField(label=_("Label"), max_length=200)
+    label = forms.CharField(label=_("Label"), max_length=LABEL_MAX)
     keywords = forms.CharField(
         label=_("Keywords and synonyms"),
         required=False,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Words callers use, separated by spaces (accents do not matter)."),
     )
@@ -67,7 +76,9 @@ class VersionForm(StyledFormMixin, forms.Form):
         label=_("Directorate (and its cell)"),
         queryset=Directorate.objects.select_related("body").order_by("body__short_name", "name"),
     )
-    deadline_amount = forms.IntegerField(label=_("Deadline"), min_value=1, max_value=10_000)
+    deadline_amount = forms.IntegerField(
+        label=_("Deadline"), min_value=1, max_value=max(DEADLINE_MAX.values())
+    )
     deadline_unit = forms.ChoiceField(label=_("Deadline unit"), choices=Unit.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     phone_only = forms.BooleanField(label=_("Phone only (urgent cases)"), required=False)
@@ -75,12 +86,13 @@ class VersionForm(StyledFormMixin, forms.Form):
     questions = forms.CharField(
         label=_("Extra questions"),
         required=False,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "One per line: key | question | obligatoire (optional). Example: lamp | Numéro du lampadaire"
         ),
     )
-    effective_date = forms.DateField(
+    effective_date = BoundedDateField(
         label=_("Effective from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Today takes effect immediately; a later date at midnight that day."),
@@ -164,8 +176,8 @@ class VersionForm(StyledFormMixin, forms.Form):
 class NewTypeForm(VersionForm):
     code = forms.RegexField(
         label=_("Code"),
-        max_length=30,
-        regex=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        max_length=CODE_MAX,
+        regex=rf"^{CODE_PATTERN.pattern}$",
         help_text=_("Short and stable, e.g. VOI-NID. Letters, digits, - and _."),
         error_messages={"invalid": _("Letters, digits, - and _ only, no spaces.")},
     )
@@ -194,7 +206,7 @@ class ImportForm(StyledFormMixin, forms.Form):
         help_text=_("Same columns as the export. CSV: UTF-8, separated by ; or ,."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
-    effective_date = forms.DateField(
+    effective_date = BoundedDateField(
         label=_("Effective from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -223,6 +235,7 @@ class ListFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
+        max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "search-help"}),
     )
     family = forms.ModelChoiceField(label=_("Family"), queryset=Family.objects.all(), required=False)

@@ -24,11 +24,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Family, Kind, Priority, RequestType, RequestTypeVersion, Unit, normalise
-from catalogue.services import TypeData, latest_version, publish_version, version_differs
+from catalogue.services import (
+    CODE_MAX,
+    CODE_PATTERN,
+    KEYWORDS_MAX,
+    LABEL_MAX,
+    TypeData,
+    deadline_error,
+    latest_version,
+    publish_version,
+    questions_error,
+    text_error,
+    version_differs,
+)
 from core.exports import escape_formula, unescape_formula
+from core.uploads import UnsafeArchive, check_archive
 from organisations.models import Directorate
 
 MAX_ROWS = 10_000
+# A spreadsheet's lines (empty ones included) and columns read at most, and a cell's length:
+# beyond them the file is refused (or extra columns ignored) instead of read for minutes.
+MAX_LINES = 2 * MAX_ROWS
+MAX_COLUMNS = 64
+MAX_CELL = 10_000
+FAMILY_LABEL_MAX = 120
 
 # Column key -> header written on export.
 COLUMNS: list[tuple[str, str]] = [
@@ -294,27 +313,51 @@ def _cell_text(value: Any) -> str:
 
 
 def read_rows(content: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet line number, cells as text) for every line, header first."""
+    """(spreadsheet line number, cells as text) for every line, header first; a file whose
+    lines or cells are out of bounds is refused."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        yield from _read_xlsx(content)
+        lines = _read_xlsx(content)
     elif name.endswith((".csv", ".txt")):
-        yield from _read_csv(content)
+        lines = _read_csv(content)
     else:
         raise ImportFileError(_("Unsupported file type: use .xlsx or .csv."))
+    for line, values in lines:
+        if line > MAX_LINES:
+            raise ImportFileError(_("More than %(max)s lines: split the file.") % {"max": MAX_LINES})
+        if any(len(value) > MAX_CELL for value in values):
+            raise ImportFileError(
+                _("Line %(line)s: a cell holds more than %(max)s characters.")
+                % {"line": line, "max": MAX_CELL}
+            )
+        yield line, values[:MAX_COLUMNS]
 
 
 def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """Streamed (read-only mode), after the archive passed the size checks; the sheet's
+    declared dimension is ignored (it may claim a million rows of 16,384 columns)."""
     from openpyxl import load_workbook
 
+    try:
+        check_archive(content)
+    except UnsafeArchive as exc:
+        raise ImportFileError(str(exc)) from exc
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
         raise ImportFileError(_("This is not a readable XLSX file.")) from exc
     try:
         sheet = workbook["nomenclature"] if "nomenclature" in workbook.sheetnames else workbook.worksheets[0]
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, [_cell_text(v) for v in values]
+        sheet.reset_dimensions()
+        # one line past the bound, for read_rows to refuse a longer sheet
+        rows = sheet.iter_rows(max_row=MAX_LINES + 1, max_col=MAX_COLUMNS, values_only=True)
+        for line, values in enumerate(rows, start=1):
+            cells = [_cell_text(v) for v in values]
+            while cells and not cells[-1]:  # the padding up to MAX_COLUMNS
+                cells.pop()
+            yield line, cells
+    except Exception as exc:
+        raise ImportFileError(_("This is not a readable XLSX file.")) from exc
     finally:
         workbook.close()
 
@@ -365,17 +408,11 @@ def _questions(value: str) -> tuple[list[dict[str, Any]], str | None]:
         data = json.loads(value)
     except json.JSONDecodeError as exc:
         return [], _("Invalid JSON (%(error)s).") % {"error": exc.msg}
-    if not isinstance(data, list):
-        return [], _('Questions must be a JSON list such as [{"key": "lamp", "label": "Numéro"}].')
-    keys: set[str] = set()
-    for item in data:
-        if not isinstance(item, dict) or not str(item.get("key", "")).strip() or not item.get("label"):
-            return [], _('Each question needs a "key" and a "label".')
-        if item["key"] in keys:
-            return [], _("Two questions share the key %(key)s.") % {"key": item["key"]}
-        if "required" in item and not isinstance(item["required"], bool):
-            return [], _('"required" must be true or false.')
-        keys.add(item["key"])
+    except RecursionError:
+        return [], _("Invalid JSON (nested too deeply).")
+    problem = questions_error(data)
+    if problem:
+        return [], problem
     return data, None
 
 
@@ -475,17 +512,20 @@ def _parse_row(
         if not get(key):
             error(key, _("This value is required."))
     code = get("code").upper()
-    if code and (len(code) > 30 or any(c.isspace() for c in code)):
-        error("code", _("A code has at most 30 characters and no spaces."))
+    if code and (len(code) > CODE_MAX or not CODE_PATTERN.fullmatch(code)):
+        error("code", _("A code has 1 to %(max)s letters, digits, - and _ (no spaces).") % {"max": CODE_MAX})
     family_code = get("family_code").lower()
     if family_code and (len(family_code) > 30 or not all(c.isalnum() or c in "-_" for c in family_code)):
         error("family_code", _("A family code uses letters, digits, - and _ only (30 at most)."))
-    family_label = get("family_label")
-    if len(family_label) > 120:
-        error("family_label", _("At most 120 characters."))
-    label = get("label")
-    if len(label) > 200:
-        error("label", _("At most 200 characters."))
+    family_label, label, keywords = get("family_label"), get("label"), " ".join(get("keywords").split())
+    for key, value, limit in (
+        ("family_label", family_label, FAMILY_LABEL_MAX),
+        ("label", label, LABEL_MAX),
+        ("keywords", keywords, KEYWORDS_MAX),
+    ):
+        problem = text_error(value, limit)
+        if problem:
+            error(key, problem)
     kind = _choice(get("kind"), Kind.values, KIND_ALIASES) if get("kind") else None
     if get("kind") and kind is None:
         error("kind", _("Unknown kind %(value)r (expected one of %(choices)s).")
@@ -495,21 +535,23 @@ def _parse_row(
         error("directorate", _("Unknown directorate %(value)r.") % {"value": get("directorate")})
     elif directorate is not None and not hasattr(directorate, "cell"):
         error("directorate", _("This directorate has no cell to receive fiches."))
-    amount: int | None = None
-    if get("deadline_amount"):
-        try:
-            amount = int(get("deadline_amount"))
-            if amount <= 0:
-                raise ValueError
-        except ValueError:
-            error(
-                "deadline_amount",
-                _("%(value)r is not a positive whole number.") % {"value": get("deadline_amount")},
-            )
     unit = _choice(get("deadline_unit"), Unit.values, UNIT_ALIASES) if get("deadline_unit") else None
     if get("deadline_unit") and unit is None:
         error("deadline_unit", _("Unknown deadline unit %(value)r (expected one of %(choices)s).")
               % {"value": get("deadline_unit"), "choices": ", ".join(Unit.values)})  # fmt: skip
+    amount: int | None = None
+    if get("deadline_amount"):
+        try:
+            amount = int(get("deadline_amount"))
+        except ValueError:
+            error(
+                "deadline_amount",
+                _("%(value)r is not a positive whole number.") % {"value": get("deadline_amount")[:40]},
+            )
+        else:
+            problem = deadline_error(amount, unit or "")
+            if problem:
+                error("deadline_amount", problem)
     priority: str | None = Priority.NORMAL
     if get("priority"):
         priority = _choice(get("priority"), Priority.values, PRIORITY_ALIASES)
@@ -537,7 +579,7 @@ def _parse_row(
         family_code=family_code,
         family_label=family_label,
         label=label,
-        keywords=" ".join(get("keywords").split()),
+        keywords=keywords,
         kind=kind,
         directorate=directorate,
         deadline_amount=amount,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -28,6 +29,64 @@ VERSIONED_FIELDS = (
     "questions",
 )
 
+# Limits shared by the nomenclature forms and the import (TypeData.validate applies them).
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+CODE_MAX = 30
+LABEL_MAX = 200
+KEYWORDS_MAX = 2000
+# The longest deadline of each unit, about two years (one in hours): every due date they give
+# stays within the horizon of the working-day calendar (worktime.MAX_SEARCH_DAYS).
+DEADLINE_MAX = {
+    Unit.HOURS: 8760,
+    Unit.CALENDAR_DAYS: 730,
+    Unit.WORKING_DAYS: 500,
+    Unit.BUSINESS_DAYS: 600,
+}
+QUESTIONS_MAX = 30
+QUESTION_KEY_MAX = 50
+QUESTION_LABEL_MAX = 200
+
+
+def text_error(value: str, limit: int) -> str | None:
+    """Why a text cannot be stored: too long, or a NUL character (PostgreSQL refuses it)."""
+    if "\x00" in value:
+        return _("The text contains a NUL character (\\0), which cannot be stored.")
+    if len(value) > limit:
+        return _("At most %(max)s characters.") % {"max": limit}
+    return None
+
+
+def deadline_error(amount: object, unit: str) -> str | None:
+    """Why a deadline is refused: not a whole number from 1 to the unit's maximum."""
+    limit = DEADLINE_MAX.get(unit, max(DEADLINE_MAX.values()))  # an unknown unit is refused apart
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= limit:
+        return _("The deadline must be a whole number from 1 to %(max)s in this unit.") % {"max": limit}
+    return None
+
+
+def questions_error(questions: object) -> str | None:
+    """Why a list of extra questions is refused: each is {"key", "label", "required"}."""
+    if not isinstance(questions, list):
+        return _('Questions must be a list such as [{"key": "lamp", "label": "Numéro"}].')
+    if len(questions) > QUESTIONS_MAX:
+        return _("At most %(max)s extra questions.") % {"max": QUESTIONS_MAX}
+    keys: set[str] = set()
+    for question in questions:
+        if not isinstance(question, dict) or set(question) - {"key", "label", "required"}:
+            return _('Each question is {"key": …, "label": …, "required": true or false}.')
+        key, label = question.get("key"), question.get("label")
+        if not isinstance(key, str) or not key.strip() or not isinstance(label, str) or not label.strip():
+            return _('Each question needs a "key" and a "label" written as text.')
+        problem = text_error(key, QUESTION_KEY_MAX) or text_error(label, QUESTION_LABEL_MAX)
+        if problem:
+            return f"{key[:QUESTION_KEY_MAX]}: {problem}"
+        if key in keys:
+            return _("Two questions share the key %(key)s.") % {"key": key}
+        if not isinstance(question.get("required", False), bool):
+            return _('"required" must be true or false.')
+        keys.add(key)
+    return None
+
 
 @dataclass
 class TypeData:
@@ -48,23 +107,30 @@ class TypeData:
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        if not self.code or len(self.code) > 30:
-            errors["code"] = _("A code of 1 to 30 characters is required.")
+        if len(self.code) > CODE_MAX or not CODE_PATTERN.fullmatch(self.code):
+            errors["code"] = _("A code has 1 to %(max)s letters, digits, - and _ (no spaces).") % {
+                "max": CODE_MAX
+            }
         if not self.label:
             errors["label"] = _("A label is required.")
+        for name, limit in (("label", LABEL_MAX), ("keywords", KEYWORDS_MAX)):
+            problem = text_error(getattr(self, name), limit)
+            if problem:
+                errors[name] = problem
         if self.kind not in Kind.values:
             errors["kind"] = _("Unknown kind.")
         if self.deadline_unit not in Unit.values:
             errors["deadline_unit"] = _("Unknown deadline unit.")
         if self.priority not in Priority.values:
             errors["priority"] = _("Unknown priority.")
-        if self.deadline_amount is None or self.deadline_amount <= 0:
-            errors["deadline_amount"] = _("The deadline must be a positive number.")
+        problem = deadline_error(self.deadline_amount, self.deadline_unit)
+        if problem:
+            errors["deadline_amount"] = problem
         if not hasattr(self.directorate, "cell"):
             errors["directorate"] = _("This directorate has no cell to receive fiches.")
-        for question in self.questions or []:
-            if not isinstance(question, dict) or not question.get("key") or not question.get("label"):
-                errors["questions"] = _("Each extra question needs a key and a label.")
+        problem = questions_error(self.questions or [])
+        if problem:
+            errors["questions"] = problem
         if errors:
             raise ValidationError(errors)
 

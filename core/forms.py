@@ -4,6 +4,47 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from core.parsing import FIRST_DAY, LAST_DAY, MAX_ID, MAX_SMALL
+
+# Maximum lengths of free text typed in forms (characters), see README "Limits".
+SHORT_TEXT = 2000  # reasons, comments, answers to the citizen
+LONG_TEXT = 4000  # descriptions, notes, messages
+
+
+def validate_day_in_range(day) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise forms.ValidationError(
+            _("Enter a date between the years %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": FIRST_DAY.year, "last": LAST_DAY.year},
+        )
+
+
+class BoundedDateField(forms.DateField):
+    """A date between FIRST_DAY and LAST_DAY (year 9999 would overflow date arithmetic)."""
+
+    default_validators = [validate_day_in_range]
+
+
+class IdField(forms.IntegerField):
+    """The id of a row, as a bigint column holds it (30 digits would overflow PostgreSQL)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class VersionField(forms.IntegerField):
+    """The ``lock_version`` a form was rendered with (a PostgreSQL integer)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=0, max_value=MAX_SMALL, **kwargs)
+
+
+def error_messages(form: forms.Form) -> list[str]:
+    """Every error of a bound form, for a page that shows them above the form."""
+    return [message for errors in form.errors.values() for message in errors]
 
 
 class FastSelectMixin:

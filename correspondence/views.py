@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,10 +9,10 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.parsing import parse_id, parse_moment
 from correspondence import selectors, services
 from correspondence.models import Batch, Channel, Message, Moment
 from fiches.selectors import visible_fiches
@@ -82,10 +80,8 @@ def register(request: HttpRequest) -> HttpResponse:
     channel = request.GET.get("canal", "")
     if channel not in Channel.values:
         channel = ""
-    before = None
-    at, pk = parse_datetime(request.GET.get("avant", "") or ""), request.GET.get("id", "")
-    if isinstance(at, datetime) and pk.isdigit():
-        before = (at, int(pk))
+    at, pk = parse_moment(request.GET.get("avant")), parse_id(request.GET.get("id"))
+    before = (at, pk) if at and pk else None
     rows, last = selectors.register_page(channel=channel, before=before)
     return render(
         request,

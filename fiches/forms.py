@@ -9,7 +9,15 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Kind, RequestTypeVersion
-from core.forms import FastSelectMultiple, StyledFormMixin
+from core.forms import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    BoundedDateField,
+    FastSelectMultiple,
+    IdField,
+    StyledFormMixin,
+    VersionField,
+)
 from fiches.geography import place_for_postal_code
 from fiches.models import Channel, Civility, Requester, Status
 from fiches.selectors import filter_choices
@@ -47,7 +55,7 @@ class IntakeForm(StyledFormMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     call_id = forms.CharField(label=_("Telephone call id"), required=False, max_length=64)
 
-    requester_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    requester_id = IdField(required=False, widget=forms.HiddenInput)
     anonymous = forms.BooleanField(label=_("Anonymous request"), required=False)
     civility = forms.ChoiceField(label=_("Civility"), choices=Civility.choices, required=False)
     last_name = forms.CharField(label=_("Last name"), required=False, max_length=120)
@@ -70,11 +78,12 @@ class IntakeForm(StyledFormMixin, forms.Form):
         label=_("Request type"),
         required=False,
         help_text=_("Type a few letters: label, keyword or code."),
+        max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "role": "searchbox"}),
     )
-    request_type = forms.CharField(required=False, widget=forms.HiddenInput)
+    request_type = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"), required=False, max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
     street_number = forms.CharField(label=_("Number"), required=False, max_length=12)
     street_name = forms.CharField(label=_("Street"), required=False, max_length=200)
@@ -91,6 +100,7 @@ class IntakeForm(StyledFormMixin, forms.Form):
     outcome = forms.CharField(
         label=_("Answer given to the caller"),
         required=False,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For information requests: the fiche is answered and closed at once."),
     )
@@ -149,20 +159,20 @@ class IntakeForm(StyledFormMixin, forms.Form):
 
 
 class ActionForm(forms.Form):
-    action = forms.CharField()
-    comment = forms.CharField(required=False)
-    outcome = forms.CharField(required=False)
+    action = forms.CharField(max_length=30)
+    comment = forms.CharField(required=False, max_length=SHORT_TEXT)
+    outcome = forms.CharField(required=False, max_length=SHORT_TEXT)
     public = forms.BooleanField(required=False)
-    expected_version = forms.IntegerField(required=False)
-    new_type = forms.CharField(required=False)
-    original = forms.CharField(required=False)
-    reason = forms.CharField(required=False)
+    expected_version = VersionField(required=False)
+    new_type = forms.CharField(required=False, max_length=30)
+    original = forms.CharField(required=False, max_length=30)
+    reason = forms.CharField(required=False, max_length=30)
 
 
 class NoteForm(forms.Form):
-    comment = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("Note"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
     public = forms.BooleanField(label=_("Visible to the citizen"), required=False)
-    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    expected_version = VersionField(required=False, widget=forms.HiddenInput)
 
 
 class AttachmentForm(forms.Form):
@@ -173,7 +183,7 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
     status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
     body = forms.TypedChoiceField(label=_("Body"), coerce=int, empty_value=None, required=False)
     directorate = forms.TypedChoiceField(label=_("Directorate"), coerce=int, empty_value=None, required=False)
-    cell = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    cell = IdField(required=False, widget=forms.HiddenInput)
     family = forms.ChoiceField(label=_("Family"), required=False)
     type = forms.CharField(label=_("Type code"), required=False, max_length=30)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Kind.choices], required=False)
@@ -188,10 +198,10 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
         required=False,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("Created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label=_("Reference or street"), required=False, max_length=100)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import RequestTypeVersion
-from core.forms import StyledFormMixin
+from core.forms import LONG_TEXT, SHORT_TEXT, BoundedDateField, StyledFormMixin
 from fiches.models import Status
 from followup.services import Outcome
 
@@ -71,9 +71,10 @@ class BulkForm(StyledFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Message to the citizen (resolution)"),
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    planned_for = forms.DateField(label=_("Intervention date"), required=False, widget=DateInput())
+    planned_for = BoundedDateField(label=_("Intervention date"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -85,21 +86,21 @@ class BulkForm(StyledFormMixin, forms.Form):
 
 
 class ScheduleForm(StyledFormMixin, forms.Form):
-    planned_for = forms.DateField(label=_("Intervention date"), widget=DateInput())
+    planned_for = BoundedDateField(label=_("Intervention date"), widget=DateInput())
 
 
 class NoteForm(StyledFormMixin, forms.Form):
     text = forms.CharField(
-        label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT
     )
     public = forms.BooleanField(label=_("Visible to the citizen"), required=False)
 
 
 class HoldForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
-        label=_("Waiting for (reason)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Waiting for (reason)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=SHORT_TEXT
     )
-    expected_on = forms.DateField(label=_("Expected date"), required=False, widget=DateInput())
+    expected_on = BoundedDateField(label=_("Expected date"), required=False, widget=DateInput())
 
 
 class ResolveForm(StyledFormMixin, forms.Form):
@@ -111,14 +112,14 @@ class ResolveForm(StyledFormMixin, forms.Form):
         help_text=_(
             "Required when it cannot be fixed (the citizen reads it) or when sending back (the reason)."
         ),
-        max_length=4000,
+        max_length=LONG_TEXT,
     )
 
 
 class RerouteForm(StyledFormMixin, forms.Form):
     new_type = forms.ModelChoiceField(label=_("New request type"), queryset=RequestTypeVersion.objects.none())
     comment = forms.CharField(
-        label=_("Reason for the re-routing"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Reason for the re-routing"), widget=forms.Textarea(attrs={"rows": 2}), max_length=SHORT_TEXT
     )
 
     def __init__(self, *args, queryset=None, **kwargs) -> None:
@@ -128,7 +129,7 @@ class RerouteForm(StyledFormMixin, forms.Form):
 
 
 class MessageForm(StyledFormMixin, forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT)
 
 
 class SavedViewForm(StyledFormMixin, forms.Form):

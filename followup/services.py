@@ -91,7 +91,7 @@ def bulk_apply(user, fiche_ids: Iterable[int], operation: Callable[[Fiche], obje
     Only fiches the user can see are touched; ids outside their scope are counted as
     missing without revealing anything about them.
     """
-    wanted = {int(pk) for pk in fiche_ids}
+    wanted = set(fiche_ids)
     fiches = list(visible_fiches(user).filter(pk__in=wanted).order_by("due_at", "id"))
     report = BulkReport(missing=len(wanted) - len(fiches))
     for fiche in fiches:

@@ -18,6 +18,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from catalogue.models import RequestTypeVersion, normalise
+from core.forms import error_messages
+from core.parsing import MAX_SMALL, parse_id, parse_int
 from fiches.models import OPEN_STATUSES, Fiche
 from fiches.selectors import visible_fiches
 from fiches.services import ConcurrentUpdate, allowed_actions, transition
@@ -55,8 +57,10 @@ def _visible_fiche(request: HttpRequest, reference: str) -> Fiche:
 
 
 def _back(request: HttpRequest, default: str) -> str:
+    """The page to go back to: a path of this site only (``redirect`` would take anything
+    else for the name of a view)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
 
@@ -72,7 +76,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     cells = list(Cell.objects.order_by("name")) if scope.everything else None
     raw_cell = request.GET.get("cell") if scope.everything else None
-    cell_id = int(raw_cell) if raw_cell and raw_cell.isdigit() else None
+    cell_id = parse_id(raw_cell)
     base = selectors.queue_base(request.user, cell_id)
     form = QueueFilterForm(
         request.GET or None, types=selectors.queue_types(request.user, cell_id), cells=cells
@@ -130,7 +134,7 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     if not selectors.can_use_queue(request.user):
         raise PermissionDenied
     back = _back(request, reverse("followup:queue"))
-    ids = [pk for pk in request.POST.getlist("fiche") if pk.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("fiche")) if pk]
     form = BulkForm(request.POST)
     if not ids:
         messages.warning(request, _("Select at least one fiche."))
@@ -188,8 +192,11 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         services.save_view(request.user, form.cleaned_data["name"], querystring)
         messages.success(request, _("View saved."))
-    else:
+    elif form.has_error("name", "required"):
         messages.error(request, _("Give the view a name."))
+    else:
+        for error in error_messages(form):
+            messages.error(request, error)
     return redirect(reverse("followup:queue") + (f"?{querystring}" if querystring else ""))
 
 
@@ -257,8 +264,7 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _version(request: HttpRequest, field: str = "expected_version") -> int | None:
-    raw = request.POST.get(field, "")
-    return int(raw) if raw.isdigit() else None
+    return parse_int(request.POST.get(field), maximum=MAX_SMALL)
 
 
 def _apply(action: str, fiche: Fiche, request: HttpRequest, data: dict) -> None:
@@ -290,8 +296,10 @@ def thread_post(request: HttpRequest, reference: str) -> HttpResponse:
             error = services.error_text(exc)
         else:
             form = MessageForm()
-    else:
+    elif form.has_error("body", "required"):
         error = _("The message is empty.")
+    else:
+        error = " ".join(error_messages(form))
     if request.htmx:
         return render(
             request,

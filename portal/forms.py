@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import SHORT_TEXT, StyledFormMixin
 
 
 class TrackForm(StyledFormMixin, forms.Form):
@@ -36,7 +36,7 @@ class SurveyForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment (optional)"),
         required=False,
-        max_length=2000,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
         help_text=_("Please do not write personal information here."),
     )

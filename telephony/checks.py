@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, register
 
+from telephony import erlang
 from telephony.kpi import SL_FORMULAS
 
 
@@ -26,6 +27,14 @@ def telephony_settings(app_configs, **kwargs) -> list[Error]:
             errors.append(
                 Error(f"{name} is negative", hint="A number of seconds, 0 or more.", id="telephony.E002")
             )
+    if settings.TELEPHONY_SL_THRESHOLD > erlang.THRESHOLD_MAX:
+        errors.append(
+            Error(
+                f"TELEPHONY_SL_THRESHOLD is {settings.TELEPHONY_SL_THRESHOLD}",
+                hint=f"A number of seconds, at most {erlang.THRESHOLD_MAX}.",
+                id="telephony.E002",
+            )
+        )
     target, shrinkage = settings.TELEPHONY_SL_TARGET, settings.TELEPHONY_SHRINKAGE
     if not 0 < target <= 1:
         errors.append(
@@ -35,11 +44,11 @@ def telephony_settings(app_configs, **kwargs) -> list[Error]:
                 id="telephony.E003",
             )
         )
-    if not 0 <= shrinkage < 1:
+    if not 0 <= shrinkage <= erlang.SHRINKAGE_MAX:
         errors.append(
             Error(
                 f"TELEPHONY_SHRINKAGE is {shrinkage}",
-                hint="The share of paid time off the phones, from 0 to below 1, e.g. 0.3.",
+                hint=f"The share of paid time off the phones, from 0 to {erlang.SHRINKAGE_MAX}, e.g. 0.3.",
                 id="telephony.E003",
             )
         )

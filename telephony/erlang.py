@@ -12,9 +12,19 @@ in seconds, ``patience`` = mean caller patience in seconds (1/θ).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 MAX_AGENTS = 100_000
+# Bounds of the staffing parameters, shared by the command and the staffing page. The offered
+# load (calls × aht / period) is refused above MAX_LOAD Erlangs: a centre of thousands of
+# agents, answered in seconds (the search below needs about log2(MAX_LOAD) evaluations).
+MAX_LOAD = 5_000
+TARGET_MIN, TARGET_MAX = 0.01, 0.99
+SHRINKAGE_MAX = 0.9
+PATIENCE_MIN, PATIENCE_MAX = 1, 3600
+THRESHOLD_MAX = 3600
+OCCUPANCY_MIN = 0.1
 
 
 def erlang_b(load: float, agents: int) -> float:
@@ -55,21 +65,21 @@ def erlang_c_result(load: float, agents: int, aht: float, threshold: float) -> R
     return Result(agents, load, sl, c, asa, load / agents)
 
 
-def _log_incomplete_beta_terms(a: float, b: int, x: float) -> float:
-    """I_x(a, b) for an integer b ≥ 1: x^a Σ_{k<b} (a)_k/k! (1-x)^k, summed in log space."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_x = math.log(x)
+def _incomplete_beta_sums(a: float, x: float) -> Iterator[float]:
+    """I_x(a, b) for b = 1, 2, 3…: the partial sums of x^a Σ_{k<b} (a)_k/k! (1-x)^k, each
+    term computed in log space (every term is at most 1, so the sum needs no rescaling).
+    One pass for all b: Erlang A asks for every b up to its number of waiting states."""
+    if x <= 0.0 or x >= 1.0:
+        while True:
+            yield 0.0 if x <= 0.0 else 1.0
     log_1mx = math.log1p(-x)
-    log_term = a * log_x
-    logs = [log_term]
-    for k in range(1, b):
+    log_term = a * math.log(x)
+    total, k = 0.0, 0
+    while True:
+        total += math.exp(log_term)
+        yield min(1.0, total)
+        k += 1
         log_term += math.log((a + k - 1) / k) + log_1mx
-        logs.append(log_term)
-    top = max(logs)
-    return min(1.0, math.exp(top) * sum(math.exp(v - top) for v in logs))
 
 
 def erlang_a_result(load: float, agents: int, aht: float, threshold: float, patience: float) -> Result:
@@ -97,12 +107,12 @@ def erlang_a_result(load: float, agents: int, aht: float, threshold: float, pati
     x = math.exp(-theta * threshold)
     p_ab = 0.0
     p_ans_t = 1.0 - p_wait
-    for j, w in enumerate(weights):
+    for j, (w, beta) in enumerate(zip(weights, _incomplete_beta_sums(a + 1, x), strict=False)):
         p_j = p_wait * w / total
         served = a / (a + j + 1)
         p_ab += p_j * (1.0 - served)
         if p_j > 1e-300:
-            p_ans_t += p_j * served * (1.0 - _log_incomplete_beta_terms(a + 1, j + 1, x))
+            p_ans_t += p_j * served * (1.0 - beta)
     avg_wait = p_ab / theta
     occupancy = lam * (1.0 - p_ab) / (agents * mu)
     return Result(agents, load, p_ans_t, p_wait, avg_wait, occupancy, p_ab)
@@ -120,6 +130,47 @@ def offered_load(calls: float, period: float, aht: float) -> float:
     return calls * aht / period if period > 0 else 0.0
 
 
+def check_parameters(
+    calls: float,
+    period: float,
+    aht: float,
+    target: float,
+    threshold: float,
+    *,
+    patience: float | None = None,
+    shrinkage: float = 0.0,
+    max_occupancy: float = 1.0,
+) -> None:
+    """ValueError naming the first parameter out of its bounds."""
+    values = {"calls": calls, "period": period, "aht": aht, "target": target, "threshold": threshold,
+              "patience": patience, "shrinkage": shrinkage, "max occupancy": max_occupancy}  # fmt: skip
+    for name, value in values.items():
+        if value is not None and not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number")
+    if calls < 0:
+        raise ValueError("calls must be 0 or more")
+    if period <= 0 or aht <= 0:
+        raise ValueError("period and aht must be more than 0 seconds")
+    if not TARGET_MIN <= target <= TARGET_MAX:
+        raise ValueError(f"target must be from {TARGET_MIN} to {TARGET_MAX}")
+    if not 0 <= threshold <= THRESHOLD_MAX:
+        raise ValueError(f"threshold must be from 0 to {THRESHOLD_MAX} seconds")
+    if patience is not None and not PATIENCE_MIN <= patience <= PATIENCE_MAX:
+        raise ValueError(
+            f"patience must be from {PATIENCE_MIN} to {PATIENCE_MAX} seconds (leave it out for Erlang C)"
+        )
+    if not 0 <= shrinkage <= SHRINKAGE_MAX:
+        raise ValueError(f"shrinkage must be from 0 to {SHRINKAGE_MAX}")
+    if not OCCUPANCY_MIN <= max_occupancy <= 1:
+        raise ValueError(f"max occupancy must be from {OCCUPANCY_MIN} to 1")
+    load = offered_load(calls, period, aht)
+    if load > MAX_LOAD:
+        raise ValueError(
+            f"an offered load of {load:.0f} Erlangs (calls × aht / period) "
+            f"is beyond the maximum of {MAX_LOAD}"
+        )
+
+
 def staffing(
     calls: float,
     period: float,
@@ -131,9 +182,24 @@ def staffing(
     shrinkage: float = 0.0,
     max_occupancy: float = 1.0,
 ) -> Staffing:
-    """Smallest number of agents reaching ``target`` service level within ``threshold``."""
-    if not 0 <= shrinkage < 1:
-        raise ValueError("shrinkage must be in [0, 1)")
+    """Smallest number of agents reaching ``target`` service level within ``threshold``.
+
+    The service level grows with the number of agents, so the search brackets the answer by
+    doubling steps from the square-root rule's guess (load + √load), then halves the bracket:
+    a few dozen evaluations whatever the load, the costly ones of Erlang A (far fewer agents
+    than Erlangs) avoided. Lower bounds: more agents than Erlangs for Erlang C (a stable
+    queue); for Erlang A, ``target × load`` (the agents answer at most ``n / load`` of the calls).
+    """
+    check_parameters(
+        calls,
+        period,
+        aht,
+        target,
+        threshold,
+        patience=patience,
+        shrinkage=shrinkage,
+        max_occupancy=max_occupancy,
+    )
     load = offered_load(calls, period, aht)
     if load <= 0:
         empty = Result(0, 0.0, 1.0, 0.0, 0.0, 0.0)
@@ -144,17 +210,38 @@ def staffing(
             return erlang_a_result(load, n, aht, threshold, patience)
         return erlang_c_result(load, n, aht, threshold)
 
-    start = 1 if patience else int(math.floor(load)) + 1
-    n = max(1, start)
-    # square-root rule start for very large loads, then step down while still good
-    if load > 200:
-        n = max(n, int(load + 0.5 * math.sqrt(load)))
-        while n > start and compute(n - 1).service_level >= target:
-            n -= 1
-    result = compute(n)
-    while result.service_level < target and n < MAX_AGENTS:
-        n += 1
-        result = compute(n)
+    # the square-root rule's guess, then doubling steps down or up to bracket the answer
+    lowest = max(1, math.floor(target * load)) if patience else math.floor(load) + 1
+    guess = max(lowest, min(MAX_AGENTS, math.ceil(load + math.sqrt(load))))
+    tried = {guess: compute(guess)}
+    step = 1
+    if tried[guess].service_level >= target:  # enough: find a lower number that is not
+        high = low = guess
+        while low > lowest:
+            low = max(lowest, high - step)
+            tried[low] = compute(low)
+            if tried[low].service_level < target:
+                break
+            high, step = low, step * 2
+        if tried[low].service_level >= target:  # even the lower bound is enough
+            high = low
+    else:  # too few: find a higher number that is enough
+        low = high = guess
+        while high < MAX_AGENTS:
+            high = min(MAX_AGENTS, low + step)
+            tried[high] = compute(high)
+            if tried[high].service_level >= target:
+                break
+            low, step = high, step * 2
+    while high - low > 1:  # low is too few, high is enough (or the cap)
+        middle = (low + high) // 2
+        tried[middle] = compute(middle)
+        if tried[middle].service_level >= target:
+            high = middle
+        else:
+            low = middle
+    low, result = high, tried[high]
+    n = low
     if max_occupancy < 1.0:
         floor_n = math.ceil(load / max_occupancy)
         if floor_n > n:

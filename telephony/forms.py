@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import StyledFormMixin
+from core.parsing import FIRST_DAY, LAST_DAY  # the days statistics can be asked for
+from telephony import erlang
 from telephony.models import Queue
 
 INTERVAL_CHOICES = [
@@ -19,8 +21,6 @@ INTERVAL_CHOICES = [
     ("slot", _("Typical week (weekday and half-hour)")),
 ]
 MAX_DAYS_BY_MINUTES = 62  # 15, 30 or 60 minutes over more days: a table too long to read
-# the days statistics can be asked for (and a period before them compared with)
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class FilterForm(StyledFormMixin, forms.Form):
@@ -159,11 +159,20 @@ class CsvImportForm(StyledFormMixin, forms.Form):
 
 class StaffingForm(StyledFormMixin, forms.Form):
     weeks = forms.IntegerField(label=_("Weeks of history"), min_value=1, max_value=52, initial=8)
-    target = forms.FloatField(label=_("Target service level (%)"), min_value=1, max_value=99, initial=80)
-    shrinkage = forms.FloatField(label=_("Shrinkage (%)"), min_value=0, max_value=90, initial=30)
+    # the bounds of erlang.check_parameters, in percent
+    target = forms.FloatField(
+        label=_("Target service level (%)"),
+        min_value=round(100 * erlang.TARGET_MIN),
+        max_value=round(100 * erlang.TARGET_MAX),
+        initial=80,
+    )
+    shrinkage = forms.FloatField(
+        label=_("Shrinkage (%)"), min_value=0, max_value=round(100 * erlang.SHRINKAGE_MAX), initial=30
+    )
     patience = forms.IntegerField(
         label=_("Mean caller patience (s)"),
-        min_value=1,
+        min_value=erlang.PATIENCE_MIN,
+        max_value=erlang.PATIENCE_MAX,
         required=False,
         help_text=_("Leave empty for Erlang C; fill to use Erlang A (callers who hang up)."),
     )

@@ -102,6 +102,7 @@ class ImportRun(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        STOPPED = "stopped", _("Stopped")
 
     file_name = models.CharField(_("file name"), max_length=255)
     stored_path = models.CharField(max_length=500, blank=True)
@@ -114,6 +115,8 @@ class ImportRun(models.Model):
     report = models.JSONField(_("report"), default=dict, blank=True)
     options = models.JSONField(_("import options"), default=dict, blank=True)
     error = models.TextField(blank=True)
+    # set by the "stop" button; the import checks it between blocks and undoes what it wrote
+    stop_requested = models.BooleanField(_("stop requested"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -127,6 +130,14 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def stoppable(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING) and not self.stop_requested
+
+    @property
+    def stopping(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING) and self.stop_requested
 
     @property
     def progress(self) -> int:

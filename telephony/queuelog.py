@@ -102,6 +102,7 @@ SECONDS = {str(n): n for n in range(4 * 3600)}
 # next import (which then sees its end); an older one is written without an end
 AGENT_SESSION_HORIZON = 24 * 3600
 MAX_SKIPPED_KEPT = 1000
+MAX_LINE_BYTES = 1 << 20  # a queue_log line is under 1 KB; a megabyte without a newline is refused
 
 
 def gettext_noop(message: str) -> str:
@@ -133,7 +134,18 @@ BROKEN_CSV = gettext_noop(
     "the file cannot be read as CSV from line {line} on (a quote left open, or a field over 128 KB)"
 )
 NOT_GZIP = gettext_noop("the file ends in .gz but is not a readable gzip archive")
-IMPORT_ERRORS = (COLUMNS_MISSING, DUPLICATE_COLUMNS, BROKEN_CSV, NOT_GZIP)
+TOO_LARGE = gettext_noop(
+    "the file holds more than {size} MB to read (setting TELEPHONY_IMPORT_MAX_SIZE): split it"
+)
+TOO_COMPRESSED = gettext_noop(
+    "the file expands more than {ratio} times once decompressed: this is not a call log"
+)
+LINE_TOO_LONG = gettext_noop("line {line} is longer than {size} KB: this is not a call log")
+STOPPED = gettext_noop("stopped on request; what this import had written was removed")
+IMPORT_ERRORS = (
+    COLUMNS_MISSING, DUPLICATE_COLUMNS, BROKEN_CSV, NOT_GZIP,
+    TOO_LARGE, TOO_COMPRESSED, LINE_TOO_LONG, STOPPED,
+)  # fmt: skip
 SKIP_REASONS = (
     TIME_OUT_OF_RANGE,
     UNREADABLE_START,
@@ -438,6 +450,8 @@ class QueueLogBuilder:
             cut = chunk.rfind(b"\n") + 1
             if not cut:
                 pending = chunk
+                if len(pending) > MAX_LINE_BYTES:  # else each block would copy it again
+                    raise ValueError(LINE_TOO_LONG.format(line=lineno, size=MAX_LINE_BYTES >> 10))
                 continue
             pending = chunk[cut:]
             block = chunk[:cut]

@@ -29,6 +29,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.uploads import expands_too_much
 from telephony import queuelog
 from telephony.hours import DEFAULT_WEEK, OpeningCalendar, minutes
 from telephony.models import (
@@ -47,6 +48,14 @@ HEAD_LENGTH = 4096
 BATCH = 20000
 SQLITE_IMPORT_CACHE_KIB = -131072  # 128 MB while importing (negative: KiB)
 ProgressCallback = Callable[[int, int, queuelog.ImportReport], None]
+READ_CHUNK = 1 << 20
+
+
+class ImportStopped(ValueError):
+    """The import was asked to stop (the button of its run, or Ctrl+C): what it wrote is undone."""
+
+    def __init__(self) -> None:
+        super().__init__(queuelog.STOPPED)
 
 
 def opening_calendar() -> OpeningCalendar:
@@ -208,8 +217,15 @@ class Writer:
         "source", "offset", "agent", "queue", "kind", "started_at", "ended_at", "reason", "local_date",
     ]  # fmt: skip
 
-    def __init__(self, source: ImportSource | None, calendar: OpeningCalendar | None = None) -> None:
+    def __init__(
+        self,
+        source: ImportSource | None,
+        calendar: OpeningCalendar | None = None,
+        *,
+        stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.source_id = source.pk if source is not None else None
+        self.stop = stop  # checked before each batch: True raises ImportStopped
         self.sqlite = connection.vendor == "sqlite"
         self.clock = LocalClock(calendar or opening_calendar(), "" if self.sqlite else "+00:00")
         self.queues = dict(Queue.objects.values_list("name", "id"))
@@ -345,6 +361,8 @@ class Writer:
             self._cache_size = None
 
     def flush(self) -> None:
+        if self.stop is not None and self.stop():
+            raise ImportStopped
         with transaction.atomic(), connection.cursor() as cursor:
             for table in (self.passages, self.activities):
                 self.written += table.flush(cursor)
@@ -361,25 +379,49 @@ def _open(path: Path) -> io.BufferedIOBase:
 
 
 def _size(path: Path) -> int:
-    """Bytes to read (uncompressed); a .gz that cannot be read to its end is refused."""
-    if path.suffix == ".gz":
-        try:
-            with gzip.open(path, "rb") as handle:
-                return handle.seek(0, io.SEEK_END)
-        except (OSError, EOFError, zlib.error):
-            raise ValueError(queuelog.NOT_GZIP) from None
-    return path.stat().st_size
+    """Bytes to read (uncompressed). Refused (ValueError): a .gz that cannot be read to its
+    end, or that expands too much; a file over ``TELEPHONY_IMPORT_MAX_SIZE``. A .gz is
+    decompressed by chunks and given up as soon as it passes a bound."""
+    limit = settings.TELEPHONY_IMPORT_MAX_SIZE
+    too_large = ValueError(queuelog.TOO_LARGE.format(size=limit >> 20))
+    if path.suffix != ".gz":
+        size = path.stat().st_size
+        if size > limit:
+            raise too_large
+        return size
+    compressed, size = path.stat().st_size, 0
+    try:
+        with gzip.open(path, "rb") as handle:
+            while chunk := handle.read(READ_CHUNK):
+                size += len(chunk)
+                if expands_too_much(size, compressed):
+                    raise ValueError(queuelog.TOO_COMPRESSED.format(ratio=settings.UPLOAD_ARCHIVE_MAX_RATIO))
+                if size > limit:
+                    raise too_large
+    except (OSError, EOFError, zlib.error):
+        raise ValueError(queuelog.NOT_GZIP) from None
+    return size
 
 
 def find_source(name: str, head: bytes) -> ImportSource | None:
-    """The source this file continues: same name and same first bytes, or a renamed copy."""
+    """The source this file continues: same name and same first bytes, or a renamed copy
+    (``queue_log.1``) whose first bytes are those of a known source, however short: a log
+    imported when it held 300 bytes is recognised by them in its longer or renamed copy."""
     for source in ImportSource.objects.filter(name=name):
         if len(head) >= source.head_length and _hash(head[: source.head_length]) == source.head_hash:
             return source
     if len(head) >= HEAD_LENGTH:
-        return ImportSource.objects.filter(
+        found = ImportSource.objects.filter(
             head_length=HEAD_LENGTH, head_hash=_hash(head[:HEAD_LENGTH])
         ).first()
+        if found is not None:
+            return found
+    # sources shorter than HEAD_LENGTH (rare: small logs), longest first; whole-file imports
+    # (CSV) have no head (length 0) and are never continued
+    shorter = ImportSource.objects.filter(head_length__gt=0, head_length__lte=min(len(head), HEAD_LENGTH - 1))
+    for source in shorter.order_by("-head_length", "-updated_at"):
+        if _hash(head[: source.head_length]) == source.head_hash:
+            return source
     return None
 
 
@@ -440,7 +482,7 @@ def import_file(
         run.save(update_fields=["source", "size", "start_offset", "bytes_done"])
         if source.offset:  # something was imported before: re-read from the resume offset
             _delete_from(source, start)
-        writer = Writer(source)
+        writer = Writer(source, stop=lambda: _stop_requested(run))
         builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
         last_save = clock.monotonic()
 
@@ -449,6 +491,8 @@ def import_file(
             now = clock.monotonic()
             if now - last_save > 0.5:
                 last_save = now
+                if _stop_requested(run):
+                    raise ImportStopped
                 run.bytes_done = offset
                 run.report = builder.report.as_dict()
                 run.save(update_fields=["bytes_done", "report"])
@@ -468,7 +512,7 @@ def import_file(
                     end += len(rest)
             resume = builder.finish(final=final)
             writer.close()
-        except Exception:
+        except BaseException:  # Ctrl+C too: no half import is left
             _delete_from(source, start)
             raise
         source.offset = end
@@ -486,13 +530,23 @@ def import_file(
         if progress:
             progress(end, size, builder.report)
         return _finish(run, ImportRun.Status.DONE)
-    except Exception as exc:
-        run.error = _error_text(exc)
-        _finish(run, ImportRun.Status.FAILED)
+    except BaseException as exc:
+        record_failure(run, exc)
         raise
 
 
-def _error_text(exc: Exception) -> str:
+def _stop_requested(run: ImportRun) -> bool:
+    return ImportRun.objects.filter(pk=run.pk, stop_requested=True).exists()
+
+
+def record_failure(run: ImportRun, exc: BaseException) -> None:
+    """Record why the run ended without importing: stopped (its button, Ctrl+C) or failed."""
+    stopped = isinstance(exc, ImportStopped | KeyboardInterrupt)
+    run.error = queuelog.STOPPED if stopped else _error_text(exc)
+    _finish(run, ImportRun.Status.STOPPED if stopped else ImportRun.Status.FAILED)
+
+
+def _error_text(exc: BaseException) -> str:
     """What a failed run shows: the message of a refused file (ValueError) as it is, for the
     page to translate; any other error with its type, for whoever investigates."""
     return str(exc) if isinstance(exc, ValueError) else f"{exc.__class__.__name__}: {exc}"
@@ -549,7 +603,7 @@ def import_db_csv(path: str | Path, *, tz: str = "Europe/Paris", run: ImportRun 
         if rows:
             queues, agents = {row[2] for row in rows}, frozenset(row[3] for row in rows)
             _delete_period("db", rows[0][0], rows[-1][0], queues, agents)
-        writer = Writer(source)
+        writer = Writer(source, stop=lambda: _stop_requested(run))
         builder = queuelog.QueueLogBuilder(writer.calls, writer.agent)
         builder.report = report
         queuelog.feed_db_rows(builder, rows)
@@ -569,14 +623,15 @@ def _import_whole_file(
     run.status, run.size = ImportRun.Status.RUNNING, path.stat().st_size
     run.save(update_fields=["status", "size"])
     try:
+        if run.size > settings.TELEPHONY_IMPORT_MAX_SIZE:
+            raise ValueError(queuelog.TOO_LARGE.format(size=settings.TELEPHONY_IMPORT_MAX_SIZE >> 20))
         with transaction.atomic():
             source = ImportSource.objects.create(name=name, head_hash="", head_length=0)
             report = read(source)
             source.offset = source.resume_offset = run.size
             source.save()
-    except Exception as exc:
-        run.error = _error_text(exc)
-        _finish(run, ImportRun.Status.FAILED)
+    except BaseException as exc:  # Ctrl+C too: the transaction is rolled back
+        record_failure(run, exc)
         raise
     run.source = source
     run.bytes_done = run.size
@@ -702,6 +757,7 @@ def import_generic_csv(
     *,
     tz: str = "Europe/Paris",
     delimiter: str = ",",
+    stop: Callable[[], bool] | None = None,
 ) -> queuelog.ImportReport:
     """Rows of one queue passage each: call id, queue, start time (epoch, ISO or
     ``dd/mm/yyyy hh:mm[:ss]`` in local time), wait and talk (seconds or ``mm:ss``), outcome
@@ -778,7 +834,7 @@ def import_generic_csv(
     if report.first_ts is not None:  # this file replaces what earlier CSV files said of its period
         queues = {passage.queue for head in calls.values() for passage in queuelog.chain(head)}
         _delete_period("csv", report.first_ts, report.last_ts, queues)
-    writer = Writer(source)
+    writer = Writer(source, stop=stop)
     writer.calls(list(calls.values()))  # first queue, answered if the last passage is
     report.calls = len(calls)
     writer.close()
@@ -802,7 +858,9 @@ def import_generic_csv_file(
 
     def read(source: ImportSource) -> queuelog.ImportReport:
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            return import_generic_csv(handle, mapping, source, name, tz=tz, delimiter=delimiter)
+            return import_generic_csv(
+                handle, mapping, source, name, tz=tz, delimiter=delimiter, stop=lambda: _stop_requested(run)
+            )
 
     return _import_whole_file(run, path, name, read)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,20 +16,37 @@ if TYPE_CHECKING:
 @task()
 def run_import(run_id: int) -> str:
     """Import an uploaded file, then delete the uploaded copy: a call log holds the callers'
-    numbers, and nothing reads the copy again (a longer log is uploaded anew)."""
+    numbers, and nothing reads the copy again (a longer log is uploaded anew).
+
+    The upload is in the default storage (shared by every node, an object store maybe); the
+    import reads a local temporary copy of it (it seeks, and reads a .gz twice)."""
+    from django.core.files.storage import default_storage
+
     from telephony.models import ImportRun
+    from telephony.services import ImportStopped, record_failure
 
     run = ImportRun.objects.get(pk=run_id)
-    stored = Path(run.stored_path)
+    stored = run.stored_path
     try:
-        run = _import(run)
+        if run.stop_requested:  # stopped before it started
+            record_failure(run, ImportStopped())
+        else:
+            with tempfile.TemporaryDirectory(prefix="telephony-") as folder:
+                local = Path(folder) / Path(stored).name
+                try:
+                    with default_storage.open(stored, "rb") as source, local.open("wb") as copy:
+                        shutil.copyfileobj(source, copy, 1 << 20)
+                except OSError as exc:  # the upload is gone from the storage, or the disk is full
+                    record_failure(run, exc)
+                    return run.status
+                run = _import(run, local)
     finally:
-        stored.unlink(missing_ok=True)
+        default_storage.delete(stored)
         ImportRun.objects.filter(pk=run_id).update(stored_path="")
     return run.status
 
 
-def _import(run: ImportRun) -> ImportRun:
+def _import(run: ImportRun, path: Path) -> ImportRun:
     from telephony.models import ImportRun
     from telephony.services import import_db_csv, import_file, import_generic_csv_file
 
@@ -35,18 +54,18 @@ def _import(run: ImportRun) -> ImportRun:
         if run.file_format == "csv":
             options = run.options or {}
             return import_generic_csv_file(
-                run.stored_path,
+                path,
                 options.get("mapping", {}),
                 run=run,
                 delimiter=options.get("delimiter", ","),
                 display_name=run.file_name,
             )
         if run.file_format == "db":
-            return import_db_csv(run.stored_path, run=run)
+            return import_db_csv(path, run=run)
         # not final: the calls still open at the end of the file are counted as incomplete
         # and re-read when a longer copy of the same log is uploaded, which completes them
-        return import_file(run.stored_path, run=run, display_name=run.file_name, final=False)
-    except ValueError:  # a refused file: the run records why, for the page
+        return import_file(path, run=run, display_name=run.file_name, final=False)
+    except ValueError:  # a refused file or a stop: the run records why, for the page
         return ImportRun.objects.get(pk=run.pk)
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("import/", views.upload, name="upload"),
     path("import/csv/", views.upload_csv, name="upload_csv"),
     path("import/<int:pk>/", views.import_run, name="import_run"),
+    path("import/<int:pk>/arreter/", views.stop_import, name="stop_import"),
 ]

@@ -9,16 +9,19 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from organisations.access import scope_for
-from telephony import exports, selectors
+from telephony import erlang, exports, selectors
 from telephony.forms import FIRST_DAY, LAST_DAY, CsvImportForm, FilterForm, StaffingForm, UploadForm
 from telephony.kpi import SL_FORMULAS
 from telephony.models import ImportRun
@@ -260,13 +263,24 @@ def staffing(request: HttpRequest) -> HttpResponse:
     filters = selectors.Filters(
         date_from=today - timedelta(days=7 * params["weeks"]), date_to=today - timedelta(days=1)
     )
-    plan = selectors.staffing_plan(
-        filters,
-        target=params["target"] / 100,
-        shrinkage=params["shrinkage"] / 100,
-        patience=params["patience"],
-        after_call_work=settings.TELEPHONY_AFTER_CALL_WORK,
-    )
+    try:
+        plan = selectors.staffing_plan(
+            filters,
+            target=params["target"] / 100,
+            shrinkage=params["shrinkage"] / 100,
+            patience=params["patience"],
+            after_call_work=settings.TELEPHONY_AFTER_CALL_WORK,
+        )
+    except ValueError:  # a half-hour's forecast beyond erlang.MAX_LOAD: the history is not a call centre's
+        plan = []
+        messages.error(
+            request,
+            _(
+                "The calls forecast for a half-hour exceed %(max)s Erlangs: no staffing plan can be "
+                "computed from this history."
+            )
+            % {"max": erlang.MAX_LOAD},
+        )
     for row in plan:
         row["weekday_label"] = str(WEEKDAYS[row["weekday"]])
         row["slot_label"] = f"{row['minute'] // 60:02d}:{row['minute'] % 60:02d}"
@@ -338,12 +352,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        target = _store_upload(upload_file)
         run = ImportRun.objects.create(
             file_name=Path(upload_file.name).name[:255],
-            stored_path=str(target),
+            stored_path=_store_upload(upload_file),
             file_format=form.cleaned_data["file_format"],
-            size=target.stat().st_size,
+            size=upload_file.size,
             created_by=request.user,
         )
         run_import.enqueue(run.pk)
@@ -352,14 +365,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "telephony/upload.html", {"form": form, "runs": runs})
 
 
-def _store_upload(upload_file) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "telephony"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{uuid.uuid4().hex}{''.join(Path(upload_file.name).suffixes)[-8:]}"
-    with target.open("wb") as out:
-        for chunk in upload_file.chunks():
-            out.write(chunk)
-    return target
+def _store_upload(upload_file) -> str:
+    """Save the upload through the default storage (shared by every node: the task may run
+    on another machine); returns the storage name the task reads."""
+    suffixes = "".join(Path(upload_file.name).suffixes)[-8:]
+    return default_storage.save(f"telephony/{uuid.uuid4().hex}{suffixes}", upload_file)
 
 
 @statistics_access(supervisors_only=True)
@@ -368,13 +378,12 @@ def upload_csv(request: HttpRequest) -> HttpResponse:
     form = CsvImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        target = _store_upload(upload_file)
         run = ImportRun.objects.create(
             file_name=Path(upload_file.name).name[:255],
-            stored_path=str(target),
+            stored_path=_store_upload(upload_file),
             file_format="csv",
             options={"mapping": form.mapping(), "delimiter": form.separator()},
-            size=target.stat().st_size,
+            size=upload_file.size,
             created_by=request.user,
         )
         run_import.enqueue(run.pk)
@@ -387,3 +396,14 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ImportRun, pk=pk)
     template = "telephony/_run_progress.html" if request.htmx else "telephony/run.html"
     return render(request, template, {"run": run})
+
+
+@require_POST
+@statistics_access(supervisors_only=True)
+def stop_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask a waiting or running import to stop: it checks between blocks and undoes what it wrote."""
+    run = get_object_or_404(ImportRun, pk=pk)
+    if run.stoppable:
+        ImportRun.objects.filter(pk=run.pk).update(stop_requested=True)
+        messages.info(request, _("The import will stop at its next step; what it wrote will be removed."))
+    return redirect("telephony:import_run", pk=run.pk)

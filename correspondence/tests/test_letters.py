@@ -170,3 +170,25 @@ def test_fiche_detail_page_shows_panel(make_fiche, users, requester_factory, com
     assert "correspondence-title" in html
     letter = Message.objects.get(fiche=fiche)
     assert f"/courriers/lettres/{letter.pk}/pdf/" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"avant": "2026-02-30T10:00", "id": "1"},
+        {"avant": "2026-01-05T10:00", "id": "²"},
+        {"avant": "2026-01-05T10:00", "id": "9" * 30},
+        {"avant": "9999-12-31T23:59", "id": "1"},
+    ],
+)
+def test_register_ignores_a_cursor_it_did_not_write(users, client, query):
+    client.force_login(users["agent"])
+    assert client.get("/courriers/registre/", query).status_code == 200
+
+
+def test_register_pages_with_a_naive_cursor(make_fiche, users, requester_factory, committed, client):
+    with committed():
+        make_fiche("ECL-LAMP", requester=requester_factory("letter"))
+    client.force_login(users["agent"])
+    page = client.get("/courriers/registre/", {"avant": "2099-01-01T10:00", "id": "999999"})
+    assert page.status_code == 200 and len(page.context["rows"]) == 1

@@ -298,3 +298,57 @@ def test_attachment_stored_under_the_detected_type_never_the_clients_name(as_use
     download = client.get(reverse("fiches:download", args=[fiche.reference, attachment.pk]))
     assert download["Content-Type"] == "image/png"
     assert 'filename="page.png"' in download["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date_to=9999-12-31",
+        "date_from=0001-01-01",
+        "date_from=0001-01-01&date_to=9999-12-31",
+        "cell=" + "9" * 30,
+    ],
+)
+def test_out_of_range_filters_are_a_french_error_not_a_server_error(as_user, make_fiche, query):
+    make_fiche()
+    client = as_user("agent")
+    page = client.get(f"/fiches/?{query}")
+    assert page.status_code == 200
+    if "date" in query:
+        assert "entre les années 2000 et 2099" in page.content.decode()
+    assert client.get(f"/fiches/export.csv?{query}").status_code == 200
+
+
+def test_duplicates_ignore_infinite_coordinates(as_user, make_fiche):
+    make_fiche()
+    response = as_user("agent").get(
+        "/fiches/nouvelle/doublons/", {"request_type": "VOI-NID", "latitude": "inf", "longitude": "-inf"}
+    )
+    assert response.status_code == 200
+
+
+def test_intake_ignores_a_tampered_requester_id(as_user):
+    response = as_user("agent").post(
+        "/fiches/nouvelle/", {**INTAKE, "request_type": "VOI-NID", "requester_id": "²"}
+    )
+    assert response.status_code == 200 and not Fiche.objects.exists()
+
+
+def test_lookup_keeps_a_typed_reference_inside_the_query_string(as_user):
+    response = as_user("agent").get("/fiches/recherche/", {"reference": "AM-2026&status=closed"})
+    assert response.status_code == 302 and response.url == "/fiches/?q=AM-2026%26STATUS%3DCLOSED"
+
+
+def test_an_invalid_action_form_says_why(as_user, make_fiche):
+    fiche = make_fiche()
+    response = as_user("agent").post(
+        f"/fiches/{fiche.reference}/action/", {"action": "acknowledge", "expected_version": "9" * 30}
+    )
+    assert response.status_code == 400
+    assert "inférieure ou égale à 2147483647" in response.content.decode()
+
+
+def test_a_note_over_its_maximum_length_says_so(as_user, make_fiche):
+    fiche = make_fiche()
+    response = as_user("agent").post(f"/fiches/{fiche.reference}/note/", {"comment": "x" * 4001})
+    assert response.status_code == 400 and "au plus 4000 caractères" in response.content.decode()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from catalogue.models import RequestTypeVersion
 from catalogue.services import current_version
+from core.forms import error_messages
 from fiches.forms import ActionForm, AttachmentForm, NoteForm
 from fiches.models import Attachment, Fiche
 from fiches.selectors import can_see_personal_data, visible_fiches
@@ -74,7 +75,8 @@ def act(request: HttpRequest, reference: str) -> HttpResponse:
     fiche = _fiche(request, reference)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        return render_detail(request, fiche, posted=request.POST, error=_("Invalid request."), status=400)
+        error = " ".join(error_messages(form))
+        return render_detail(request, fiche, posted=request.POST, error=error, status=400)
     data = form.cleaned_data
     try:
         new_type = current_version(data["new_type"]) if data["new_type"] else None
@@ -115,8 +117,10 @@ def note(request: HttpRequest, reference: str) -> HttpResponse:
     fiche = _fiche(request, reference)
     form = NoteForm(request.POST)
     try:
-        if not form.is_valid():
+        if form.has_error("comment", "required"):
             raise ValidationError(_("The note is empty."))
+        if not form.is_valid():
+            raise ValidationError(error_messages(form))
         add_note(
             fiche,
             request.user,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from catalogue.models import RequestTypeVersion
 from catalogue.selectors import search_types
 from catalogue.services import current_version
+from core.parsing import parse_float, parse_id
 from fiches.forms import IntakeForm
 from fiches.models import Fiche, Requester
 from fiches.selectors import (
@@ -89,8 +90,8 @@ def invalid_email_text(email: str) -> str:
 
 
 def _chosen_requester(form: IntakeForm) -> Requester | None:
-    pk = form["requester_id"].value()
-    return Requester.objects.filter(pk=pk).first() if pk and str(pk).isdigit() else None
+    pk = parse_id(str(form["requester_id"].value() or ""))
+    return Requester.objects.filter(pk=pk).first() if pk else None
 
 
 def _save(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion) -> Fiche | None:
@@ -159,17 +160,11 @@ def _duplicates(request: HttpRequest, form: IntakeForm, version: RequestTypeVers
         return []
     values = {name: (form[name].value() or "") for name in ("street_number", "street_name", "postal_code")}
     key = address_key(**values) if values["street_name"] else ""
-    lat, lon = _float(form["latitude"].value()), _float(form["longitude"].value())
+    lat = parse_float(form["latitude"].value(), minimum=-90, maximum=90)
+    lon = parse_float(form["longitude"].value(), minimum=-180, maximum=180)
     if not key and lat is None:
         return []
     return nearby_open_fiches(request.user, type_code=version.code, address=key, latitude=lat, longitude=lon)
-
-
-def _float(value) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required

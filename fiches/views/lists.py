@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,4 +106,4 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return redirect("fiches:detail", reference=reference)
     if reference:
         messages.warning(request, _("No fiche %(ref)s among those you can see.") % {"ref": reference})
-    return redirect(f"{redirect('fiches:list').url}?q={reference}")
+    return redirect(f"{reverse('fiches:list')}?{urlencode({'q': reference})}")

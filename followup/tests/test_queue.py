@@ -255,3 +255,41 @@ def test_queue_row_acknowledge_button_is_refused_after_a_change(client, make_fic
     client.post(row_button, {**shown, "do": "acknowledge"})
     fiche.refresh_from_db()
     assert fiche.status == Status.TRANSMITTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cell", ["²", "9" * 30, "-1"])
+def test_queue_ignores_a_cell_that_is_not_an_id(client, users, cell):
+    response = login(client, users["superviseur"]).get(reverse("followup:queue"), {"cell": cell})
+    assert response.status_code == 200 and response.context["needs_cell"]
+
+
+@pytest.mark.django_db
+def test_bulk_ignores_ids_that_are_not_ids(client, make_fiche, users):
+    a = make_fiche("VOI-NID")
+    client = login(client, users["cellule-voirie"])
+    response = client.post(
+        reverse("followup:bulk"), {"fiche": ["²", "9" * 30, a.pk], "action": "acknowledge", "next": "²"}
+    )
+    a.refresh_from_db()
+    assert response.status_code == 302 and response.url == reverse("followup:queue")
+    assert a.status == Status.ACKNOWLEDGED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["²", "9" * 30])
+def test_work_page_ignores_a_version_that_is_not_a_number(client, make_fiche, users, version):
+    fiche = make_fiche("VOI-NID")
+    client = login(client, users["cellule-voirie"])
+    url = reverse("followup:work", args=[fiche.reference])
+    response = client.post(url, {"do": "acknowledge", "expected_version": version})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_saved_view_name_too_long_says_so(client, users):
+    response = login(client, users["cellule-voirie"]).post(
+        reverse("followup:view_create"), {"name": "x" * 81, "querystring": "due=overdue"}
+    )
+    assert any("au plus 80 caractères" in t for t in notes(response))
+    assert not SavedView.objects.exists()

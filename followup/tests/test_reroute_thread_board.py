@@ -161,3 +161,22 @@ def test_a_message_notifies_the_other_side(
     assert users["superviseur"].email in to_call_centre.to
     assert fiche.cell.email not in to_call_centre.to
     assert fiche.cell.name in to_call_centre.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["0001-01-01", "²", "https://example.org/", "//example.org/"])
+def test_thread_post_goes_back_only_to_a_path_of_the_site(client, make_fiche, users, target):
+    fiche = make_fiche("VOI-NID")
+    client.force_login(users["cellule-voirie"])
+    url = reverse("followup:thread_post", args=[fiche.reference])
+    response = client.post(url, {"body": "Merci", "next": target})
+    assert response.status_code == 302 and response.url.startswith(f"/fiches/{fiche.reference}/")
+
+
+@pytest.mark.django_db
+def test_thread_message_over_its_maximum_length_says_so(client, make_fiche, users):
+    fiche = make_fiche("VOI-NID")
+    client.force_login(users["cellule-voirie"])
+    url = reverse("followup:thread_post", args=[fiche.reference])
+    response = client.post(url, {"body": "x" * 4001}, HTTP_HX_REQUEST="true")
+    assert "au plus 4000 caractères" in response.content.decode()

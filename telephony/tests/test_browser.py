@@ -38,3 +38,19 @@ def test_telephony_pages_accessible(page, live_server, users):
     page.goto(f"{live_server.url}/telephonie/import/csv/")
     assert page.locator("input[name=queue]").input_value() == "queue"
     assert_accessible(page)
+
+
+def test_stopping_an_import_from_the_list(page, live_server, users):
+    from telephony.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="queue_log", stored_path="telephony/waiting")
+    log_in(page, live_server, "superviseur")
+    page.goto(f"{live_server.url}/telephonie/import/")
+    stop = page.get_by_role("button", name="Arrêter l’import de queue_log")
+    assert_accessible(page)
+    with page.expect_navigation():
+        stop.click()
+    assert page.get_by_text("Arrêt en cours…").count() == 1
+    assert page.get_by_role("button", name="Arrêter l’import").count() == 0
+    assert_accessible(page)
+    assert ImportRun.objects.get(pk=run.pk).stop_requested

@@ -121,3 +121,63 @@ def test_staffing_forecast_averages_over_the_days_the_centre_opened(tmp_path):
     plan = selectors.staffing_plan(selectors.Filters(date_from=date(2026, 4, 6), date_to=date(2026, 4, 19)))
     monday_ten = next(row for row in plan if (row["weekday"], row["minute"]) == (0, 600))
     assert monday_ten["calls"] == 4
+
+
+def _linear_search(load: float, aht: float, target: float, threshold: float, patience: float | None) -> int:
+    """The smallest number of agents reaching the target, tried one by one from 1 (the reference)."""
+    n = 1
+    while True:
+        if patience:
+            result = erlang.erlang_a_result(load, n, aht, threshold, patience)
+        else:
+            result = erlang.erlang_c_result(load, n, aht, threshold)
+        if result.service_level >= target:
+            return n
+        n += 1
+
+
+@pytest.mark.parametrize("patience", [None, 30, 300])
+@pytest.mark.parametrize("calls", [1, 7, 40, 100, 333, 1200])
+@pytest.mark.parametrize("target", [0.5, 0.8, 0.95])
+def test_the_bracketed_search_finds_the_smallest_number_of_agents(calls, target, patience):
+    plan = erlang.staffing(calls, 1800, 180, target, 20, patience=patience)
+    assert plan.agents_needed == _linear_search(plan.load, 180, target, 20, patience)
+
+
+@pytest.mark.parametrize("patience", [None, 300])
+def test_the_largest_load_is_answered_in_a_few_evaluations(monkeypatch, patience):
+    calls = []
+    original = erlang.erlang_b
+    monkeypatch.setattr(
+        erlang, "erlang_b", lambda load, agents: calls.append(agents) or original(load, agents)
+    )
+    plan = erlang.staffing(erlang.MAX_LOAD * 10, 1800, 180, 0.8, 20, patience=patience)
+    assert plan.load == erlang.MAX_LOAD and plan.agents_needed > 0.8 * erlang.MAX_LOAD
+    assert len(calls) < 40
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"calls": math.inf}, "calls must be a finite number"),
+        ({"calls": math.nan}, "calls must be a finite number"),
+        ({"calls": -1}, "calls must be 0 or more"),
+        ({"calls": 1e9}, "beyond the maximum of 5000"),
+        ({"period": 0}, "period and aht"),
+        ({"aht": -5}, "period and aht"),
+        ({"target": 1}, "target must be"),
+        ({"threshold": -20}, "threshold must be"),
+        ({"patience": 0}, "patience must be"),
+        ({"patience": -10}, "patience must be"),
+        ({"shrinkage": 0.95}, "shrinkage must be"),
+        ({"max_occupancy": 0}, "max occupancy must be"),
+        ({"max_occupancy": -1}, "max occupancy must be"),
+    ],
+)
+def test_parameters_out_of_bounds_are_refused(changes, message):
+    params = {"calls": 100, "period": 1800, "aht": 180, "target": 0.8, "threshold": 20, **changes}
+    with pytest.raises(ValueError, match=message):
+        erlang.staffing(
+            params.pop("calls"), params.pop("period"), params.pop("aht"), params.pop("target"),
+            params.pop("threshold"), **params,
+        )  # fmt: skip

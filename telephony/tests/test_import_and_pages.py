@@ -228,6 +228,8 @@ def test_every_import_message_is_translated_with_its_values():
         "error": "ValueError: x",
         "columns": "event",
         "column": "Début",
+        "size": "1024",
+        "ratio": "100",
     }
     values["line"] = "12"
     with translation.override("fr"):

@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from catalogue.forms import MAX_UPLOAD
 from catalogue.importexport import import_nomenclature
-from catalogue.services import effective_moment
+from catalogue.models import RequestTypeVersion
+from catalogue.services import effective_moment, text_error
 
 
 class Command(BaseCommand):
@@ -25,6 +27,11 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        if path.stat().st_size > MAX_UPLOAD:
+            raise CommandError(f"The file is larger than {MAX_UPLOAD // (1024 * 1024)} MB: split it.")
+        problem = text_error(options["reason"], RequestTypeVersion._meta.get_field("reason").max_length)
+        if problem:
+            raise CommandError(f"--reason: {problem}")
         try:
             effective = effective_moment(options["effective_from"])
         except ValidationError as exc:

@@ -1,10 +1,12 @@
 """manage.py import_queue_log PATH [PATH…] [--final] [--db-csv] [--csv-mapping F=COL,…]:
-incremental queue_log import, or a generic CSV of another platform with a column mapping."""
+incremental queue_log import, or a generic CSV of another platform with a column mapping.
+Ctrl+C stops it cleanly: the file being imported is undone, as any failed import."""
 
 from __future__ import annotations
 
 import sys
 import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -40,6 +42,12 @@ class Command(BaseCommand):
         paths = options["paths"]
         mapping = None
         delimiter = "\t" if options["delimiter"] == "tab" else options["delimiter"]
+        if len(delimiter) != 1 or delimiter in '"\r\n':
+            raise CommandError("the delimiter must be one character (or 'tab'), not a quote or a newline")
+        try:
+            ZoneInfo(options["tz"])
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise CommandError(f"unknown time zone {options['tz']!r} (e.g. Europe/Paris)") from exc
         if options["csv_mapping"]:
             try:
                 mapping = services.parse_csv_mapping(options["csv_mapping"])
@@ -65,8 +73,13 @@ class Command(BaseCommand):
                     runs = [services.import_db_csv(path, tz=options["tz"])]
                 else:
                     runs = services.import_path(path, final=options["final"], progress=progress)
-            except (FileNotFoundError, ValueError) as exc:
+            except (OSError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
+            except KeyboardInterrupt:  # the import undid what it had written (all or nothing)
+                raise CommandError(
+                    f"interrupted: nothing of the file being imported from {path} was kept "
+                    "(files imported before it are); run the command again to import it"
+                ) from None
             if interactive:
                 self.stdout.write("")
             for run in runs:

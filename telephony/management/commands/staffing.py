@@ -1,4 +1,7 @@
-"""manage.py staffing --calls 100 --period 1800 --aht 180 --target 0.8 --threshold 20 …"""
+"""manage.py staffing --calls 100 --period 1800 --aht 180 --target 0.8 --threshold 20 …
+
+Every parameter is checked against the bounds of ``erlang.check_parameters`` (shared with the
+staffing page): a value out of them stops the command with a message and a non-zero exit."""
 
 from __future__ import annotations
 
@@ -14,15 +17,17 @@ class Command(BaseCommand):
         parser.add_argument("--calls", type=float, required=True, help="Calls offered in the period.")
         parser.add_argument("--period", type=float, default=1800, help="Period length in seconds.")
         parser.add_argument("--aht", type=float, required=True, help="Average handling time (s).")
-        parser.add_argument("--target", type=float, default=0.8, help="Target service level (0-1).")
-        parser.add_argument("--threshold", type=float, default=20, help="Service-level threshold (s).")
-        parser.add_argument("--patience", type=float, help="Mean caller patience (s): Erlang A.")
-        parser.add_argument("--shrinkage", type=float, default=0.0, help="Share of paid time off the phones.")
-        parser.add_argument("--max-occupancy", type=float, default=1.0)
+        parser.add_argument("--target", type=float, default=0.8, help="Target service level (0.01-0.99).")
+        parser.add_argument("--threshold", type=float, default=20, help="Service-level threshold (0-3600 s).")
+        parser.add_argument("--patience", type=float, help="Mean caller patience (1-3600 s): Erlang A.")
+        parser.add_argument(
+            "--shrinkage", type=float, default=0.0, help="Share of paid time off the phones (0-0.9)."
+        )
+        parser.add_argument(
+            "--max-occupancy", type=float, default=1.0, help="Highest share of time on calls (0.1-1)."
+        )
 
     def handle(self, **o):
-        if o["calls"] < 0 or o["period"] <= 0 or o["aht"] <= 0 or not 0 < o["target"] < 1:
-            raise CommandError("calls ≥ 0, period > 0, aht > 0 and 0 < target < 1 are required")
         try:
             plan = erlang.staffing(
                 o["calls"],

@@ -6,7 +6,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from telephony import exports, selectors
+from telephony import erlang, exports, selectors
+from telephony.forms import FIRST_DAY, LAST_DAY
 from telephony.kpi import SL_FORMULAS
 from telephony.models import Queue
 
@@ -32,6 +33,10 @@ class Command(BaseCommand):
             start, end = date.fromisoformat(o["date_from"]), date.fromisoformat(o["date_to"])
         except ValueError as exc:
             raise CommandError("dates must be YYYY-MM-DD") from exc
+        if not FIRST_DAY <= start <= end <= LAST_DAY:
+            raise CommandError(f"the period must run forwards, within {FIRST_DAY} to {LAST_DAY}")
+        if o["threshold"] is not None and not 0 <= o["threshold"] <= erlang.THRESHOLD_MAX:
+            raise CommandError(f"the threshold must be from 0 to {erlang.THRESHOLD_MAX} seconds")
         filters = selectors.Filters(date_from=start, date_to=end, in_hours_only=not o["all_hours"])
         if o["queue"]:
             queues = dict(Queue.objects.filter(name__in=o["queue"]).values_list("name", "id"))

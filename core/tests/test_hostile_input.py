@@ -1,0 +1,374 @@
+"""Bad input never gives a server error: every URL pattern of the project, for every role and
+anonymously, with real objects and with hostile values in the path, in the query string of every
+parameter the page reads and in every field of the forms it accepts. Runs on SQLite and on
+PostgreSQL (NUL bytes and out-of-range integers only fail on PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm
+from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
+from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, ResolveForm, ScheduleForm
+from portal.forms import SurveyForm, TrackForm
+from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
+
+ROLES = [
+    "agent",
+    "superviseur",
+    "admin",
+    "cellule-voirie",
+    "cellule-eclairage",
+    "direction-voirie",
+    "comite",
+    "finances",
+    None,  # anonymous
+]
+
+THIRTY_DIGITS = "9" * 30
+# Values a form, a filter or a hand-written parser must refuse or ignore, never crash on.
+HOSTILE_VALUES = [
+    "²",
+    "AM\x00",
+    THIRTY_DIGITS,
+    "9999-12-31",
+    "0001-01-01",
+    "2026-02-30T10:00",
+    "inf",
+    "-1",
+    "a\r\nSet-Cookie: b=c",
+    "x" * 5000,
+]
+HOSTILE_PATH_VALUES = {
+    "str": ["²", "AM-2026-\x00", THIRTY_DIGITS, "9999-12-31", "0001-01-01", "inf", "-1", "A" * 2000],
+    "int": [THIRTY_DIGITS, "0"],
+}
+
+
+def fields(form_class, prefix: str = "") -> list[str]:
+    return [f"{prefix}-{name}" if prefix else name for name in form_class.base_fields]
+
+
+@dataclass
+class Page:
+    """What a URL reads: query parameters, form fields it accepts by POST, and the real
+    values that make its checks pass so that each hostile value reaches the code under it."""
+
+    query: list[str] = field(default_factory=list)
+    post: list[str] = field(default_factory=list)
+    base_query: dict[str, str] = field(default_factory=dict)
+    base_post: dict[str, str] = field(default_factory=dict)
+
+
+# Every named URL of the project's apps (a new URL fails test_every_url_is_declared until
+# it is listed here with the parameters it reads).
+PAGES: dict[str, Page] = {
+    "login": Page(query=["next"], post=["username", "password"]),
+    "logout": Page(),
+    "password_change": Page(post=["old_password", "new_password1", "new_password2"]),
+    "password_change_done": Page(),
+    "core:home": Page(),
+    "catalogue:list": Page(query=[*fields(ListFilterForm), "after"]),
+    "catalogue:new": Page(post=fields(NewTypeForm)),
+    "catalogue:import": Page(post=[*fields(ImportForm), "action"]),
+    "catalogue:export_xlsx": Page(query=["versions"]),
+    "catalogue:export_csv": Page(query=["versions"]),
+    "catalogue:detail": Page(),
+    "catalogue:publish": Page(post=fields(NewTypeForm)),
+    "catalogue:toggle_active": Page(),
+    "fiches:list": Page(query=[*fields(FicheFilterForm), "after"]),
+    "fiches:export": Page(query=fields(FicheFilterForm)),
+    "fiches:lookup": Page(query=["reference"]),
+    "fiches:intake": Page(
+        query=["request_type"],
+        post=[*fields(IntakeForm), "q_lamp", "follow_fiche", "search_types"],
+        base_post={"request_type": "VOI-NID", "anonymous": "on", "channel": "phone"},
+    ),
+    "fiches:intake_types": Page(query=["type_query", "request_type"]),
+    "fiches:intake_type_info": Page(query=["request_type"]),
+    "fiches:intake_callers": Page(post=["caller_query"]),
+    "fiches:intake_caller": Page(),
+    "fiches:intake_duplicates": Page(
+        query=["request_type", "latitude", "longitude", "street_number", "street_name", "postal_code"],
+        base_query={"request_type": "VOI-NID", "street_name": "rue Paradis", "postal_code": "13001"},
+    ),
+    "fiches:detail": Page(),
+    "fiches:created": Page(),
+    "fiches:act": Page(post=fields(ActionForm), base_post={"action": "acknowledge"}),
+    "fiches:note": Page(post=fields(NoteForm), base_post={"comment": "Note"}),
+    "fiches:upload": Page(post=["file"]),
+    "fiches:download": Page(),
+    "followup:queue": Page(query=[*fields(QueueFilterForm), "after"]),
+    "followup:bulk": Page(
+        post=[*fields(BulkForm), "fiche", "next"], base_post={"action": "acknowledge", "fiche": "1"}
+    ),
+    "followup:view_create": Page(post=["name", "querystring"]),
+    "followup:view_delete": Page(),
+    "followup:board": Page(),
+    "followup:reroute_list": Page(),
+    "followup:reroute": Page(query=["q"], post=["new_type", "comment", "expected_version"]),
+    "followup:work": Page(
+        query=["next"],
+        post=[
+            "do",
+            "expected_version",
+            "next",
+            *fields(ScheduleForm, "schedule"),
+            *fields(NoteForm, "note"),
+            *fields(HoldForm, "hold"),
+            *fields(ResolveForm, "resolve"),
+        ],
+        base_post={"do": "acknowledge"},
+    ),
+    "followup:thread_post": Page(post=[*fields(MessageForm), "next"]),
+    "correspondence:post_room": Page(),
+    "correspondence:create_batch": Page(),
+    "correspondence:batch_pdf": Page(),
+    "correspondence:letter_pdf": Page(),
+    "correspondence:register": Page(query=["canal", "avant", "id"], base_query={"avant": "2026-01-01T10:00"}),
+    "correspondence:send_notice": Page(post=["moment"]),
+    "portal:track": Page(post=fields(TrackForm)),
+    "portal:track_reference": Page(),
+    "portal:status": Page(),
+    "portal:survey": Page(post=fields(SurveyForm)),
+    "portal:satisfaction": Page(),
+    "telephony:dashboard": Page(query=fields(FilterForm)),
+    "telephony:day": Page(query=[*fields(FilterForm), "after"]),
+    "telephony:export": Page(query=fields(FilterForm)),
+    "telephony:staffing": Page(query=[*fields(StaffingForm), "format"]),
+    "telephony:upload": Page(post=fields(UploadForm)),
+    "telephony:upload_csv": Page(post=fields(CsvImportForm)),
+    "telephony:import_run": Page(),
+}
+
+# Pairs that break only together (a valid date with a hostile id, a type with a hostile place).
+COMBINED_QUERIES = {
+    "correspondence:register": [
+        {"avant": "2026-02-30T10:00", "id": "1"},
+        {"avant": "2026-01-01T10:00", "id": "²"},
+        {"avant": "2026-01-01T10:00", "id": THIRTY_DIGITS},
+    ],
+    "fiches:intake_duplicates": [
+        {"request_type": "VOI-NID", "latitude": "inf", "longitude": "-inf"},
+        {"request_type": "VOI-NID", "latitude": "nan", "longitude": "nan"},
+        {"request_type": "VOI-NID", "latitude": "1e308", "longitude": "-1e308"},
+    ],
+    "fiches:list": [
+        {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+        {"after": f"1_{THIRTY_DIGITS}"},
+        {"after": f"{THIRTY_DIGITS}_1"},
+    ],
+    # keyset cursors with an id or a moment out of range
+    "followup:queue": [{"after": f"1_1.5_{THIRTY_DIGITS}"}, {"after": f"1_{THIRTY_DIGITS}_1"}],
+    "telephony:day": [
+        {"after": f"2026-01-05T10:00:00+00:00_{THIRTY_DIGITS}"},
+        {"after": "9999-12-31T23:59_1"},
+    ],
+}
+
+
+def _route_patterns(resolvers, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(route with converters, URL name) of every URL of the project's apps (not the admin)."""
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _route_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + str(entry.pattern), namespace + entry.name
+
+
+CONVERTER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
+
+
+def _fill(route: str, values: dict[str, str]) -> str:
+    return "/" + CONVERTER.sub(lambda m: quote(values[m["name"]], safe=""), route)
+
+
+@dataclass
+class Demo:
+    real: dict[str, dict[str, str]]  # URL name -> path values of a real object
+    users: dict[str, object]
+    media_root: Path
+
+
+def _real_values() -> dict[str, dict[str, str]]:
+    from correspondence.models import Batch, Channel, Message
+    from fiches.models import Attachment, Fiche, Requester
+    from followup.models import SavedView
+    from portal import links
+    from telephony.models import ImportRun, QueuePassage
+
+    fiche = Fiche.objects.filter(body__kind="operator").order_by("-created_at").first()
+    attachment = Attachment.objects.select_related("fiche").first()
+    letter = Message.objects.filter(channel=Channel.LETTER).first()
+    passage = QueuePassage.objects.order_by("-entered_at").first()
+    view = SavedView.objects.first()
+    by_reference = {"reference": fiche.reference}
+    values = dict.fromkeys(
+        (
+            "fiches:detail",
+            "fiches:created",
+            "fiches:act",
+            "fiches:note",
+            "fiches:upload",
+            "followup:reroute",
+            "followup:work",
+            "followup:thread_post",
+            "correspondence:send_notice",
+            "portal:track_reference",
+        ),
+        by_reference,
+    )
+    return {
+        **values,
+        "fiches:download": {
+            "reference": attachment.fiche.reference if attachment else fiche.reference,
+            "pk": str(attachment.pk if attachment else 1),
+        },
+        "fiches:export": {"fmt": "csv"},
+        "fiches:intake_caller": {"pk": str(Requester.objects.values_list("pk", flat=True).first())},
+        "followup:view_delete": {"pk": str(view.pk) if view else "1"},
+        "correspondence:batch_pdf": {"pk": str(Batch.objects.values_list("pk", flat=True).first() or 1)},
+        "correspondence:letter_pdf": {"pk": str(letter.pk) if letter else "1"},
+        "portal:status": {"token": links.track_token(fiche.pk)},
+        "portal:survey": {"token": links.survey_token(fiche.pk)},
+        "catalogue:detail": {"code": "VOI-NID"},
+        "catalogue:publish": {"code": "VOI-NID"},
+        "catalogue:toggle_active": {"code": "VOI-NID"},
+        "telephony:day": {"day": passage.entered_at.date().isoformat() if passage else "2026-01-05"},
+        "telephony:import_run": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Demo]:
+    """The demonstration data, loaded once for the module and rolled back at its end."""
+    media_root = tmp_path_factory.mktemp("media")
+    quiet = override_settings(
+        MEDIA_ROOT=media_root,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    )
+    with quiet, django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo_data", "--fiches", "120", "--call-days", "3", verbosity=0)
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=ROLES)}
+        yield Demo(real=_real_values(), users=users, media_root=media_root)
+        transaction.set_rollback(True)
+
+
+def test_every_url_is_declared():
+    names = {name for _route, name in _route_patterns(get_resolver().url_patterns)}
+    assert names == set(PAGES), "declare the parameters of every new URL in PAGES"
+
+
+def _refused(response) -> bool:
+    """The role may not use this page (or this method): nothing under the gate to exercise."""
+    to_login = response.status_code == 302 and response.url.startswith(reverse("login"))
+    return to_login or response.status_code in (403, 404, 405)
+
+
+class Walker:
+    """Sends the hostile requests for one URL pattern as every role, and collects the server
+    errors. Each hostile value is sent once, by the roles that may use the page in turn, so
+    that every role meets hostile values and the walk stays fast."""
+
+    def __init__(self, demo: Demo) -> None:
+        self.failures: list[str] = []
+        self.clients = {}
+        for username in ROLES:
+            client = Client(raise_request_exception=False)
+            if username:
+                client.force_login(demo.users[username])
+            self.clients[username] = client
+
+    def send(self, username: str | None, method: str, url: str, data: dict | None = None):
+        client = self.clients[username]
+        response = client.get(url) if method == "GET" else client.post(url, data or {})
+        if response.status_code >= 500:
+            shown = {k: v[:40] for k, v in (data or {}).items()}
+            self.failures.append(
+                f"{username or 'anonymous'}: {method} {url[:160]} {shown} -> {response.status_code}"
+            )
+        return response
+
+    def users_of(self, method: str, url: str, data: dict | None = None) -> list[str | None]:
+        """The roles whose request passes the page's gate (all roles answer)."""
+        return [u for u in ROLES if not _refused(self.send(u, method, url, data))]
+
+    def in_turn(self, users: list[str | None], requests: list[tuple[str, str, dict]]) -> None:
+        for index, (method, url, data) in enumerate(requests):
+            self.send(users[index % len(users)], method, url, data)
+
+    def walk(self, route: str, name: str, real: dict[str, str]) -> None:
+        page = PAGES[name]
+        converters = {m["name"]: m["kind"] or "str" for m in CONVERTER.finditer(route)}
+        url = _fill(route, real)
+        readers = self.users_of("GET", url)
+        paths = [
+            ("GET", _fill(route, {**real, param: value}), {})
+            for param, kind in converters.items()
+            for value in HOSTILE_PATH_VALUES[kind]
+        ]
+        self.in_turn(readers or ROLES, paths)
+        if readers:
+            queries = [
+                ("GET", f"{url}?{urlencode({**page.base_query, param: value})}", {})
+                for param in page.query
+                for value in HOSTILE_VALUES
+            ]
+            self.in_turn(readers, queries)
+            for combined in COMBINED_QUERIES.get(name, []):
+                for username in readers:
+                    self.send(username, "GET", f"{url}?{urlencode(combined)}")
+        if page.post or not page.query:
+            writers = self.users_of("POST", url, page.base_post)
+            if writers:
+                posts = [
+                    ("POST", url, {**page.base_post, param: value})
+                    for param in page.post
+                    for value in HOSTILE_VALUES
+                ]
+                self.in_turn(writers, posts)
+
+
+ROUTES = {name: route for route, name in _route_patterns(get_resolver().url_patterns)}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_hostile_value_gives_a_server_error(demo, db, settings, name):
+    settings.MEDIA_ROOT = demo.media_root  # the demo's letters and attachments
+    walker = Walker(demo)
+    walker.walk(ROUTES[name], name, demo.real.get(name, {}))
+    assert not walker.failures, "\n".join(walker.failures)
+
+
+ADMIN_QUERIES = [{"q": "AM\x00"}, {"q": "x" * 5000}, {"p": THIRTY_DIGITS}, {"o": "²"}, {"id__exact": "²"}]
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_admin_pages_refuse_hostile_queries_and_ids(client, demo, db, model):
+    client.force_login(demo.users["admin"])
+    client.raise_request_exception = False
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    urls = [f"{changelist}?{urlencode(query)}" for query in ADMIN_QUERIES] + [
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[value])
+        for value in ("²", THIRTY_DIGITS, "-1", "inf")
+    ]
+    failures = [f"{url[:120]} -> {status}" for url in urls if (status := client.get(url).status_code) >= 500]
+    assert not failures, "\n".join(failures)
