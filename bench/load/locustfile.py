@@ -269,7 +269,9 @@ class Citizen(FastHttpUser):
     wait_time = between(10 * THINK, 30 * THINK)
 
     def on_start(self) -> None:
+        """Citizens arrive one by one, not all in the first second."""
         self.client.cookiejar.set_policy(LoopbackCookies())
+        gevent.sleep(random.uniform(0, CITIZENS_RAMP))
 
     @task
     def follow_my_request(self) -> None:
