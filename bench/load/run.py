@@ -57,7 +57,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--think",
         type=float,
-        default=1,
+        default=2,
         help="think times × this (agents 4–10 s, cells 5–12 s, citizens 10–30 s)",
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
