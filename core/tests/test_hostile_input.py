@@ -151,6 +151,7 @@ PAGES: dict[str, Page] = {
     "telephony:upload": Page(post=fields(UploadForm)),
     "telephony:upload_csv": Page(post=fields(CsvImportForm)),
     "telephony:import_run": Page(),
+    "telephony:stop_import": Page(),
 }
 
 # Pairs that break only together (a valid date with a hostile id, a type with a hostile place).
@@ -251,6 +252,7 @@ def _real_values() -> dict[str, dict[str, str]]:
         "catalogue:toggle_active": {"code": "VOI-NID"},
         "telephony:day": {"day": passage.entered_at.date().isoformat() if passage else "2026-01-05"},
         "telephony:import_run": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
+        "telephony:stop_import": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
     }
 
 
