@@ -117,9 +117,7 @@ def term_end(notified: date, years_agreed: int) -> date:
     return convention_year(notified, years_agreed).end
 
 
-def in_force(
-    day: date, notified: date | None, years_agreed: int, effective_end: date | None = None
-) -> bool:
+def in_force(day: date, notified: date | None, years_agreed: int, effective_end: date | None = None) -> bool:
     """Whether a convention notified on ``notified``, renewed up to ``years_agreed`` years
     and possibly ended early on ``effective_end``, is in force on ``day``."""
     if notified is None or years_agreed < 1 or day < notified:

@@ -138,10 +138,10 @@ def pro_rata_settlement(
 
 # Amounts in words, for revenue orders (traditional French spelling: "vingt et un",
 # "quatre-vingts", "deux cents", "deux cent un", "mille" invariable, "millions").
-_UNITS = (
-    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
-    "seize dix-sept dix-huit dix-neuf"
-).split()
+_UNITS = [
+    "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+    "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf",
+]  # fmt: skip
 _TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
 
 
@@ -203,10 +203,9 @@ def amount_in_words(amount: Decimal) -> str:
     euros = int(amount)
     cents = int((amount - euros) * 100)
     euro_words = integer_in_words(euros)
+    unit = "euro" if euros <= 1 else "euros"
     if euros >= 10**6 and euros % 10**6 == 0:
-        unit = "d'euros"
-    else:
-        unit = "euro" if euros <= 1 else "euros"
+        unit = "d'euros"  # "un million d'euros"
     text = f"{euro_words} {unit}"
     if cents:
         text += f" et {integer_in_words(cents)} centime{'s' if cents > 1 else ''}"

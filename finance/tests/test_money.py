@@ -100,8 +100,7 @@ def test_termination_settles_pro_rata_temporis_with_the_partial_key():
         ("280000000", "deux cent quatre-vingts millions d'euros"),
         (
             "2468135.47",
-            "deux millions quatre cent soixante-huit mille cent trente-cinq euros "
-            "et quarante-sept centimes",
+            "deux millions quatre cent soixante-huit mille cent trente-cinq euros et quarante-sept centimes",
         ),
         ("126067.47", "cent vingt-six mille soixante-sept euros et quarante-sept centimes"),
     ],

@@ -1,0 +1,232 @@
+"""Reading the convention's money: the key's count, the schedule, the financial position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from agreements import dates
+from agreements.models import Agreement
+from catalogue.models import Kind
+from fiches.models import Fiche, Status
+from finance import money
+from finance.counting import CountingRule
+from finance.models import AllocationKey, CostSheet, RevenueOrder
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end + 1 day 00:00) in Paris time, both ends of the period included."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return (
+        datetime.combine(start, time.min, zone),
+        datetime.combine(end + timedelta(days=1), time.min, zone),
+    )
+
+
+def counted_fiches(start: date, end: date, rule: CountingRule) -> QuerySet[Fiche]:
+    low, high = _bounds(start, end)
+    fiches = Fiche.objects.filter(created_at__gte=low, created_at__lt=high)
+    if not rule.duplicates:
+        fiches = fiches.filter(duplicate_of__isnull=True)
+    if not rule.information:
+        fiches = fiches.exclude(kind=Kind.INFORMATION, resolved_at=F("created_at"))
+    if not rule.rejected:
+        fiches = fiches.exclude(status=Status.REJECTED)
+    return fiches
+
+
+def count_key(partner_id: int, start: date, end: date, rule: CountingRule) -> tuple[int, int]:
+    """(fiches of the partner, fiches counted) in one SQL query."""
+    body_field = "body_id" if rule.body == "final" else "original_body_id"
+    row = counted_fiches(start, end, rule).aggregate(
+        total=Count("pk"), partner=Count("pk", filter=Q(**{body_field: partner_id}))
+    )
+    return row["partner"], row["total"]
+
+
+def key_period(agreement: Agreement, year: int) -> dates.Period:
+    """The year's period, cut at the effective end after notice."""
+    period = agreement.year(year)
+    if agreement.notice_served_on and agreement.ends_on < period.end:
+        return dates.Period(period.start, max(period.start, agreement.ends_on))
+    return period
+
+
+def provisional_key(agreement: Agreement, year: int) -> money.Key:
+    """The previous year's validated key; the convention's initial key for year 1 (or
+    while the previous key is not yet validated)."""
+    previous = (
+        AllocationKey.objects.filter(agreement=agreement, year=year - 1, validated_at__isnull=False)
+        .only("numerator", "denominator")
+        .first()
+    )
+    if previous and previous.key:
+        return previous.key
+    return money.Key.from_decimal(agreement.initial_key)
+
+
+def expenses(agreement: Agreement, year: int) -> Decimal | None:
+    sheet = CostSheet.objects.filter(agreement=agreement, year=year).first()
+    if sheet is None:
+        return None
+    return CostSheet.objects.filter(pk=sheet.pk).aggregate(total=Sum("lines__amount"))["total"]
+
+
+@dataclass
+class Instalment:
+    quarter: int
+    kind: str  # RevenueOrder.Kind
+    period: dates.Period
+    due_on: date
+    amount: Decimal | None
+    order: RevenueOrder | None = None
+
+    @property
+    def payable(self) -> bool:
+        return self.amount is not None and self.amount > 0
+
+
+@dataclass
+class Schedule:
+    agreement: Agreement
+    year: int
+    period: dates.Period
+    expenses: Decimal | None
+    provisional_key: money.Key
+    key: AllocationKey | None
+    amounts: money.YearAmounts | None
+    final: money.FinalSettlement | None
+    instalments: list[Instalment] = field(default_factory=list)
+
+    @property
+    def revised(self) -> bool:
+        return self.key is not None and self.key.validated
+
+    @property
+    def total(self) -> Decimal | None:
+        amounts = [i.amount for i in self.instalments]
+        return None if any(a is None for a in amounts) else sum(amounts, Decimal("0.00"))
+
+
+def schedule(agreement: Agreement, year: int) -> Schedule:
+    """The year's instalments: Q1–Q3 from the provisional key, Q4 settles with the
+    validated key; after notice, the instalments due before the effective end and a final
+    settlement pro rata temporis."""
+    period = agreement.year(year)
+    spent = expenses(agreement, year)
+    provisional = provisional_key(agreement, year)
+    key = AllocationKey.objects.filter(agreement=agreement, year=year).first()
+    revised = key.key if key and key.validated else None
+    quarters = dates.quarters(agreement.notified_on, year)
+    orders = {
+        o.quarter: o
+        for o in RevenueOrder.objects.filter(agreement=agreement, year=year).exclude(
+            status=RevenueOrder.Status.CANCELLED
+        )
+    }
+    amounts = money.year_amounts(spent, provisional, revised) if spent is not None else None
+    ended_early = agreement.notice_served_on is not None and agreement.ends_on < period.end
+    result = Schedule(agreement, year, period, spent, provisional, key, amounts, None)
+    for number, quarter in enumerate(quarters, start=1):
+        if ended_early and quarter.end > agreement.ends_on:
+            break
+        if amounts is None:
+            amount = None
+        else:
+            amount = amounts.instalments[number - 1] if number < 4 or revised else None
+        kind = RevenueOrder.Kind.SETTLEMENT if number == 4 else RevenueOrder.Kind.INSTALMENT
+        result.instalments.append(Instalment(number, kind, quarter, quarter.end, amount, orders.get(number)))
+    if ended_early:
+        paid = sum((i.amount or Decimal("0.00") for i in result.instalments), Decimal("0.00"))
+        number = len(result.instalments) + 1
+        partial = dates.Period(period.start, agreement.ends_on)
+        if spent is not None and revised is not None:
+            result.final = money.pro_rata_settlement(spent, partial.days, period.days, revised, paid)
+        tail = dates.Period(quarters[number - 1].start, agreement.ends_on)
+        result.instalments.append(
+            Instalment(
+                number,
+                RevenueOrder.Kind.FINAL,
+                tail,
+                agreement.ends_on,
+                result.final.balance if result.final else None,
+                orders.get(number),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class NextDue:
+    agreement: Agreement
+    kind: str  # "instalment", "renewal", "key"
+    due_on: date
+    label: str
+    amount: Decimal | None = None
+
+
+def next_due(agreements: QuerySet[Agreement], today: date, horizon_days: int = 120) -> list[NextDue]:
+    """What is due next for a finance officer: instalments not yet ordered, the renewal
+    letter deadline, keys waiting for validation."""
+    items: list[NextDue] = []
+    limit = today + timedelta(days=horizon_days)
+    for agreement in agreements:
+        if agreement.ends_on < today:
+            continue
+        year = agreement.current_year(today)
+        for instalment in schedule(agreement, year).instalments:
+            if instalment.order is None and instalment.due_on <= limit and instalment.due_on >= today:
+                items.append(
+                    NextDue(
+                        agreement,
+                        "instalment",
+                        instalment.due_on,
+                        f"T{instalment.quarter}",
+                        instalment.amount,
+                    )
+                )
+        if not agreement.terminated:
+            deadline = agreement.renewal_deadline()
+            if today <= deadline <= limit:
+                items.append(NextDue(agreement, "renewal", deadline, ""))
+        for key in AllocationKey.objects.filter(agreement=agreement, validated_at__isnull=True):
+            items.append(NextDue(agreement, "key", key.period_end, str(key.year)))
+    return sorted(items, key=lambda item: item.due_on)
+
+
+@dataclass(frozen=True)
+class FinancialPosition:
+    """The financial position of a quarter, for the committee's quarterly pack."""
+
+    start: date
+    end: date
+    issued: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    orders: list[RevenueOrder]
+    keys: list[AllocationKey]
+
+
+def financial_position(
+    start: date, end: date, agreements: QuerySet[Agreement] | None = None
+) -> FinancialPosition:
+    """Revenue orders issued between ``start`` and ``end`` (both included, cancelled ones
+    left out), what of them is paid and outstanding, and the keys validated in the period."""
+    orders = RevenueOrder.objects.filter(issued_on__gte=start, issued_on__lte=end).exclude(
+        status=RevenueOrder.Status.CANCELLED
+    )
+    keys = AllocationKey.objects.filter(validated_at__date__gte=start, validated_at__date__lte=end)
+    if agreements is not None:
+        orders = orders.filter(agreement__in=agreements)
+        keys = keys.filter(agreement__in=agreements)
+    rows = list(orders.select_related("agreement").order_by("issued_on", "number"))
+    issued = sum((o.amount for o in rows), Decimal("0.00"))
+    paid = sum((o.amount for o in rows if o.status == RevenueOrder.Status.PAID), Decimal("0.00"))
+    return FinancialPosition(
+        start, end, issued, paid, issued - paid, rows, list(keys.select_related("agreement"))
+    )
