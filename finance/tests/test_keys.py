@@ -70,7 +70,9 @@ def year_two(make_fiche, users, catalogue_types):
 
 
 def count(agreement, **rule):
-    return selectors.count_key(agreement.partner_id, date(2026, 3, 1), date(2027, 2, 28), CountingRule(**rule))
+    return selectors.count_key(
+        agreement.partner_id, date(2026, 3, 1), date(2027, 2, 28), CountingRule(**rule)
+    )
 
 
 def test_default_rule_counts_after_rerouting_without_duplicates_and_rejected(agreement, year_two):
