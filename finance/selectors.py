@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from fiches.models import Fiche, Status
 from finance import money
 from finance.counting import CountingRule
 from finance.models import AllocationKey, CostSheet, RevenueOrder
+from finance.plan import PlannedInstalment, YearPlan, plan_year
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -77,88 +78,61 @@ def expenses(agreement: Agreement, year: int) -> Decimal | None:
     return CostSheet.objects.filter(pk=sheet.pk).aggregate(total=Sum("lines__amount"))["total"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Instalment:
-    quarter: int
-    kind: str  # RevenueOrder.Kind
-    period: dates.Period
-    due_on: date
-    amount: Decimal | None
-    order: RevenueOrder | None = None
+    planned: PlannedInstalment
+    order: RevenueOrder | None
 
-    @property
-    def payable(self) -> bool:
-        return self.amount is not None and self.amount > 0
+    def __getattr__(self, name: str):
+        return getattr(self.planned, name)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Schedule:
     agreement: Agreement
-    year: int
-    period: dates.Period
+    plan: YearPlan
     expenses: Decimal | None
     provisional_key: money.Key
     key: AllocationKey | None
-    amounts: money.YearAmounts | None
-    final: money.FinalSettlement | None
-    instalments: list[Instalment] = field(default_factory=list)
+    instalments: list[Instalment]
+
+    @property
+    def year(self) -> int:
+        return self.plan.year
+
+    @property
+    def period(self) -> dates.Period:
+        return self.plan.period
+
+    @property
+    def final(self) -> money.FinalSettlement | None:
+        return self.plan.final
+
+    @property
+    def total(self) -> Decimal | None:
+        return self.plan.total
 
     @property
     def revised(self) -> bool:
         return self.key is not None and self.key.validated
 
-    @property
-    def total(self) -> Decimal | None:
-        amounts = [i.amount for i in self.instalments]
-        return None if any(a is None for a in amounts) else sum(amounts, Decimal("0.00"))
-
 
 def schedule(agreement: Agreement, year: int) -> Schedule:
-    """The year's instalments: Q1–Q3 from the provisional key, Q4 settles with the
-    validated key; after notice, the instalments due before the effective end and a final
-    settlement pro rata temporis."""
-    period = agreement.year(year)
+    """The year's plan (``finance.plan.plan_year``) with the revenue orders issued for it."""
     spent = expenses(agreement, year)
     provisional = provisional_key(agreement, year)
     key = AllocationKey.objects.filter(agreement=agreement, year=year).first()
     revised = key.key if key and key.validated else None
-    quarters = dates.quarters(agreement.notified_on, year)
+    effective_end = agreement.ends_on if agreement.notice_served_on else None
+    plan = plan_year(agreement.notified_on, year, spent, provisional, revised, effective_end)
     orders = {
         o.quarter: o
         for o in RevenueOrder.objects.filter(agreement=agreement, year=year).exclude(
             status=RevenueOrder.Status.CANCELLED
         )
     }
-    amounts = money.year_amounts(spent, provisional, revised) if spent is not None else None
-    ended_early = agreement.notice_served_on is not None and agreement.ends_on < period.end
-    result = Schedule(agreement, year, period, spent, provisional, key, amounts, None)
-    for number, quarter in enumerate(quarters, start=1):
-        if ended_early and quarter.end > agreement.ends_on:
-            break
-        if amounts is None:
-            amount = None
-        else:
-            amount = amounts.instalments[number - 1] if number < 4 or revised else None
-        kind = RevenueOrder.Kind.SETTLEMENT if number == 4 else RevenueOrder.Kind.INSTALMENT
-        result.instalments.append(Instalment(number, kind, quarter, quarter.end, amount, orders.get(number)))
-    if ended_early:
-        paid = sum((i.amount or Decimal("0.00") for i in result.instalments), Decimal("0.00"))
-        number = len(result.instalments) + 1
-        partial = dates.Period(period.start, agreement.ends_on)
-        if spent is not None and revised is not None:
-            result.final = money.pro_rata_settlement(spent, partial.days, period.days, revised, paid)
-        tail = dates.Period(quarters[number - 1].start, agreement.ends_on)
-        result.instalments.append(
-            Instalment(
-                number,
-                RevenueOrder.Kind.FINAL,
-                tail,
-                agreement.ends_on,
-                result.final.balance if result.final else None,
-                orders.get(number),
-            )
-        )
-    return result
+    instalments = [Instalment(p, orders.get(p.quarter)) for p in plan.instalments]
+    return Schedule(agreement, plan, spent, provisional, key, instalments)
 
 
 @dataclass(frozen=True)
