@@ -246,7 +246,9 @@ def order_pdf(request: HttpRequest, number: str) -> FileResponse:
     order = get_object_or_404(_orders(request), number=number)
     if not order.pdf:
         raise Http404
-    return FileResponse(order.pdf.open("rb"), content_type="application/pdf", filename=f"{order.number}.pdf")
+    return FileResponse(
+        order.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=f"{order.number}.pdf"
+    )
 
 
 @require_POST
