@@ -31,7 +31,9 @@ class EuroField(forms.DecimalField):
 
 
 class SheetForm(StyledFormMixin, forms.Form):
-    forecast = EuroField(label=_("Forecast of the year's expenses (annexed to the convention)"), required=False)
+    forecast = EuroField(
+        label=_("Forecast of the year's expenses (annexed to the convention)"), required=False
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

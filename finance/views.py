@@ -247,7 +247,10 @@ def order_pdf(request: HttpRequest, number: str) -> FileResponse:
     if not order.pdf:
         raise Http404
     return FileResponse(
-        order.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=f"{order.number}.pdf"
+        order.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{order.number}.pdf",
     )
 
 
