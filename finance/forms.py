@@ -83,3 +83,24 @@ class CancelForm(StyledFormMixin, forms.Form):
 
 class PaidForm(StyledFormMixin, forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DayForm(StyledFormMixin, forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RenewalAnswerForm(DayForm):
+    answer = forms.ChoiceField(
+        label=_("Partner's answer"), choices=[("accepted", _("Accepted")), ("refused", _("Refused"))]
+    )
+
+
+class NoticeForm(DayForm):
+    served_by = forms.ChoiceField(label=_("Notice served by"), choices=[])
+
+    def __init__(self, *args, agreement, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["served_by"].choices = [
+            (agreement.operator_id, agreement.operator.name),
+            (agreement.partner_id, agreement.partner.name),
+        ]

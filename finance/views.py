@@ -13,12 +13,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements import services as agreement_services
 from agreements.models import Agreement
 from agreements.selectors import visible_agreements
 from core.exports import csv_response
 from finance import selectors, services
 from finance.counting import CountingRule
-from finance.forms import CancelForm, LineFormSet, PaidForm, RuleForm, SheetForm
+from finance.documents import renewal_letter_pdf
+from finance.forms import (
+    CancelForm,
+    DayForm,
+    LineFormSet,
+    NoticeForm,
+    PaidForm,
+    RenewalAnswerForm,
+    RuleForm,
+    SheetForm,
+)
 from finance.models import AllocationKey, CostSheet, RevenueOrder
 from organisations.access import scope_for
 
@@ -73,17 +84,72 @@ def index(request: HttpRequest) -> HttpResponse:
 @finance_access()
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
-    years = [(n, agreement.year(n)) for n in range(1, agreement.years_agreed + 1)]
     return render(
-        request,
-        "finance/agreement.html",
-        {
-            "agreement": agreement,
-            "years": years,
-            "renewals": agreement.renewals.order_by("year"),
-            "annexes": agreement.annexes.all(),
-        },
+        request, "finance/agreement.html", _agreement_context(request, agreement, _agreement_forms(agreement))
     )
+
+
+def _agreement_context(request: HttpRequest, agreement: Agreement, forms_: dict) -> dict:
+    return {
+        "agreement": agreement,
+        "years": [(n, agreement.year(n)) for n in range(1, agreement.years_agreed + 1)],
+        "renewals": agreement.renewals.order_by("year"),
+        "annexes": agreement.annexes.all(),
+        "manages": request.manages_finance,
+        "action_forms": [
+            ("letter", forms_["letter_form"], _("Renewal letter sent"), _("Record the sending")),
+            ("answer", forms_["answer_form"], _("Partner's answer"), _("Record the answer")),
+            ("notice", forms_["notice_form"], _("Notice of termination"), _("Record the notice")),
+        ],
+    }
+
+
+def _agreement_forms(agreement: Agreement, data=None, which: str = "") -> dict:
+    return {
+        "letter_form": DayForm(data if which == "letter" else None, prefix="letter"),
+        "answer_form": RenewalAnswerForm(data if which == "answer" else None, prefix="answer"),
+        "notice_form": NoticeForm(data if which == "notice" else None, prefix="notice", agreement=agreement),
+    }
+
+
+@require_POST
+@finance_access(manage=True)
+def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Record the renewal letter sent, the partner's answer, or a notice of termination."""
+    agreement = _agreement(request, pk)
+    if action not in ("letter", "answer", "notice"):
+        raise Http404
+    forms_ = _agreement_forms(agreement, request.POST, action)
+    form = forms_[f"{action}_form"]
+    if form.is_valid():
+        day = form.cleaned_data["day"]
+        try:
+            if action == "letter":
+                agreement_services.record_renewal_letter(agreement, agreement.years_agreed, day)
+            elif action == "answer":
+                agreement_services.record_renewal_answer(
+                    agreement, agreement.years_agreed, form.cleaned_data["answer"], day
+                )
+            else:
+                operator = str(agreement.operator_id) == form.cleaned_data["served_by"]
+                agreement_services.serve_notice(
+                    agreement, agreement.operator if operator else agreement.partner, day
+                )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("finance:agreement", pk=agreement.pk)
+    return render(
+        request, "finance/agreement.html", _agreement_context(request, agreement, forms_), status=400
+    )
+
+
+@finance_access()
+def renewal_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft renewal letter (PDF) for the current last year."""
+    agreement = _agreement(request, pk)
+    return HttpResponse(renewal_letter_pdf(agreement, timezone.localdate()), content_type="application/pdf")
 
 
 @finance_access()
@@ -130,7 +196,7 @@ def sheet_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                     form.cleaned_data["notes"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(None, error.messages)
             else:
                 messages.success(request, _("The financial sheet is recorded."))
                 return redirect("finance:year", pk=agreement.pk, year=year)
@@ -282,7 +348,7 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
                     order, form.cleaned_data["reason"], request.user, reissue=form.cleaned_data["reissue"]
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(None, error.messages)
             else:
                 if corrective:
                     messages.success(

@@ -136,3 +136,27 @@ def test_compute_and_validate_the_key(client, users, agreement, make_fiche):
         reverse("finance:key_compute", args=[agreement.pk, 1]), {"body": "bogus"}, follow=True
     )
     assert response.status_code == 200
+
+
+def test_renewal_letter_answer_and_notice_from_the_convention_page(client, users, agreement):
+    login(client, users, "finances")
+    url = reverse("finance:agreement", args=[agreement.pk])
+    letter = client.get(reverse("finance:renewal_letter", args=[agreement.pk]))
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    action = reverse("finance:agreement_action", args=[agreement.pk, "letter"])
+    assert client.post(action, {"letter-day": "2026-11-02"}).status_code == 302
+    action = reverse("finance:agreement_action", args=[agreement.pk, "answer"])
+    assert client.post(action, {"answer-day": "2026-12-01", "answer-answer": "accepted"}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.years_agreed == 3
+    action = reverse("finance:agreement_action", args=[agreement.pk, "notice"])
+    bad = client.post(action, {"notice-day": "2020-01-01", "notice-served_by": str(agreement.partner_id)})
+    assert bad.status_code == 400 and 'value="2020-01-01"' in bad.content.decode()
+    ok = client.post(action, {"notice-day": "2027-04-10", "notice-served_by": str(agreement.partner_id)})
+    assert ok.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.ends_on.isoformat() == "2027-07-09"
+    assert "09/07/2027" in client.get(url).content.decode()
+    assert client.post(reverse("finance:agreement_action", args=[agreement.pk, "bogus"])).status_code == 404
+    login(client, users, "comite")
+    assert client.post(reverse("finance:agreement_action", args=[agreement.pk, "letter"])).status_code == 403
