@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from agreements.demo import create_demo_agreement
 from finance import selectors, services
+from finance.defaults import ensure_categories
 from finance.models import CostCategory
 from organisations.models import Body
 
@@ -38,6 +39,7 @@ def create_demo_finance(bodies: dict[str, Body], today: date) -> int:
     """Returns the number of revenue orders issued."""
     agreement = create_demo_agreement(bodies)
     officer = get_user_model().objects.get(username="finances")
+    ensure_categories(CostCategory)
     categories = {c.name: c.pk for c in CostCategory.objects.all()}
     issued = 0
     for year, lines in SHEETS.items():
