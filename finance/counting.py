@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
+
 BodyAt = Literal["final", "creation"]
 
 
@@ -41,19 +43,16 @@ class CountingRule:
         return cls(**{k: v for k, v in data.items() if k in names})
 
     def describe(self) -> list[str]:
-        """The rule in French, for the key's page and the committee."""
-        inclusion = {True: "comptées", False: "exclues"}
+        """The rule in words, for the key's page and the committee."""
+        counted, excluded = _("counted"), _("excluded")
         return [
-            "Fiches créées pendant la période (date de création, heure de Paris), tous canaux.",
-            "Organisme retenu : "
-            + (
-                "l'organisme compétent après réorientation."
-                if self.body == "final"
-                else "l'organisme compétent à la création (avant toute réorientation)."
-            ),
-            f"Doublons : {inclusion[self.duplicates]}.",
-            f"Demandes d'information traitées immédiatement : {inclusion[self.information]}.",
-            f"Fiches rejetées : {inclusion[self.rejected]}.",
-            "Numérateur : fiches retenues affectées au partenaire ; "
-            "dénominateur : toutes les fiches retenues.",
+            _("Fiches created during the period (creation date, Paris time), all channels."),
+            _("Body: the competent body after re-routing.")
+            if self.body == "final"
+            else _("Body: the competent body at creation (before any re-routing)."),
+            _("Duplicates: %(choice)s.") % {"choice": counted if self.duplicates else excluded},
+            _("Information requests answered at once: %(choice)s.")
+            % {"choice": counted if self.information else excluded},
+            _("Rejected fiches: %(choice)s.") % {"choice": counted if self.rejected else excluded},
+            _("Numerator: the counted fiches assigned to the partner; denominator: all counted fiches."),
         ]

@@ -6,6 +6,7 @@ app_name = "finance"
 urlpatterns = [
     path("", views.index, name="index"),
     path("conventions/<int:pk>/", views.agreement_detail, name="agreement"),
+    path("conventions/<int:pk>/annexes/<int:annex>/", views.annex_file, name="annex"),
     path("conventions/<int:pk>/lettre-de-reconduction.pdf", views.renewal_letter, name="renewal_letter"),
     path("conventions/<int:pk>/<str:action>/", views.agreement_action, name="agreement_action"),
     path("conventions/<int:pk>/annee/<int:year>/", views.year_detail, name="year"),

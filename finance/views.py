@@ -146,6 +146,14 @@ def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 @finance_access()
+def annex_file(request: HttpRequest, pk: int, annex: int) -> FileResponse:
+    """An annex of a convention (financial sheet, forecast, nomenclature, amendment)."""
+    found = get_object_or_404(_agreement(request, pk).annexes, pk=annex)
+    name = found.file.name.rsplit("/", 1)[-1]
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=name)
+
+
+@finance_access()
 def renewal_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft renewal letter (PDF) for the current last year."""
     agreement = _agreement(request, pk)

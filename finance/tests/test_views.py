@@ -132,6 +132,8 @@ def test_compute_and_validate_the_key(client, users, agreement, make_fiche):
     client.post(reverse("finance:key_validate", args=[agreement.pk, 1]))
     key = agreement.keys.get(year=1)
     assert (key.numerator, key.denominator) == (1, 2) and key.validated
+    page = client.get(reverse("finance:year", args=[agreement.pk, 1])).content.decode()
+    assert "Doublons : exclues" in page and "Fiches rejetées : exclues" in page and "50,00 %" in page
     response = client.post(
         reverse("finance:key_compute", args=[agreement.pk, 1]), {"body": "bogus"}, follow=True
     )
@@ -160,3 +162,22 @@ def test_renewal_letter_answer_and_notice_from_the_convention_page(client, users
     assert client.post(reverse("finance:agreement_action", args=[agreement.pk, "bogus"])).status_code == 404
     login(client, users, "comite")
     assert client.post(reverse("finance:agreement_action", args=[agreement.pk, "letter"])).status_code == 403
+
+
+def test_annexes_are_downloaded_by_those_who_see_the_convention(client, users, agreement):
+    from django.core.files.base import ContentFile
+
+    from agreements.models import Annex
+
+    annex = Annex(agreement=agreement, kind="forecast", title="État prévisionnel 2025")
+    annex.file.save("etat-previsionnel.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    url = reverse("finance:annex", args=[agreement.pk, annex.pk])
+    login(client, users, "comite")
+    assert (
+        "État prévisionnel 2025"
+        in client.get(reverse("finance:agreement", args=[agreement.pk])).content.decode()
+    )
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    login(client, users, "agent")
+    assert client.get(url).status_code == 403
