@@ -35,7 +35,8 @@ from organisations.access import scope_for
 
 
 def finance_access(*, manage: bool = False):
-    """Finance officers and committee members read; only finance officers act."""
+    """Finance officers and committee members read (and validate keys); only finance
+    officers record, compute and issue."""
 
     def decorator(view):
         @wraps(view)
@@ -244,7 +245,7 @@ def key_compute(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @require_POST
-@finance_access(manage=True)
+@finance_access()
 def key_validate(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     key = get_object_or_404(AllocationKey, agreement=agreement, year=_year(agreement, year))

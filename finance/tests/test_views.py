@@ -60,6 +60,19 @@ def test_committee_members_see_figures_but_do_not_act(client, users, agreement):
     assert client.post(reverse("finance:order_issue", args=[agreement.pk, 1, 1])).status_code == 403
 
 
+def test_the_committee_validates_the_key_the_finance_officer_computed(client, users, agreement, make_fiche):
+    make_fiche("VOI-NID", created_at=datetime(2025, 4, 1, 10, tzinfo=ZoneInfo("Europe/Paris")))
+    login(client, users, "finances")
+    client.post(
+        reverse("finance:key_compute", args=[agreement.pk, 1]), {"body": "final", "information": "on"}
+    )
+    login(client, users, "superviseur")
+    assert client.post(reverse("finance:key_validate", args=[agreement.pk, 1])).status_code == 403
+    login(client, users, "comite")
+    client.post(reverse("finance:key_validate", args=[agreement.pk, 1]))
+    assert agreement.keys.get(year=1).validated_by == users["comite"]
+
+
 def test_a_convention_of_another_body_is_not_found(client, users, agreement, bodies):
     from organisations.models import Body
 
