@@ -142,34 +142,35 @@ class NextDue:
     due_on: date
     label: str
     amount: Decimal | None = None
+    overdue: bool = False
 
 
 def next_due(agreements: QuerySet[Agreement], today: date, horizon_days: int = 120) -> list[NextDue]:
-    """What is due next for a finance officer: instalments not yet ordered, the renewal
-    letter deadline, keys waiting for validation."""
+    """What is due next for a finance officer, late items first: instalments without a
+    revenue order (of every year so far), the renewal letter not yet sent, keys waiting for
+    validation."""
     items: list[NextDue] = []
     limit = today + timedelta(days=horizon_days)
     for agreement in agreements:
-        if agreement.ends_on < today:
+        if agreement.ends_on < today - timedelta(days=horizon_days):
             continue
-        year = agreement.current_year(today)
-        for instalment in schedule(agreement, year).instalments:
-            if instalment.order is None and instalment.due_on <= limit and instalment.due_on >= today:
-                items.append(
-                    NextDue(
-                        agreement,
-                        "instalment",
-                        instalment.due_on,
-                        f"T{instalment.quarter}",
-                        instalment.amount,
+        for year in range(1, agreement.current_year(today) + 1):
+            for instalment in schedule(agreement, year).instalments:
+                if instalment.order is None and instalment.due_on <= limit:
+                    label = f"T{instalment.quarter} {year}"
+                    overdue = instalment.due_on < today
+                    items.append(
+                        NextDue(agreement, "instalment", instalment.due_on, label, instalment.amount, overdue)
                     )
-                )
-        if not agreement.terminated:
+        letter_sent = agreement.renewals.filter(year=agreement.years_agreed, letter_sent_on__isnull=False)
+        if not agreement.terminated and agreement.ends_on >= today and not letter_sent.exists():
             deadline = agreement.renewal_deadline()
-            if today <= deadline <= limit:
-                items.append(NextDue(agreement, "renewal", deadline, ""))
+            if deadline <= limit:
+                items.append(NextDue(agreement, "renewal", deadline, "", overdue=deadline < today))
         for key in AllocationKey.objects.filter(agreement=agreement, validated_at__isnull=True):
-            items.append(NextDue(agreement, "key", key.period_end, str(key.year)))
+            items.append(
+                NextDue(agreement, "key", key.period_end, str(key.year), overdue=key.period_end < today)
+            )
     return sorted(items, key=lambda item: item.due_on)
 
 

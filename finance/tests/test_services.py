@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from agreements.models import Agreement
-from agreements.services import serve_notice
+from agreements.services import record_renewal_letter, serve_notice
 from finance import selectors, services
 from finance.models import AllocationKey, CostCategory, RevenueOrder
 
@@ -153,3 +153,27 @@ def test_financial_position_of_a_quarter(agreement, users):
     )
     position = selectors.financial_position(date(2025, 6, 1), date(2025, 11, 30))
     assert position.outstanding == D("111111.11") and len(position.orders) == 2
+
+
+def test_what_is_due_next_shows_late_items_first(agreement, users):
+    record_expenses(agreement, 1, users["finances"], "987654.33")
+    services.issue_order(agreement, 1, 1, users["finances"], issued_on=date(2025, 6, 2))
+    items = selectors.next_due(Agreement.objects.all(), date(2025, 12, 1))
+    assert [(i.kind, i.label, i.due_on, i.overdue) for i in items] == [
+        ("instalment", "T2 1", date(2025, 8, 31), True),
+        ("instalment", "T3 1", date(2025, 11, 30), True),
+        ("instalment", "T4 1", date(2026, 2, 28), False),
+    ]
+    assert items[0].amount == D("111111.11") and items[2].amount is None
+
+    def renewal(today):
+        return [
+            (i.due_on, i.overdue)
+            for i in selectors.next_due(Agreement.objects.all(), today)
+            if i.kind == "renewal"
+        ]
+
+    assert renewal(date(2026, 9, 1)) == [(date(2026, 11, 28), False)]
+    assert renewal(date(2026, 12, 1)) == [(date(2026, 11, 28), True)]  # passed, letter not recorded
+    record_renewal_letter(agreement, 2, date(2026, 11, 20))
+    assert renewal(date(2026, 12, 1)) == []
