@@ -140,7 +140,8 @@ class NextDue:
     agreement: Agreement
     kind: str  # "instalment", "renewal", "key"
     due_on: date
-    label: str
+    year: int
+    quarter: int | None = None
     amount: Decimal | None = None
     overdue: bool = False
 
@@ -157,16 +158,24 @@ def next_due(agreements: QuerySet[Agreement], today: date, horizon_days: int = 1
         for year in range(1, agreement.current_year(today) + 1):
             for instalment in schedule(agreement, year).instalments:
                 if instalment.order is None and instalment.due_on <= limit:
-                    label = f"T{instalment.quarter} {year}"
-                    overdue = instalment.due_on < today
                     items.append(
-                        NextDue(agreement, "instalment", instalment.due_on, label, instalment.amount, overdue)
+                        NextDue(
+                            agreement,
+                            "instalment",
+                            instalment.due_on,
+                            year,
+                            instalment.quarter,
+                            instalment.amount,
+                            instalment.due_on < today,
+                        )
                     )
         letter_sent = agreement.renewals.filter(year=agreement.years_agreed, letter_sent_on__isnull=False)
         if not agreement.terminated and agreement.ends_on >= today and not letter_sent.exists():
             deadline = agreement.renewal_deadline()
             if deadline <= limit:
-                items.append(NextDue(agreement, "renewal", deadline, "", overdue=deadline < today))
+                items.append(
+                    NextDue(agreement, "renewal", deadline, agreement.years_agreed, overdue=deadline < today)
+                )
         for key in AllocationKey.objects.filter(agreement=agreement, validated_at__isnull=True):
             items.append(
                 NextDue(agreement, "key", key.period_end, str(key.year), overdue=key.period_end < today)
