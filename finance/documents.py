@@ -47,6 +47,8 @@ def renewal_letter_html(agreement: Agreement, day: date) -> str:
             "operator": operator,
             "partner": partner,
             "operator_signer": signer(operator),
+            "partner_signer": signer(partner),
+            "signers": [signer(operator), signer(partner)],
             "operator_address": [line for line in operator.address.splitlines() if line.strip()],
             "partner_address": [line for line in partner.address.splitlines() if line.strip()],
             "date_text": french_date(day),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -158,6 +159,17 @@ def test_renewal_letter_answer_and_notice_from_the_convention_page(client, users
     url = reverse("finance:agreement", args=[agreement.pk])
     letter = client.get(reverse("finance:renewal_letter", args=[agreement.pk]))
     assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+    text = " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=letter.content, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    assert "arrive à son terme le 28 février 2027" in text and "du 1er mars 2027 au 29 février 2028" in text
+    assert (
+        "Le Maire de Marseille" in text
+        and "Bon pour accord" in text
+        and "La Présidente de la Métropole" in text
+    )
     action = reverse("finance:agreement_action", args=[agreement.pk, "letter"])
     assert client.post(action, {"letter-day": "2026-11-02"}).status_code == 302
     action = reverse("finance:agreement_action", args=[agreement.pk, "answer"])
