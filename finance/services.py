@@ -118,8 +118,16 @@ def _object(agreement: Agreement, year: int, instalment: selectors.Instalment) -
 def issue_order(
     agreement: Agreement, year: int, quarter: int, user, issued_on: date | None = None, replaces=None
 ) -> RevenueOrder:
-    """Issue the revenue order of an instalment, with its PDF. Q4 needs the validated key."""
+    """Issue the revenue order of an instalment, with its PDF. Q4 needs the validated key.
+
+    The convention's row is locked first, so two officers issuing the same instalment at
+    once get one order and a clear refusal (and numbers never collide)."""
     issued_on = issued_on or timezone.localdate()
+    agreement = (
+        Agreement.objects.select_related("operator", "partner")
+        .select_for_update(of=("self",))
+        .get(pk=agreement.pk)
+    )
     plan = selectors.schedule(agreement, year)
     instalment = next((i for i in plan.instalments if i.quarter == quarter), None)
     if instalment is None:

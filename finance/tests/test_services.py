@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 
 from agreements.models import Agreement
 from agreements.services import record_renewal_letter, serve_notice
@@ -177,3 +179,33 @@ def test_what_is_due_next_shows_late_items_first(agreement, users):
     assert renewal(date(2026, 12, 1)) == [(date(2026, 11, 28), True)]  # passed, letter not recorded
     record_renewal_letter(agreement, 2, date(2026, 11, 20))
     assert renewal(date(2026, 12, 1)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issuing_gives_one_order_per_instalment_and_distinct_numbers(bodies, users):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race is exercised on PostgreSQL")
+    agreement = Agreement.objects.get(partner=bodies["metro"])
+    record_expenses(agreement, 1, users["finances"], "987654.33")
+    outcomes, barrier = [], threading.Barrier(6)
+
+    def issue(quarter: int) -> None:
+        try:
+            barrier.wait()
+            services.issue_order(agreement, 1, quarter, users["finances"], issued_on=date(2025, 6, 2))
+            outcomes.append("issued")
+        except ValidationError:
+            outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue, args=(q,)) for q in (1, 1, 2, 2, 3, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["issued"] * 3 + ["refused"] * 3
+    numbers = sorted(RevenueOrder.objects.values_list("number", flat=True))
+    assert numbers == ["TR-2025-0001", "TR-2025-0002", "TR-2025-0003"]
