@@ -59,6 +59,7 @@ def compute_key(agreement: Agreement, year: int, rule: CountingRule | None = Non
     """Count the year's fiches (one SQL query) and store the key with its rule. A key
     once validated is frozen: computing it again is refused."""
     rule = rule or CountingRule()
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)  # one computation at a time
     existing = AllocationKey.objects.select_for_update().filter(agreement=agreement, year=year).first()
     if existing and existing.validated:
         raise ValidationError(_("This key is validated: it can no longer be recomputed."))
