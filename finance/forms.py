@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import SHORT_TEXT, BoundedDateField, StyledFormMixin
 from finance.counting import CountingRule
 from finance.models import CostCategory
 
@@ -34,7 +34,9 @@ class SheetForm(StyledFormMixin, forms.Form):
     forecast = EuroField(
         label=_("Forecast of the year's expenses (annexed to the convention)"), required=False
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class LineForm(StyledFormMixin, forms.Form):
@@ -82,11 +84,11 @@ class CancelForm(StyledFormMixin, forms.Form):
 
 
 class PaidForm(StyledFormMixin, forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = BoundedDateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class DayForm(StyledFormMixin, forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class RenewalAnswerForm(DayForm):
