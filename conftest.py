@@ -38,9 +38,13 @@ def _fast_and_quiet(settings, tmp_path):
 
 @pytest.fixture
 def bodies(db):
+    """The demo bodies, under the demo convention (in force from 1 March 2025 to 28 February 2027)."""
+    from agreements.demo import create_demo_agreement
     from organisations.demo import create_organisations
 
-    return create_organisations()
+    created = create_organisations()
+    create_demo_agreement(created)
+    return created
 
 
 @pytest.fixture

@@ -40,12 +40,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "organisations",
+    "agreements",
     "catalogue",
     "fiches",
     "followup",
     "correspondence",
     "portal",
     "telephony",
+    "finance",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +251,18 @@ TELEPHONY_OPENING_HOURS = {
 LETTER_PDF_VARIANT = env("LETTER_PDF_VARIANT", default="pdf/a-3b")
 LETTER_CITY = env("LETTER_CITY", default="Marseille")
 LETTER_PHONE = env("LETTER_PHONE", default="3013 (appel gratuit)")
+# Revenue orders (titres de recettes) of the cost sharing: see docs/finance.md.
+REVENUE_ORDER_ISSUER_CAPACITY = env(
+    "REVENUE_ORDER_ISSUER_CAPACITY", default="ordonnateur, par délégation du Maire de Marseille"
+)
+REVENUE_ORDER_ACCOUNTANT = env(
+    "REVENUE_ORDER_ACCOUNTANT", default="Service de gestion comptable de Marseille"
+)
+REVENUE_ORDER_PAYMENT = env(
+    "REVENUE_ORDER_PAYMENT",
+    default="Par virement au compte du Trésor public du comptable assignataire (mandat administratif).",
+)
+RENEWAL_WARNING_DAYS = [int(d) for d in env.list("RENEWAL_WARNING_DAYS", default=["60", "30", "15", "7"])]
 # SMS gateway: correspondence.sms.ConsoleBackend | FileBackend | LocmemBackend | HttpJsonBackend
 SMS_BACKEND = env("SMS_BACKEND", default="correspondence.sms.ConsoleBackend")
 SMS_OPTIONS = {

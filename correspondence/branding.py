@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
+from django.utils import timezone
 from django.utils.text import slugify
 
+from agreements.selectors import convention_in_force
 from fiches.models import Fiche
 from organisations.models import Body
 
@@ -23,15 +26,11 @@ class Signer:
     signatory_title: str
 
 
-def partner_convention_in_force(body: Body, fiche: Fiche) -> bool:
-    """Whether ``body`` acts for this fiche under a partnership convention in force.
-
-    Today every partner body is taken to be under a convention in force. When the
-    committee/finance work adds the ``Agreement`` model (convention: parties, dates,
-    renewal, notice), this is the one place to ask it, e.g.
-    ``Agreement.objects.in_force(at=fiche.created_at).filter(parties=body).exists()``.
-    """
-    return body.kind == Body.Kind.PARTNER
+def partner_convention_in_force(body: Body, on: date) -> bool:
+    """Whether ``body`` acts under a partnership convention in force on ``on`` (article 4:
+    both logos on letters about the partner's competences). After the effective end of a
+    convention (notice, or no renewal) its letters carry the operator's logo alone."""
+    return body.kind == Body.Kind.PARTNER and convention_in_force(body, on)
 
 
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -70,11 +69,11 @@ def letterhead_for(fiche: Fiche) -> list[Signer]:
     """The bodies whose logo and signature a letter about ``fiche`` carries, operator first.
 
     Co-branded (operator + partner) when the fiche's *current* competent body is a partner
-    under a convention in force; otherwise the operator alone. Follows re-routing: a letter
-    written after a re-routing uses the new competent body.
+    under a convention in force on the letter's day; otherwise the operator alone. Follows
+    re-routing: a letter written after a re-routing uses the new competent body.
     """
     operator = Body.objects.get(kind=Body.Kind.OPERATOR)
     competent = fiche.body
-    if competent.pk != operator.pk and partner_convention_in_force(competent, fiche):
+    if competent.pk != operator.pk and partner_convention_in_force(competent, timezone.localdate()):
         return [signer(operator), signer(competent)]
     return [signer(operator)]

@@ -46,6 +46,16 @@ class Scope:
         """Supervisors, and the monitoring committee (figures only: no agent, no call id)."""
         return self.is_supervisor or self.has(Role.COMMITTEE)
 
+    @property
+    def sees_finance(self) -> bool:
+        """Finance officers and committee members: conventions, keys and amounts."""
+        return self.has(Role.FINANCE, Role.COMMITTEE)
+
+    @property
+    def manages_finance(self) -> bool:
+        """Finance officers record expenses, validate keys and issue revenue orders."""
+        return self.has(Role.FINANCE)
+
 
 EMPTY = Scope()
 

@@ -8,6 +8,7 @@ from django.db.models import Count
 from catalogue.models import RequestTypeVersion
 from correspondence.models import Message
 from fiches.models import OPEN_STATUSES, Fiche, Status
+from finance.models import AllocationKey, RevenueOrder
 from organisations.demo import DEMO_PASSWORD
 
 
@@ -25,6 +26,8 @@ def test_demo_data_creates_a_living_configuration(db):
     assert Fiche.objects.values("body").distinct().count() == 2
     assert Fiche.objects.exclude(call_id="").filter(channel="phone").exists()  # calls ↔ fiches
     assert Message.objects.exists()  # the latest acknowledgements, for the post room and register
+    assert RevenueOrder.objects.filter(status="paid").exists()  # the convention's money
+    assert AllocationKey.objects.filter(year=1, validated_at__isnull=False).exists()
     references = Fiche.objects.values_list("reference", flat=True)
     assert len(set(references)) == 600
     # the version each demo fiche uses was in force when it was created

@@ -49,7 +49,27 @@ def pages() -> list[str]:
         reverse("telephony:upload"),
         reverse("telephony:export"),
         reverse("password_change"),
+        reverse("finance:index"),
+        reverse("finance:register"),
+        reverse("finance:register_csv"),
     ]
+    from agreements.models import Agreement
+    from finance.models import RevenueOrder
+
+    for agreement in Agreement.objects.all():
+        urls += [
+            reverse("finance:agreement", args=[agreement.pk]),
+            reverse("finance:renewal_letter", args=[agreement.pk]),
+        ]
+        urls += [
+            reverse("finance:year", args=[agreement.pk, n]) for n in range(1, agreement.years_agreed + 1)
+        ]
+        urls.append(reverse("finance:sheet", args=[agreement.pk, 1]))
+    for order in RevenueOrder.objects.all()[:2]:
+        urls += [
+            reverse("finance:order_pdf", args=[order.number]),
+            reverse("finance:order_cancel", args=[order.number]),
+        ]
     for fiche in fiches:
         urls += [
             reverse("fiches:detail", args=[fiche.reference]),

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm
 from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
+from finance.forms import CancelForm, LineForm, PaidForm, RuleForm, SheetForm
 from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, ResolveForm, ScheduleForm
 from portal.forms import SurveyForm, TrackForm
 from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
@@ -151,6 +152,27 @@ PAGES: dict[str, Page] = {
     "telephony:upload": Page(post=fields(UploadForm)),
     "telephony:upload_csv": Page(post=fields(CsvImportForm)),
     "telephony:import_run": Page(),
+    "telephony:stop_import": Page(),
+    "finance:index": Page(),
+    "finance:agreement": Page(),
+    "finance:annex": Page(),
+    "finance:renewal_letter": Page(),
+    "finance:agreement_action": Page(
+        post=["letter-day", "answer-day", "answer-answer", "notice-day", "notice-served_by"]
+    ),
+    "finance:year": Page(),
+    "finance:sheet": Page(
+        post=[*fields(SheetForm), "lines-TOTAL_FORMS", *fields(LineForm, "lines-0")],
+        base_post={"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0"},
+    ),
+    "finance:key_compute": Page(post=fields(RuleForm), base_post={"body": "final"}),
+    "finance:key_validate": Page(),
+    "finance:order_issue": Page(),
+    "finance:register": Page(),
+    "finance:register_csv": Page(),
+    "finance:order_pdf": Page(),
+    "finance:order_paid": Page(post=fields(PaidForm)),
+    "finance:order_cancel": Page(post=fields(CancelForm), base_post={"reason": "Erreur"}),
 }
 
 # Pairs that break only together (a valid date with a hostile id, a type with a hostile place).
@@ -206,8 +228,10 @@ class Demo:
 
 
 def _real_values() -> dict[str, dict[str, str]]:
+    from agreements.models import Agreement, Annex
     from correspondence.models import Batch, Channel, Message
     from fiches.models import Attachment, Fiche, Requester
+    from finance.models import RevenueOrder
     from followup.models import SavedView
     from portal import links
     from telephony.models import ImportRun, QueuePassage
@@ -251,6 +275,29 @@ def _real_values() -> dict[str, dict[str, str]]:
         "catalogue:toggle_active": {"code": "VOI-NID"},
         "telephony:day": {"day": passage.entered_at.date().isoformat() if passage else "2026-01-05"},
         "telephony:import_run": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
+        "telephony:stop_import": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
+        **_finance_values(Agreement, Annex, RevenueOrder),
+    }
+
+
+def _finance_values(agreement_model, annex_model, order_model) -> dict[str, dict[str, str]]:
+    agreement = str(agreement_model.objects.values_list("pk", flat=True).first() or 1)
+    annex = annex_model.objects.values_list("pk", flat=True).first()
+    number = order_model.objects.values_list("number", flat=True).first() or "TR-2026-0001"
+    by_year = {"pk": agreement, "year": "1"}
+    return {
+        "finance:agreement": {"pk": agreement},
+        "finance:annex": {"pk": agreement, "annex": str(annex or 1)},
+        "finance:renewal_letter": {"pk": agreement},
+        "finance:agreement_action": {"pk": agreement, "action": "letter"},
+        "finance:year": by_year,
+        "finance:sheet": by_year,
+        "finance:key_compute": by_year,
+        "finance:key_validate": by_year,
+        "finance:order_issue": {**by_year, "quarter": "4"},
+        "finance:order_pdf": {"number": number},
+        "finance:order_paid": {"number": number},
+        "finance:order_cancel": {"number": number},
     }
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from catalogue.demo import load_demo_nomenclature
 from correspondence.demo import send_demo_notices
 from fiches.demo import generate_fiches, link_calls_to_fiches
+from finance.demo import create_demo_finance
 from organisations.demo import DEMO_PASSWORD, DEMO_USERS, create_organisations, create_users
 from organisations.models import Body
 from telephony.demo import generate_demo_calls
@@ -50,6 +51,8 @@ class Command(BaseCommand):
         _report, calls = generate_demo_calls(days=call_days, calls_per_year=40_000)
         linked = link_calls_to_fiches(calls)
         self.stdout.write(f"  telephone calls: a year imported; {linked} phone fiches linked to their call")
+        orders = create_demo_finance(bodies, timezone.localdate())
+        self.stdout.write(f"  convention: financial sheets, first year's key, {orders} revenue orders")
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
 
     def _print_logins(self) -> None:

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from finance.models import CostCategory, RevenueOrder
+
+
+@admin.register(CostCategory)
+class CostCategoryAdmin(admin.ModelAdmin):
+    """The editable list of expense categories of the financial sheets."""
+
+    list_display = ("name", "account", "order", "active")
+    list_editable = ("order", "active")
+
+
+@admin.register(RevenueOrder)
+class RevenueOrderAdmin(admin.ModelAdmin):
+    """Read only: an order is issued, paid or cancelled on the finance pages, never edited."""
+
+    list_display = ("number", "agreement", "year", "quarter", "amount", "issued_on", "status")
+    list_filter = ("status", "kind")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
