@@ -12,6 +12,18 @@ from axe_playwright_python.sync_playwright import Axe
 
 from organisations.demo import DEMO_PASSWORD
 
+# One demo login per role (organisations.demo.DEMO_USERS), for tests that walk every role.
+ROLES = [
+    "agent",
+    "superviseur",
+    "admin",
+    "cellule-voirie",
+    "cellule-eclairage",
+    "direction-voirie",
+    "comite",
+    "finances",
+]
+
 
 def log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/connexion/")
@@ -29,3 +41,33 @@ def assert_accessible(page, name: str = "") -> None:
         page.screenshot(path=f"{folder}/{label}.png", full_page=True)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def run_at_once(target, count: int) -> list:
+    """Run ``target()`` in ``count`` threads released together (each with its own database
+    connection, closed at the end); return what they returned, and raise the first error."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    results: list = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(target())
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results

@@ -5,18 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.testing import ROLES
 from fiches.models import Fiche
-
-ROLES = [
-    "agent",
-    "superviseur",
-    "admin",
-    "cellule-voirie",
-    "cellule-eclairage",
-    "direction-voirie",
-    "comite",
-    "finances",
-]
 
 
 @pytest.fixture

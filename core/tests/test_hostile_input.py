@@ -20,23 +20,14 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm
+from core.testing import ROLES as STAFF_ROLES
 from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
 from finance.forms import CancelForm, LineForm, PaidForm, RuleForm, SheetForm
 from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, ResolveForm, ScheduleForm
 from portal.forms import SurveyForm, TrackForm
 from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
 
-ROLES = [
-    "agent",
-    "superviseur",
-    "admin",
-    "cellule-voirie",
-    "cellule-eclairage",
-    "direction-voirie",
-    "comite",
-    "finances",
-    None,  # anonymous
-]
+ROLES = [*STAFF_ROLES, None]  # None: anonymous
 
 THIRTY_DIGITS = "9" * 30
 # Values a form, a filter or a hand-written parser must refuse or ignore, never crash on.

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from core.testing import run_at_once
 from correspondence.models import Message
 from fiches.models import Event, Fiche, Requester
 from fiches.tests.test_views import INTAKE
@@ -55,28 +56,12 @@ def test_a_corrected_form_keeps_its_token(client, users, catalogue_types):
 def test_the_same_form_sent_twice_at_once_makes_one_fiche(users, catalogue_types):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race is exercised on PostgreSQL")
-    from django.db import connections
-
     data = {**INTAKE, "email": "alice.durand@example.org", "submission_token": "a" * 32}
-    barrier, answers, errors = threading.Barrier(2), [], []
-
-    def send() -> None:
-        client = Client()
+    clients = [Client(), Client()]
+    for client in clients:
         client.force_login(users["agent"])
-        try:
-            barrier.wait()
-            answers.append(client.post(reverse("fiches:intake"), data))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    waiting = iter(clients)
+    answers = run_at_once(lambda: next(waiting).post(reverse("fiches:intake"), data), 2)
     fiche = Fiche.objects.get()
     assert [a.status_code for a in answers] == [302, 302]
     assert {a.url for a in answers} == {reverse("fiches:created", args=[fiche.reference])}

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import threading
 from pathlib import PurePath
 
 import pytest
@@ -10,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.testing import run_at_once
 from fiches.models import Fiche, Requester, Status
 
 
@@ -212,32 +212,18 @@ def test_attachment_type_and_size_are_checked(as_user, make_fiche, settings):
 def test_references_unique_under_concurrent_saves(users, catalogue_types):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race is exercised on PostgreSQL")
-    from django.db import connections
-
     from catalogue.services import current_version
     from fiches.services import FicheInput, create_fiche
 
     version = current_version("HYG-ANIMAL")
-    errors, barrier = [], threading.Barrier(8)
 
-    def save():
-        try:
-            barrier.wait()
-            for _ in range(5):
-                create_fiche(
-                    FicheInput(request_type=version, channel="phone", street_name="rue X"), users["agent"]
-                )
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def save() -> None:
+        for _ in range(5):
+            create_fiche(
+                FicheInput(request_type=version, channel="phone", street_name="rue X"), users["agent"]
+            )
 
-    threads = [threading.Thread(target=save) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    run_at_once(save, 8)
     references = list(Fiche.objects.values_list("reference", flat=True))
     assert len(references) == 40 == len(set(references))
     assert Requester.objects.count() == 0

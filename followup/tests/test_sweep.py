@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core import mail
 from django.db import connection
 
+from core.testing import run_at_once
 from fiches.services import transition
 from followup.clock import escalation_cutoff, reminder_moment
 from followup.digest import run_digest
@@ -186,23 +185,7 @@ def test_two_concurrent_sweeps_send_each_alert_once(make_fiche, users, travel):
     for _ in range(20):
         make_fiche("VOI-NID")
     travel(paris(2026, 3, 20, 9))
-    barrier = threading.Barrier(2)
-    results = []
-
-    def sweep():
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            results.append(run_sweep())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(run_sweep, 2)
     assert sum(r.total for r in results) == Alert.objects.count() == 20 * 3  # overdue, escalation, unack
     assert len({(m.subject, tuple(m.to)) for m in mail.outbox}) == len(mail.outbox)
     assert sum(len(r.inserted) for r in results) >= 3
