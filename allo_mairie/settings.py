@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "correspondence",
     "portal",
     "telephony",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("courriers/", include("correspondence.urls")),
     path("suivre/", include("portal.urls")),
     path("telephonie/", include("telephony.urls")),
+    path("barometre/", include("reporting.urls")),
     path("", include("core.urls")),
 ]
 # MEDIA_ROOT is never served as such, not even in development: attachments and letters are

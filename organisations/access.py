@@ -46,6 +46,19 @@ class Scope:
         """Supervisors, and the monitoring committee (figures only: no agent, no call id)."""
         return self.is_supervisor or self.has(Role.COMMITTEE)
 
+    @property
+    def sees_all_service_figures(self) -> bool:
+        """The service barometer over every fiche: the call centre's supervisors and the
+        monitoring committee (figures only, never an individual fiche)."""
+        return (self.is_supervisor and self.everything) or self.has(Role.COMMITTEE)
+
+    @property
+    def sees_service_figures(self) -> bool:
+        """The service barometer: those above, and directorate managers over their scope."""
+        return self.sees_all_service_figures or (
+            (self.is_supervisor or self.has(Role.MANAGER)) and self.sees_fiches
+        )
+
 
 EMPTY = Scope()
 
