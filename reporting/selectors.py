@@ -39,6 +39,7 @@ from django.db.models.functions import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fiches.models import OPEN_STATUSES, Channel, Event, Fiche, Status
 from fiches.selectors import scope_filter
@@ -226,7 +227,9 @@ def barometer(scope: Scope, period: Period, by: str) -> Barometer:
         **_counters(current_q), **_counters(previous_q, "_previous"), **_counters(year_q, "_year")
     )
     rows = [_row(dimension, r, r["_key"], r.get("label")) for r in raw_rows if r["received"]]
-    total = _row(dimension, totals, None, str(_("All")))
+    if compared:
+        rows.sort(key=lambda row: row.label)
+    total = _row(dimension, totals, None, str(pgettext_lazy("total row", "All")))
     before = _row(dimension, _unsuffixed(totals, "_previous"))
     year = _row(dimension, _unsuffixed(totals, "_year"))
     for name in ("received", "compliance", "reopened_share", "rerouted_share", "satisfied_share"):

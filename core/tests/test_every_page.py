@@ -48,6 +48,9 @@ def pages() -> list[str]:
         reverse("telephony:staffing"),
         reverse("telephony:upload"),
         reverse("telephony:export"),
+        reverse("reporting:barometer"),
+        reverse("reporting:export", args=["csv"]),
+        reverse("reporting:export", args=["xlsx"]),
         reverse("password_change"),
     ]
     for fiche in fiches:
