@@ -135,13 +135,14 @@ def working_seconds(start: datetime, end: datetime, calendar: WorkCalendar) -> i
         raise ValueError("start and end must be timezone-aware")
     if end <= start:
         return 0
-    local_start, local_end = start.astimezone(calendar.tz), end.astimezone(calendar.tz)
+    # in UTC: the difference of two times in the same zone would ignore daylight saving
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     total = 0.0
-    day = local_start.date()
-    while day <= local_end.date():
+    day = start.astimezone(calendar.tz).date()
+    while day <= end.astimezone(calendar.tz).date():
         if calendar.is_open(day):
-            day_start = datetime.combine(day, datetime.min.time(), calendar.tz)
-            next_start = datetime.combine(day + timedelta(days=1), datetime.min.time(), calendar.tz)
+            day_start = datetime.combine(day, time(), calendar.tz).astimezone(UTC)
+            next_start = datetime.combine(day + timedelta(days=1), time(), calendar.tz).astimezone(UTC)
             low, high = max(start, day_start), min(end, next_start)
             total += max((high - low).total_seconds(), 0.0)
         day += timedelta(days=1)
