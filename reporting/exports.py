@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reporting.selectors import Barometer, Row
 
@@ -29,8 +30,8 @@ COLUMNS: list[tuple[str, Any, Callable[[Row], Any]]] = [
     ("received_previous", _("Received, previous period"), _change("received", "previous")),
     ("received_year_before", _("Received, a year before"), _change("received", "year")),
     ("duplicates", _("Duplicates"), lambda r: r.counts["duplicates"]),
-    ("rejected", _("Rejected"), lambda r: r.counts["rejected"]),
-    ("resolved", _("Resolved"), lambda r: r.counts["resolved"]),
+    ("rejected", pgettext_lazy("fiches counted", "Rejected"), lambda r: r.counts["rejected"]),
+    ("resolved", pgettext_lazy("fiches counted", "Resolved"), lambda r: r.counts["resolved"]),
     ("on_time", _("Resolved within the deadline"), lambda r: r.counts["on_time"]),
     ("compliance_pct", _("Within the deadline (%)"), lambda r: r.figures["compliance"]),
     (
@@ -50,7 +51,7 @@ COLUMNS: list[tuple[str, Any, Callable[[Row], Any]]] = [
     ("open", _("Still open today"), lambda r: r.counts["open"]),
     ("backlog_at_end", _("Open at the end of the period"), lambda r: r.backlog.get("backlog")),
     ("overdue_at_end", _("Overdue at the end of the period"), lambda r: r.backlog.get("overdue")),
-    ("reopened", _("Reopened"), lambda r: r.counts["reopened"]),
+    ("reopened", pgettext_lazy("fiches counted", "Reopened"), lambda r: r.counts["reopened"]),
     ("sent_back", _("Sent back by a cell"), lambda r: r.counts["sent_back"]),
     ("rerouted", _("Re-routed"), lambda r: r.counts["rerouted"]),
     ("other_body", _("Re-routed to another body"), lambda r: r.counts["other_body"]),

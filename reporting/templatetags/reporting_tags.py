@@ -12,7 +12,7 @@ register = template.Library()
 @register.filter
 def figure(value: float | int | None, unit: str = "") -> str:
     """A figure with a decimal comma, or a dash when there is none."""
-    if value is None:
+    if value is None or value == "":
         return "–"
     digits = 0 if isinstance(value, int) else 1
     return f"{number_format(value, digits)}{unit}"
