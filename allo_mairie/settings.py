@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal",
     "telephony",
     "reporting",
+    "committee",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,9 @@ LOGGING = {
 MAX_ATTACHMENT_SIZE = env.int("MAX_ATTACHMENT_SIZE", default=5 * 1024 * 1024)
 FICHE_REFERENCE_PREFIX = env("FICHE_REFERENCE_PREFIX", default="AM")
 NEARBY_DUPLICATE_METRES = env.int("NEARBY_DUPLICATE_METRES", default=150)
+# --- committee --- once on, only the monitoring committee's decisions (or an administrator's
+# logged emergency publication) publish nomenclature versions (docs/committee.md).
+NOMENCLATURE_COMMITTEE_APPROVAL = env.bool("NOMENCLATURE_COMMITTEE_APPROVAL", default=False)
 
 # --- telephony ---
 # Service-level formula used on every page, export and report (F1, F2, F3, F3b, F4, F5, F6;

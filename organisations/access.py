@@ -59,6 +59,12 @@ class Scope:
             (self.is_supervisor or self.has(Role.MANAGER)) and self.sees_fiches
         )
 
+    @property
+    def sees_committee_work(self) -> bool:
+        """The committee's pages: its members, those who propose nomenclature changes
+        (administrators, directorate managers) and supervisors."""
+        return self.has(Role.COMMITTEE, Role.ADMINISTRATOR, Role.MANAGER, Role.SUPERVISOR)
+
 
 EMPTY = Scope()
 

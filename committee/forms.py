@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from committee.models import ConsultationAnswer, Meeting, Member
+from core.forms import StyledFormMixin
+
+
+class WithdrawalForm(StyledFormMixin, forms.Form):
+    effective_date = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+
+
+class DecisionForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    meeting = forms.ModelChoiceField(
+        Meeting.objects.all(),
+        label=_("Meeting"),
+        required=False,
+        empty_label=_("None: written consultation (every member has answered)"),
+    )
+    note = forms.CharField(
+        label=_("Decision as recorded"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AnswerForm(StyledFormMixin, forms.Form):
+    member = forms.ModelChoiceField(
+        Member.objects.filter(active=True).select_related("body"), label=_("Member")
+    )
+    answer = forms.ChoiceField(label=_("Answer"), choices=ConsultationAnswer.Answer.choices)
+
+
+class EmergencyForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Why it cannot wait for the committee"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

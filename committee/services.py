@@ -1,0 +1,241 @@
+"""Changing the committee's records: proposals, decisions, written consultations, emergency
+publications. Every nomenclature publication of the committee workflow goes through here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalogue.models import RequestType, RequestTypeVersion
+from catalogue.services import (
+    COMMITTEE,
+    EMERGENCY,
+    TypeData,
+    effective_moment,
+    latest_version,
+    publish_draft,
+    publish_version,
+)
+from committee.impact import compute_impact
+from committee.models import AgendaItem, ChangeRequest, ConsultationAnswer, Meeting, Member
+from organisations.access import scope_for
+from organisations.models import Role
+
+
+def can_propose(user) -> bool:
+    """Any body's administrator or directorate manager (A3.7)."""
+    return scope_for(user).has(Role.ADMINISTRATOR, Role.MANAGER)
+
+
+def secretary_of(user) -> Member | None:
+    member = Member.objects.filter(user=user, active=True, is_secretary=True).first()
+    return member if member and scope_for(user).has(Role.COMMITTEE) else None
+
+
+def can_decide(user) -> bool:
+    """The committee secretary records the committee's decisions."""
+    return secretary_of(user) is not None
+
+
+def can_publish_in_emergency(user) -> bool:
+    return scope_for(user).has(Role.ADMINISTRATOR)
+
+
+@transaction.atomic
+def propose_change(
+    user,
+    *,
+    kind: str,
+    reason: str,
+    effective_date: date,
+    data: TypeData | None = None,
+    request_type: RequestType | None = None,
+    now: datetime | None = None,
+) -> ChangeRequest:
+    """Record a change request with its draft version and its impact, and put it on the
+    agenda of the next meeting."""
+    if not can_propose(user):
+        raise PermissionDenied(_("Only administrators and directorate managers propose changes."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the change is needed.")})
+    now = now or timezone.now()
+    moment = effective_moment(effective_date, now=now)
+    draft = None
+    if kind == ChangeRequest.Kind.WITHDRAWAL:
+        if request_type is None:
+            raise ValidationError({"request_type": _("Choose the type to withdraw.")})
+    elif data is not None:
+        draft = publish_version(
+            data, user=user, reason=reason, effective_from=moment, status=RequestTypeVersion.Status.DRAFT
+        )
+        request_type = draft.request_type
+    else:
+        raise ValidationError(_("Describe the proposed version of the type."))
+    current = latest_version(request_type)
+    if kind == ChangeRequest.Kind.CHANGE and current is None:
+        raise ValidationError(_("This type has no published version to change."))
+    change = ChangeRequest.objects.create(
+        kind=kind,
+        request_type=request_type,
+        draft=draft,
+        reason=reason,
+        effective_date=timezone.localdate(moment),
+        proposed_by=user,
+        proposed_at=now,
+        impact=compute_impact(request_type, draft, current, now),
+    )
+    _put_on_next_agenda(change, now)
+    return change
+
+
+def _put_on_next_agenda(change: ChangeRequest, now: datetime) -> AgendaItem | None:
+    meeting = Meeting.objects.filter(held=False, starts_at__gte=now).order_by("starts_at").first()
+    if meeting is None:
+        return None
+    title = (
+        _("Emergency publication to ratify: %(change)s")
+        if change.status == ChangeRequest.Status.EMERGENCY
+        else _("Change request: %(change)s")
+    ) % {"change": change}
+    return AgendaItem.objects.create(
+        meeting=meeting, order=100 + change.pk, title=title, change_request=change
+    )
+
+
+def add_pending_items(meeting: Meeting) -> int:
+    """Put every change request still awaiting the committee, and every emergency publication
+    not yet on an agenda, on this meeting's agenda."""
+    waiting = ChangeRequest.objects.filter(
+        status__in=[ChangeRequest.Status.PROPOSED, ChangeRequest.Status.EMERGENCY], agenda_items__isnull=True
+    )
+    count = 0
+    for change in waiting:
+        AgendaItem.objects.create(
+            meeting=meeting, order=100 + change.pk, title=str(change), change_request=change
+        )
+        count += 1
+    return count
+
+
+def _locked(change: ChangeRequest) -> ChangeRequest:
+    locked = (
+        ChangeRequest.objects.select_for_update().select_related("draft", "request_type").get(pk=change.pk)
+    )
+    if locked.status != ChangeRequest.Status.PROPOSED:
+        raise ValidationError(_("The committee has already decided on this request."))
+    return locked
+
+
+@transaction.atomic
+def decide(
+    change: ChangeRequest,
+    user,
+    *,
+    approve: bool,
+    meeting: Meeting | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> ChangeRequest:
+    """The committee's decision recorded in a meeting (or, without a meeting, closing a
+    written consultation in which every active member answered)."""
+    if not can_decide(user):
+        raise PermissionDenied(_("Only the committee secretary records decisions."))
+    locked = _locked(change)
+    now = now or timezone.now()
+    if meeting is not None:
+        locked.decided_in, locked.meeting = ChangeRequest.DecidedIn.MEETING, meeting
+    else:
+        members = Member.objects.filter(active=True).count()
+        answered = locked.answers.filter(member__active=True).count()
+        if not members or answered < members:
+            raise ValidationError(
+                _("A written consultation needs every member's answer (%(n)s of %(total)s so far).")
+                % {"n": answered, "total": members}
+            )
+        approvals = locked.answers.filter(answer=ConsultationAnswer.Answer.APPROVE).count()
+        refusals = locked.answers.filter(answer=ConsultationAnswer.Answer.REFUSE).count()
+        if approve != (approvals > refusals):
+            raise ValidationError(_("The decision must follow the members' answers."))
+        locked.decided_in = ChangeRequest.DecidedIn.WRITTEN
+    locked.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REFUSED
+    locked.decided_by, locked.decided_at, locked.decision_note = user, now, note
+    if approve:
+        _carry_out(locked, COMMITTEE, now)
+    locked.save()
+    change.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def record_answer(change: ChangeRequest, member: Member, answer: str, user) -> ConsultationAnswer:
+    """A member's answer to the written consultation, recorded by the secretary."""
+    if not can_decide(user):
+        raise PermissionDenied(_("Only the committee secretary records decisions."))
+    _locked(change)
+    if answer not in ConsultationAnswer.Answer.values:
+        raise ValidationError({"answer": _("Choose an answer.")})
+    recorded, _created = ConsultationAnswer.objects.update_or_create(
+        change_request=change,
+        member=member,
+        defaults={"answer": answer, "recorded_by": user, "answered_at": timezone.now()},
+    )
+    return recorded
+
+
+@transaction.atomic
+def publish_in_emergency(
+    change: ChangeRequest, user, *, note: str, now: datetime | None = None
+) -> ChangeRequest:
+    """An administrator publishes now, without waiting for the committee: logged, and put on
+    the next meeting's agenda for the committee to ratify."""
+    if not can_publish_in_emergency(user):
+        raise PermissionDenied(_("Only administrators may publish in an emergency."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say why this cannot wait for the committee.")})
+    locked = _locked(change)
+    now = now or timezone.now()
+    _carry_out(locked, EMERGENCY, now, immediately=True)
+    locked.status, locked.decided_in = ChangeRequest.Status.EMERGENCY, ChangeRequest.DecidedIn.EMERGENCY
+    locked.decided_by, locked.decided_at, locked.decision_note = user, now, note
+    locked.save()
+    if not locked.agenda_items.filter(meeting__held=False).exists():
+        _put_on_next_agenda(locked, now)
+    change.__dict__.update(locked.__dict__)
+    return locked
+
+
+def _carry_out(change: ChangeRequest, authority: str, now: datetime, *, immediately: bool = False) -> None:
+    if change.draft is not None:
+        if immediately:
+            change.draft.effective_from = now
+            change.draft.save(update_fields=["effective_from"])
+        publish_draft(change.draft, authority=authority, at=now)
+    elif immediately or change.effective_date <= timezone.localdate(now):
+        _withdraw(change)
+
+
+def _withdraw(change: ChangeRequest) -> None:
+    RequestType.objects.filter(pk=change.request_type_id).update(active=False)
+    change.applied = True
+
+
+@transaction.atomic
+def apply_due_withdrawals(now: datetime | None = None) -> int:
+    """Approved withdrawals whose date has come (run daily: ``manage.py committee_apply``)."""
+    today = timezone.localdate(now or timezone.now())
+    due = ChangeRequest.objects.select_for_update().filter(
+        kind=ChangeRequest.Kind.WITHDRAWAL,
+        status=ChangeRequest.Status.APPROVED,
+        applied=False,
+        effective_date__lte=today,
+    )
+    count = 0
+    for change in due:
+        _withdraw(change)
+        change.save(update_fields=["applied"])
+        count += 1
+    return count

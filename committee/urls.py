@@ -1,0 +1,14 @@
+from django.urls import path
+
+from committee import views
+
+app_name = "committee"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("demandes/nouvelle/", views.propose, name="propose"),
+    path("demandes/<int:pk>/", views.change, name="change"),
+    path("demandes/<int:pk>/decision/", views.decide, name="decide"),
+    path("demandes/<int:pk>/reponse/", views.answer, name="answer"),
+    path("demandes/<int:pk>/urgence/", views.emergency, name="emergency"),
+    path("reunions/<int:pk>/", views.meeting, name="meeting"),
+]

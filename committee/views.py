@@ -1,0 +1,202 @@
+"""The committee's pages: change requests (propose, impact, decide), meetings (thin views)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from catalogue.forms import NewTypeForm, VersionForm
+from catalogue.models import RequestType
+from catalogue.services import latest_version
+from committee import services
+from committee.forms import AnswerForm, DecisionForm, EmergencyForm, WithdrawalForm
+from committee.models import ChangeRequest, Meeting, Member
+from organisations.access import scope_for
+
+
+def _reader(request: HttpRequest) -> None:
+    if not scope_for(request.user).sees_committee_work:
+        raise PermissionDenied
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    changes = ChangeRequest.objects.select_related("request_type", "draft", "proposed_by", "meeting")[:200]
+    meetings = Meeting.objects.order_by("-starts_at")[:12]
+    return render(
+        request,
+        "committee/index.html",
+        {"changes": changes, "meetings": meetings, "can_propose": services.can_propose(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest) -> HttpResponse:
+    if not services.can_propose(request.user):
+        raise PermissionDenied
+    kind = request.GET.get("kind") or request.POST.get("kind") or ChangeRequest.Kind.CHANGE
+    if kind not in ChangeRequest.Kind.values:
+        raise Http404
+    code = (request.GET.get("type") or "").strip().upper()
+    request_type = previous = None
+    if kind != ChangeRequest.Kind.NEW_TYPE:
+        request_type = RequestType.objects.filter(code=code).select_related("family").first()
+        previous = latest_version(request_type) if request_type else None
+        if previous is None:
+            return render(
+                request,
+                "committee/choose_type.html",
+                {
+                    "kind": kind,
+                    "code": code,
+                    "types": RequestType.objects.filter(active=True).order_by("code"),
+                },
+                status=400 if code else 200,
+            )
+    if kind == ChangeRequest.Kind.WITHDRAWAL:
+        form = WithdrawalForm(request.POST or None)
+    elif kind == ChangeRequest.Kind.NEW_TYPE:
+        form = NewTypeForm(request.POST or None)
+    else:
+        form = VersionForm(
+            request.POST or None, previous=previous, initial=VersionForm.initial_from(previous)
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.propose_change(
+                request.user,
+                kind=kind,
+                reason=form.cleaned_data["reason"],
+                effective_date=form.cleaned_data["effective_date"],
+                data=getattr(form, "data_ready", None),
+                request_type=request_type,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Change request recorded: it awaits the committee."))
+            return redirect("committee:change", pk=change.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "kind": kind, "request_type": request_type, "previous": previous}
+    return render(request, "committee/propose.html", context, status=status)
+
+
+@login_required
+def change(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    change = get_object_or_404(
+        ChangeRequest.objects.select_related(
+            "request_type", "draft__directorate", "draft__body", "proposed_by", "decided_by", "meeting"
+        ),
+        pk=pk,
+    )
+    return _change_page(request, change)
+
+
+def _change_page(request: HttpRequest, change: ChangeRequest, status: int = 200, **forms) -> HttpResponse:
+    current = latest_version(change.request_type)
+    if current and change.draft and current.pk == change.draft.pk:
+        current = None
+    context = {
+        "change": change,
+        "current": current,
+        "impact": change.impact,
+        "answers": change.answers.select_related("member__body"),
+        "members": Member.objects.filter(active=True).count(),
+        "can_decide": change.status == ChangeRequest.Status.PROPOSED and services.can_decide(request.user),
+        "can_emergency": change.status == ChangeRequest.Status.PROPOSED
+        and services.can_publish_in_emergency(request.user),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "answer_form": forms.get("answer_form") or AnswerForm(),
+        "emergency_form": forms.get("emergency_form") or EmergencyForm(),
+        "now": timezone.now(),
+    }
+    return render(request, "committee/change.html", context, status=status)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(ChangeRequest, pk=pk)
+    if not services.can_decide(request.user):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(
+                change,
+                request.user,
+                approve=form.cleaned_data["outcome"] == "approve",
+                meeting=form.cleaned_data["meeting"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The committee's decision is recorded."))
+            return redirect("committee:change", pk=pk)
+    return _change_page(request, change, status=400, decision_form=form)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(ChangeRequest, pk=pk)
+    if not services.can_decide(request.user):
+        raise PermissionDenied
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_answer(
+                change, form.cleaned_data["member"], form.cleaned_data["answer"], request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The member's answer is recorded."))
+            return redirect("committee:change", pk=pk)
+    return _change_page(request, change, status=400, answer_form=form)
+
+
+@login_required
+@require_POST
+def emergency(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(ChangeRequest, pk=pk)
+    if not services.can_publish_in_emergency(request.user):
+        raise PermissionDenied
+    form = EmergencyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publish_in_emergency(change, request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.warning(
+                request, _("Published in an emergency: the committee will ratify it at its next meeting.")
+            )
+            return redirect("committee:change", pk=pk)
+    return _change_page(request, change, status=400, emergency_form=form)
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    item = get_object_or_404(Meeting.objects.select_related("requested_by"), pk=pk)
+    return render(
+        request,
+        "committee/meeting.html",
+        {
+            "meeting": item,
+            "agenda": item.agenda.select_related("change_request__request_type"),
+            "attendees": item.attendees.select_related("body"),
+            "decisions": item.decisions.select_related("request_type"),
+        },
+    )
