@@ -14,31 +14,12 @@ from catalogue.models import RequestType, RequestTypeVersion
 from catalogue.services import TypeData, current_version, publish_version
 from committee import services
 from committee.impact import key_after
-from committee.models import AgendaItem, ChangeRequest, ConsultationAnswer, Meeting, Member
+from committee.models import AgendaItem, ChangeRequest, ConsultationAnswer, Meeting
 from fiches.services import transition
 from organisations.models import Directorate
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@pytest.fixture
-def members(users, bodies):
-    metro, city = bodies["metro"], bodies["city"]
-    return {
-        "secretary": Member.objects.create(
-            body=metro, name="Paul Arnaud", function="Directeur opérationnel", email="p@example.org",
-            user=users["comite"], is_secretary=True,
-        ),
-        "city": Member.objects.create(
-            body=city, name="Anne Vidal", function="DGA services à la population", email="a@example.org"
-        ),
-    }  # fmt: skip
-
-
-@pytest.fixture
-def meeting(members):
-    return Meeting.objects.create(starts_at=timezone.now() + timedelta(days=20), place="Hôtel de Ville")
 
 
 def road_to_city(catalogue_types, deadline: int = 2) -> TypeData:
