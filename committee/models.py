@@ -59,6 +59,8 @@ class Meeting(models.Model):
         help_text=_("For an extraordinary meeting: the member who asked for it."),
     )
     held = models.BooleanField(_("held"), default=False)
+    invited_at = models.DateTimeField(_("invitations sent"), null=True, blank=True, editable=False)
+    invitations_sent = models.PositiveSmallIntegerField(default=0, editable=False)
     attendees = models.ManyToManyField(Member, blank=True, related_name="meetings", verbose_name=_("present"))
     minutes = models.TextField(_("minutes"), blank=True)
     campaigns = models.TextField(

@@ -3,9 +3,12 @@ publications. Every nomenclature publication of the committee workflow goes thro
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from email.utils import parseaddr
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +23,7 @@ from catalogue.services import (
     publish_draft,
     publish_version,
 )
+from committee.calendar import ics_event, quarterly_dates
 from committee.impact import compute_impact
 from committee.models import AgendaItem, ChangeRequest, ConsultationAnswer, Meeting, Member
 from organisations.access import scope_for
@@ -239,3 +243,71 @@ def apply_due_withdrawals(now: datetime | None = None) -> int:
         change.save(update_fields=["applied"])
         count += 1
     return count
+
+
+MEETING_LENGTH = timedelta(hours=2)
+
+
+@transaction.atomic
+def schedule_quarterly(start: date, until: date, *, hour: int = 10) -> list[Meeting]:
+    """Propose the quarterly meetings from the convention's date (A7.2); dates already
+    holding a quarterly meeting are left alone."""
+    zone = timezone.get_current_timezone()
+    created = []
+    for day in quarterly_dates(start, until):
+        moment = datetime.combine(day, time(hour), zone)
+        exists = Meeting.objects.filter(kind=Meeting.Kind.QUARTERLY, starts_at__date=day).exists()
+        if not exists:
+            created.append(Meeting.objects.create(kind=Meeting.Kind.QUARTERLY, starts_at=moment))
+    for meeting in created:
+        add_pending_items(meeting)
+    return created
+
+
+def _agenda_text(meeting: Meeting) -> str:
+    return "\n".join(f"{n}. {item.title}" for n, item in enumerate(meeting.agenda.all(), start=1))
+
+
+def meeting_ics(meeting: Meeting, now: datetime | None = None) -> str:
+    return ics_event(
+        uid=f"meeting-{meeting.pk}@allo-mairie",
+        start=meeting.starts_at,
+        duration=MEETING_LENGTH,
+        summary=_("Monitoring committee: %(meeting)s") % {"meeting": meeting},
+        location=meeting.place,
+        description=_agenda_text(meeting),
+        organizer=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        attendees=[m.email for m in Member.objects.filter(active=True)],
+        now=now or timezone.now(),
+        sequence=meeting.invitations_sent,
+    )
+
+
+@transaction.atomic
+def send_invitations(meeting: Meeting, user) -> int:
+    """E-mail every active member the agenda with the calendar file (sent again after a change:
+    calendars update the same event)."""
+    if not can_decide(user):
+        raise PermissionDenied(_("Only the committee secretary records decisions."))
+    recipients = [m.email for m in Member.objects.filter(active=True)]
+    if not recipients:
+        raise ValidationError(_("The committee has no active member to invite."))
+    agenda = _agenda_text(meeting)
+    body = _(
+        "You are invited to the meeting of the monitoring committee on %(date)s%(place)s.\n\n"
+        "Agenda:\n%(agenda)s\n"
+    ) % {
+        "date": timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y %H:%M"),
+        "place": f", {meeting.place}" if meeting.place else "",
+        "agenda": agenda or "–",
+    }
+    message = EmailMessage(
+        subject=_("Monitoring committee: %(meeting)s") % {"meeting": meeting}, body=body, bcc=recipients
+    )
+    message.attach("reunion-comite.ics", meeting_ics(meeting), "text/calendar; method=REQUEST; charset=utf-8")
+    message.send()
+    Meeting.objects.filter(pk=meeting.pk).update(
+        invited_at=timezone.now(), invitations_sent=meeting.invitations_sent + 1
+    )
+    meeting.invitations_sent += 1
+    return len(recipients)

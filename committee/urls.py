@@ -11,4 +11,6 @@ urlpatterns = [
     path("demandes/<int:pk>/reponse/", views.answer, name="answer"),
     path("demandes/<int:pk>/urgence/", views.emergency, name="emergency"),
     path("reunions/<int:pk>/", views.meeting, name="meeting"),
+    path("reunions/<int:pk>/agenda.ics", views.meeting_calendar, name="meeting_ics"),
+    path("reunions/<int:pk>/invitations/", views.invite, name="invite"),
 ]

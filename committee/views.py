@@ -198,5 +198,30 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "agenda": item.agenda.select_related("change_request__request_type"),
             "attendees": item.attendees.select_related("body"),
             "decisions": item.decisions.select_related("request_type"),
+            "can_invite": services.can_decide(request.user),
         },
     )
+
+
+@login_required
+def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    item = get_object_or_404(Meeting, pk=pk)
+    response = HttpResponse(services.meeting_ics(item), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reunion-comite-{item.pk}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Meeting, pk=pk)
+    if not services.can_decide(request.user):
+        raise PermissionDenied
+    try:
+        count = services.send_invitations(item, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Invitations sent to %(n)s members.") % {"n": count})
+    return redirect("committee:meeting", pk=pk)
