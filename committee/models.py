@@ -188,3 +188,45 @@ class ConsultationAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_answer_display()}"
+
+
+class QuarterlyPack(models.Model):
+    """The committee's quarterly pack: one PDF and one XLSX with the same figures, generated in
+    the background and kept (A7.2, A7.4, A7.5)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being generated")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(max_length=100, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    figures = models.JSONField(default=dict, editable=False)
+    pdf = models.FileField(upload_to="committee/packs/", blank=True)
+    xlsx = models.FileField(upload_to="committee/packs/", blank=True)
+    pdf_seconds = models.FloatField(null=True, blank=True, editable=False)
+    total_seconds = models.FloatField(null=True, blank=True, editable=False)
+    error = models.TextField(blank=True)
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="packs",
+        verbose_name=_("meeting"),
+    )
+
+    class Meta:
+        verbose_name = _("quarterly pack")
+        verbose_name_plural = _("quarterly packs")
+        ordering = ["-year", "-quarter", "-requested_at"]
+
+    def __str__(self) -> str:
+        return f"T{self.quarter} {self.year}"

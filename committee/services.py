@@ -3,11 +3,14 @@ publications. Every nomenclature publication of the committee workflow goes thro
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
+from time import perf_counter
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -23,11 +26,15 @@ from catalogue.services import (
     publish_draft,
     publish_version,
 )
+from committee import pack as pack_module
 from committee.calendar import ics_event, quarterly_dates
 from committee.impact import compute_impact
-from committee.models import AgendaItem, ChangeRequest, ConsultationAnswer, Meeting, Member
+from committee.models import AgendaItem, ChangeRequest, ConsultationAnswer, Meeting, Member, QuarterlyPack
+from correspondence.letters import html_to_pdf
 from organisations.access import scope_for
 from organisations.models import Role
+
+logger = logging.getLogger(__name__)
 
 
 def can_propose(user) -> bool:
@@ -246,6 +253,7 @@ def apply_due_withdrawals(now: datetime | None = None) -> int:
 
 
 MEETING_LENGTH = timedelta(hours=2)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @transaction.atomic
@@ -305,9 +313,62 @@ def send_invitations(meeting: Meeting, user) -> int:
         subject=_("Monitoring committee: %(meeting)s") % {"meeting": meeting}, body=body, bcc=recipients
     )
     message.attach("reunion-comite.ics", meeting_ics(meeting), "text/calendar; method=REQUEST; charset=utf-8")
+    pack = meeting.packs.filter(status=QuarterlyPack.Status.DONE).first()
+    pack = (
+        pack or QuarterlyPack.objects.filter(status=QuarterlyPack.Status.DONE, meeting__isnull=True).first()
+    )
+    if pack is not None:
+        QuarterlyPack.objects.filter(pk=pack.pk).update(meeting=meeting)
+        for field, extension, mimetype in ((pack.pdf, "pdf", "application/pdf"), (pack.xlsx, "xlsx", XLSX)):
+            with field.open("rb") as content:
+                name = f"dossier-comite-{pack.year}-T{pack.quarter}.{extension}"
+                message.attach(name, content.read(), mimetype)
     message.send()
     Meeting.objects.filter(pk=meeting.pk).update(
         invited_at=timezone.now(), invitations_sent=meeting.invitations_sent + 1
     )
     meeting.invitations_sent += 1
     return len(recipients)
+
+
+def request_pack(user, year: int, quarter: int) -> QuarterlyPack:
+    """Record a pack to generate and hand it to the background worker."""
+    from committee.tasks import generate_pack
+
+    if not scope_for(user).has(Role.COMMITTEE, Role.ADMINISTRATOR, Role.SUPERVISOR):
+        raise PermissionDenied(_("Only committee members, supervisors and administrators generate packs."))
+    pack = QuarterlyPack.objects.create(year=year, quarter=quarter, requested_by=user)
+    transaction.on_commit(lambda: generate_pack.enqueue(pack.pk))
+    return pack
+
+
+def build_pack(pack_id: int) -> QuarterlyPack:
+    """Gather the quarter's figures, then write the PDF and the XLSX (called by the task)."""
+    pack = QuarterlyPack.objects.get(pk=pack_id)
+
+    def progress(percent: int, step: str) -> None:
+        QuarterlyPack.objects.filter(pk=pack_id).update(
+            progress=percent, step=step, status=QuarterlyPack.Status.RUNNING
+        )
+
+    started = perf_counter()
+    try:
+        period = pack_module.quarter_period(pack.year, pack.quarter)
+        figures = pack_module.collect(period, progress)
+        progress(50, "xlsx")
+        name = f"dossier-comite-{pack.year}-T{pack.quarter}-{pack.pk}"
+        pack.xlsx.save(f"{name}.xlsx", ContentFile(pack_module.pack_xlsx(figures)), save=False)
+        progress(60, "pdf")
+        pdf_started = perf_counter()
+        title = _("Quarterly pack, quarter %(q)s %(y)s") % {"q": pack.quarter, "y": pack.year}
+        pdf = html_to_pdf(pack_module.pack_html(figures, title), archive=False)
+        pack.pdf_seconds = perf_counter() - pdf_started
+        pack.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+        pack.figures, pack.status, pack.progress, pack.step = figures, QuarterlyPack.Status.DONE, 100, ""
+    except Exception as exc:  # the page shows the failure; the log keeps the trace
+        logger.exception("quarterly pack %s failed", pack_id)
+        pack.status, pack.error = QuarterlyPack.Status.FAILED, str(exc)[:2000]
+    pack.finished_at = timezone.now()
+    pack.total_seconds = perf_counter() - started
+    pack.save()
+    return pack

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +15,8 @@ from catalogue.forms import NewTypeForm, VersionForm
 from catalogue.models import RequestType
 from catalogue.services import latest_version
 from committee import services
-from committee.forms import AnswerForm, DecisionForm, EmergencyForm, WithdrawalForm
-from committee.models import ChangeRequest, Meeting, Member
+from committee.forms import AnswerForm, DecisionForm, EmergencyForm, PackForm, WithdrawalForm
+from committee.models import ChangeRequest, Meeting, Member, QuarterlyPack
 from organisations.access import scope_for
 
 
@@ -225,3 +225,35 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Invitations sent to %(n)s members.") % {"n": count})
     return redirect("committee:meeting", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def packs(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    form = PackForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        pack = services.request_pack(request.user, form.cleaned_data["year"], form.cleaned_data["quarter"])
+        return redirect("committee:pack", pk=pack.pk)
+    status = 400 if request.method == "POST" else 200
+    items = QuarterlyPack.objects.select_related("requested_by")[:40]
+    return render(request, "committee/packs.html", {"form": form, "packs": items}, status=status)
+
+
+@login_required
+def pack(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    item = get_object_or_404(QuarterlyPack, pk=pk)
+    template = "committee/_pack_progress.html" if request.htmx else "committee/pack_page.html"
+    return render(request, template, {"pack": item})
+
+
+@login_required
+def pack_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    _reader(request)
+    item = get_object_or_404(QuarterlyPack, pk=pk, status=QuarterlyPack.Status.DONE)
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    field = item.pdf if fmt == "pdf" else item.xlsx
+    name = f"dossier-comite-{item.year}-T{item.quarter}.{fmt}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name)

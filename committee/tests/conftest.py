@@ -27,3 +27,6 @@ def meeting(members):
     from committee.models import Meeting
 
     return Meeting.objects.create(starts_at=timezone.now() + timedelta(days=20), place="Hôtel de Ville")
+
+
+from reporting.tests.conftest import known_fiches  # noqa: E402, F401 - the hand-made fiches, shared
