@@ -28,6 +28,11 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "followup": ("followup_bench.py", [], ["--fiches", "2000", "--open", "400", "--repeat", "5"]),
     "correspondence": ("correspondence_bench.py", [], ["--count", "20"]),
     "telephony": ("telephony_bench.py", [], ["--calls", "3000", "--days", "7", "--rounds", "2"]),
+    "reporting": (
+        "reporting_bench.py",
+        [],
+        ["--fiches", "2000", "--repeat", "2", "--by", "month", "directorate"],
+    ),
 }
 
 
