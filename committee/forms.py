@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -50,4 +52,32 @@ class PackForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2099)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"), coerce=int, choices=[(q, f"T{q}") for q in range(1, 5)]
+    )
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Convention year"), min_value=2000, max_value=2099)
+    start = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and not (date(2000, 1, 1) <= start <= end <= date(2099, 12, 31)):
+            raise forms.ValidationError(
+                _("Choose a first and a last day between 2000 and 2099, in that order.")
+            )
+        return cleaned
+
+
+class TextsForm(StyledFormMixin, forms.Form):
+    introduction = forms.CharField(
+        label=_("Introduction"), required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion"), required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 6})
     )

@@ -230,3 +230,40 @@ class QuarterlyPack(models.Model):
 
     def __str__(self) -> str:
         return f"T{self.quarter} {self.year}"
+
+
+class ActivityReport(models.Model):
+    """The annual activity report joined to the financial statement (A7.7): figures of a
+    convention year, an introduction and a conclusion, frozen once signed off."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    introduction = models.TextField(_("introduction"), blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    figures = models.JSONField(default=dict, editable=False)
+    generated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    pdf = models.FileField(upload_to="committee/reports/", blank=True)
+    xlsx = models.FileField(upload_to="committee/reports/", blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    signed_at = models.DateTimeField(_("signed off on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("annual activity report")
+        verbose_name_plural = _("annual activity reports")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["year"], name="one_report_per_year")]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None

@@ -26,10 +26,19 @@ from catalogue.services import (
     publish_draft,
     publish_version,
 )
+from committee import annual
 from committee import pack as pack_module
 from committee.calendar import ics_event, quarterly_dates
 from committee.impact import compute_impact
-from committee.models import AgendaItem, ChangeRequest, ConsultationAnswer, Meeting, Member, QuarterlyPack
+from committee.models import (
+    ActivityReport,
+    AgendaItem,
+    ChangeRequest,
+    ConsultationAnswer,
+    Meeting,
+    Member,
+    QuarterlyPack,
+)
 from correspondence.letters import html_to_pdf
 from organisations.access import scope_for
 from organisations.models import Role
@@ -372,3 +381,59 @@ def build_pack(pack_id: int) -> QuarterlyPack:
     pack.total_seconds = perf_counter() - started
     pack.save()
     return pack
+
+
+def _editable(report: ActivityReport, user) -> ActivityReport:
+    if not can_decide(user):
+        raise PermissionDenied(_("Only the committee secretary prepares the annual report."))
+    locked = ActivityReport.objects.select_for_update().get(pk=report.pk)
+    if locked.signed:
+        raise ValidationError(_("The report is signed off: it can no longer change."))
+    return locked
+
+
+@transaction.atomic
+def create_report(user, year: int, start: date, end: date) -> ActivityReport:
+    if not can_decide(user):
+        raise PermissionDenied(_("Only the committee secretary prepares the annual report."))
+    if end < start or (end - start).days > 366:
+        raise ValidationError(_("A convention year runs at most 366 days, its end after its start."))
+    if ActivityReport.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("A report for this year already exists.")})
+    return ActivityReport.objects.create(year=year, start=start, end=end)
+
+
+@transaction.atomic
+def save_texts(report: ActivityReport, user, *, introduction: str, conclusion: str) -> ActivityReport:
+    locked = _editable(report, user)
+    locked.introduction, locked.conclusion = introduction, conclusion
+    locked.save(update_fields=["introduction", "conclusion"])
+    return locked
+
+
+@transaction.atomic
+def generate_report(report: ActivityReport, user) -> ActivityReport:
+    """Gather the year's figures and write the PDF and its XLSX annex (until signed off)."""
+    locked = _editable(report, user)
+    locked.figures = annual.collect(locked)
+    locked.generated_at = timezone.now()
+    name = f"rapport-activite-{locked.year}"
+    locked.xlsx.save(f"{name}.xlsx", ContentFile(annual.report_xlsx(locked)), save=False)
+    locked.pdf.save(
+        f"{name}.pdf", ContentFile(html_to_pdf(annual.report_html(locked), archive=False)), save=False
+    )
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def sign_off(report: ActivityReport, user) -> ActivityReport:
+    """Freeze the report: its figures, texts and files never change again."""
+    locked = _editable(report, user)
+    if not locked.generated_at:
+        raise ValidationError(_("Generate the report before signing it off."))
+    locked.signed_by, locked.signed_at = user, timezone.now()
+    pdf = html_to_pdf(annual.report_html(locked), archive=False)  # the same figures, with the sign-off
+    locked.pdf.save(f"rapport-activite-{locked.year}-signe.pdf", ContentFile(pdf), save=False)
+    locked.save()
+    return locked

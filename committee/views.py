@@ -15,8 +15,16 @@ from catalogue.forms import NewTypeForm, VersionForm
 from catalogue.models import RequestType
 from catalogue.services import latest_version
 from committee import services
-from committee.forms import AnswerForm, DecisionForm, EmergencyForm, PackForm, WithdrawalForm
-from committee.models import ChangeRequest, Meeting, Member, QuarterlyPack
+from committee.forms import (
+    AnswerForm,
+    DecisionForm,
+    EmergencyForm,
+    PackForm,
+    ReportForm,
+    TextsForm,
+    WithdrawalForm,
+)
+from committee.models import ActivityReport, ChangeRequest, Meeting, Member, QuarterlyPack
 from organisations.access import scope_for
 
 
@@ -257,3 +265,72 @@ def pack_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     field = item.pdf if fmt == "pdf" else item.xlsx
     name = f"dossier-comite-{item.year}-T{item.quarter}.{fmt}"
     return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reports(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    year = timezone.localdate().year - 1
+    form = ReportForm(
+        request.POST or None, initial={"year": year, "start": f"{year}-01-01", "end": f"{year}-12-31"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.create_report(request.user, data["year"], data["start"], data["end"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("committee:report", pk=report.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "form": form,
+        "reports": ActivityReport.objects.select_related("signed_by"),
+        "can_edit": services.can_decide(request.user),
+    }
+    return render(request, "committee/reports.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    item = get_object_or_404(ActivityReport.objects.select_related("signed_by"), pk=pk)
+    form = TextsForm(
+        request.POST or None, initial={"introduction": item.introduction, "conclusion": item.conclusion}
+    )
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "sign":
+                services.sign_off(item, request.user)
+                messages.success(request, _("The report is signed off and frozen."))
+                return redirect("committee:report", pk=pk)
+            if not form.is_valid():
+                raise ValidationError(_("Correct the texts below."))
+            item = services.save_texts(item, request.user, **form.cleaned_data)
+            if action == "generate":
+                services.generate_report(item, request.user)
+            messages.success(request, _("The report is saved."))
+            return redirect("committee:report", pk=pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            status = 400
+    context = {
+        "report": item,
+        "form": form,
+        "can_edit": not item.signed and services.can_decide(request.user),
+    }
+    return render(request, "committee/report.html", context, status=status)
+
+
+@login_required
+def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    _reader(request)
+    item = get_object_or_404(ActivityReport, pk=pk, generated_at__isnull=False)
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    field = item.pdf if fmt == "pdf" else item.xlsx
+    return FileResponse(field.open("rb"), as_attachment=True, filename=f"rapport-activite-{item.year}.{fmt}")
