@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from committee.models import AgendaItem, ChangeRequest, Meeting, Member
+from committee.models import ActivityReport, AgendaItem, ChangeRequest, Meeting, Member, QuarterlyPack
 from committee.services import add_pending_items
 
 
@@ -38,6 +38,35 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
     list_display = ("__str__", "status", "effective_date", "proposed_by", "proposed_at", "decided_at")
     list_filter = ("status", "kind")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(QuarterlyPack)
+class QuarterlyPackAdmin(admin.ModelAdmin):
+    """Read only: packs are generated from the committee's pages."""
+
+    list_display = ("__str__", "status", "requested_by", "requested_at", "total_seconds", "meeting")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ActivityReport)
+class ActivityReportAdmin(admin.ModelAdmin):
+    """Read only: reports are prepared and signed off on the committee's pages."""
+
+    list_display = ("__str__", "start", "end", "generated_at", "signed_by", "signed_at")
 
     def has_add_permission(self, request) -> bool:
         return False
