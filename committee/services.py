@@ -143,7 +143,9 @@ def add_pending_items(meeting: Meeting) -> int:
 
 def _locked(change: ChangeRequest) -> ChangeRequest:
     locked = (
-        ChangeRequest.objects.select_for_update().select_related("draft", "request_type").get(pk=change.pk)
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("draft", "request_type")
+        .get(pk=change.pk)
     )
     if locked.status != ChangeRequest.Status.PROPOSED:
         raise ValidationError(_("The committee has already decided on this request."))
