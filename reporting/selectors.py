@@ -15,6 +15,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     DurationField,
     Exists,
@@ -27,16 +29,10 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
-from django.db.models.functions import (
-    RowNumber,
-    TruncDay,
-    TruncMonth,
-    TruncQuarter,
-    TruncWeek,
-    TruncYear,
-)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -51,24 +47,20 @@ from reporting.figures import PERCENTILES, Change, Period, nearest_rank, share
 class Dimension:
     key: str
     label: Any
-    expression: Callable[[], Any]
+    expression: Callable[[], Any] | None = None  # None for time dimensions: see group_key
     label_field: str | None = None
     list_filter: str | None = None  # the fiche list's query parameter for this dimension
     time_unit: str | None = None  # day, week, month, quarter, year
 
 
-def _trunc(function) -> Callable[[], Any]:
-    return lambda: function("created_at", tzinfo=timezone.get_current_timezone())
-
-
 DIMENSIONS: dict[str, Dimension] = {
     d.key: d
     for d in (
-        Dimension("day", _("Day"), _trunc(TruncDay), time_unit="day"),
-        Dimension("week", _("Week"), _trunc(TruncWeek), time_unit="week"),
-        Dimension("month", _("Month"), _trunc(TruncMonth), time_unit="month"),
-        Dimension("quarter", _("Quarter"), _trunc(TruncQuarter), time_unit="quarter"),
-        Dimension("year", _("Year"), _trunc(TruncYear), time_unit="year"),
+        Dimension("day", _("Day"), time_unit="day"),
+        Dimension("week", _("Week"), time_unit="week"),
+        Dimension("month", _("Month"), time_unit="month"),
+        Dimension("quarter", _("Quarter"), time_unit="quarter"),
+        Dimension("year", _("Year"), time_unit="year"),
         Dimension("channel", _("Channel"), lambda: F("channel"), list_filter="channel"),
         Dimension(
             "family",
@@ -168,6 +160,17 @@ def _counters(condition: Q, suffix: str = "", names: tuple[str, ...] = COUNTERS)
 
 
 COMPARED = ("received", "resolved", "on_time")
+# what the totals of the earlier periods need for their shares
+TOTAL_COMPARED = (
+    "received",
+    "resolved",
+    "on_time",
+    "reopened",
+    "rerouted",
+    "answers",
+    "satisfied",
+    "score_sum",
+)
 
 
 def derived(counts: dict[str, Any]) -> dict[str, Any]:
@@ -213,20 +216,29 @@ def barometer(scope: Scope, period: Period, by: str) -> Barometer:
     previous, year_before = period.previous(), period.year_before()
     current_q, previous_q, year_q = _within(period), _within(previous), _within(year_before)
 
-    key = dimension.expression()
     compared = not dimension.time_unit  # a row of a time dimension is its own period
+    key = group_key(dimension, period)
     grouped = base.filter(current_q | previous_q | year_q) if compared else base.filter(current_q)
     aggregates = _counters(current_q)
     if compared:
-        aggregates |= _counters(previous_q, "_previous", COMPARED) | _counters(year_q, "_year", COMPARED)
+        aggregates |= _counters(previous_q, "_previous", TOTAL_COMPARED) | _counters(
+            year_q, "_year", TOTAL_COMPARED
+        )
     if dimension.label_field:
         aggregates["label"] = Max(dimension.label_field)
     raw_rows = list(grouped.annotate(_key=key).values("_key").annotate(**aggregates).order_by("_key"))
 
-    totals = base.filter(current_q | previous_q | year_q).aggregate(
-        **_counters(current_q), **_counters(previous_q, "_previous"), **_counters(year_q, "_year")
-    )
-    rows = [_row(dimension, r, r["_key"], r.get("label")) for r in raw_rows if r["received"]]
+    if compared:  # every fiche is in exactly one group: the totals are the groups' sums
+        totals = {name: sum(r[name] or 0 for r in raw_rows) for name in aggregates if name not in ("label",)}
+    else:
+        totals = base.filter(current_q | previous_q | year_q).aggregate(
+            **_counters(current_q),
+            **_counters(previous_q, "_previous", TOTAL_COMPARED),
+            **_counters(year_q, "_year", TOTAL_COMPARED),
+        )
+    rows = [
+        _row(dimension, r, _key_of(dimension, r["_key"]), r.get("label")) for r in raw_rows if r["received"]
+    ]
     if compared:
         rows.sort(key=lambda row: row.label)
     total = _row(dimension, totals, None, str(pgettext_lazy("total row", "All")))
@@ -237,7 +249,7 @@ def barometer(scope: Scope, period: Period, by: str) -> Barometer:
         total.changes[f"{name}_year"] = Change(_value(total, name), _value(year, name))
 
     by_key = {row.key: row for row in rows}
-    _attach_percentiles(base.filter(current_q), key, by_key, total)
+    _attach_percentiles(base.filter(current_q), key, lambda value: _key_of(dimension, value), by_key, total)
     _attach_backlog(base, period, key if not dimension.time_unit else None, by_key, total)
     return Barometer(
         period=period,
@@ -260,7 +272,7 @@ def _value(row: Row, name: str) -> float | None:
 
 def _row(dimension: Dimension, counts: dict[str, Any], key: Any = None, label: str | None = None) -> Row:
     own = {name: counts.get(name) or 0 for name in COUNTERS}
-    row = Row(key=_plain_key(key), label="", counts=own, figures=derived(own))
+    row = Row(key=key, label="", counts=own, figures=derived(own))
     row.label = label if label is not None else _key_label(dimension, row.key)
     if dimension.time_unit and isinstance(row.key, date):
         row.period = _bucket(dimension.time_unit, row.key)
@@ -274,10 +286,45 @@ def _row(dimension: Dimension, counts: dict[str, Any], key: Any = None, label: s
     return row
 
 
-def _plain_key(key: Any) -> Any:
-    if isinstance(key, datetime):
-        return timezone.localtime(key).date() if timezone.is_aware(key) else key.date()
-    return key
+def _key_of(dimension: Dimension, value: Any) -> Any:
+    """A row's key: the first day of its bucket for a time dimension, else the grouped value."""
+    if dimension.time_unit and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def group_key(dimension: Dimension, period: Period) -> Any:
+    """The SQL expression a dimension groups fiches by over the period."""
+    if dimension.time_unit:
+        return _time_key(dimension.time_unit, period)
+    assert dimension.expression is not None
+    return dimension.expression()
+
+
+def _time_key(unit: str, period: Period) -> Case:
+    """The first day of each fiche's bucket (day, week, month, quarter, year) as a plain SQL
+    ``CASE`` on ``created_at`` against the buckets' bounds, computed here in local time: the
+    same SQL on every database, no date function per row."""
+    start = _bucket_start(unit, period.start)
+    whens = []
+    while start <= period.end:
+        bucket = _bucket(unit, start)
+        _, bound = local_bounds(bucket)
+        whens.append(When(created_at__lt=bound, then=Value(start.isoformat())))
+        start = bucket.end + timedelta(days=1)
+    return Case(*whens, default=Value(None), output_field=CharField())
+
+
+def _bucket_start(unit: str, day: date) -> date:
+    if unit == "day":
+        return day
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "quarter":
+        return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+    return day.replace(month=1, day=1)
 
 
 def _bucket(unit: str, start: date) -> Period:
@@ -328,23 +375,30 @@ METRICS: dict[str, tuple[Callable[[], Any], Q]] = {
 }
 
 
-def _attach_percentiles(fiches: QuerySet[Fiche], key: Any, rows: dict[Any, Row], total: Row) -> None:
+def _attach_percentiles(
+    fiches: QuerySet[Fiche], key: Any, convert: Callable[[Any], Any], rows: dict[Any, Row], total: Row
+) -> None:
     for name, (expression, condition) in METRICS.items():
-        for group_key, values in _percentile_values(fiches.filter(condition), key, expression()).items():
+        by_group, overall = _percentile_values(fiches.filter(condition), key, expression(), convert)
+        for group_key, values in by_group.items():
             if group_key in rows:
                 rows[group_key].percentiles[name] = values
-        overall = _percentile_values(fiches.filter(condition), Value(0), expression())
-        total.percentiles[name] = overall.get(0, {})
+        total.percentiles[name] = overall
 
 
-def _percentile_values(fiches: QuerySet[Fiche], key: Any, value: Any) -> dict[Any, dict[int, float]]:
-    """{group key: {50: value, 90: value}} in hours, one query: each group's values ranked by
-    a window function, only the rows at the nearest ranks of the percentiles are read."""
+def _percentile_values(
+    fiches: QuerySet[Fiche], key: Any, value: Any, convert: Callable[[Any], Any]
+) -> tuple[dict[Any, dict[int, float]], dict[int, float]]:
+    """({group key: {50: hours, 90: hours}}, {50: hours, 90: hours} over all), in one query:
+    the values ranked by window functions within each group and over all, and only the rows
+    at the nearest ranks of the percentiles read."""
     ranked = (
         fiches.annotate(_key=key, _value=value)
         .annotate(
             _rank=Window(RowNumber(), partition_by=[F("_key")], order_by=[F("_value").asc(), F("id").asc()]),
             _count=Window(Count("id"), partition_by=[F("_key")]),
+            _all_rank=Window(RowNumber(), order_by=[F("_value").asc(), F("id").asc()]),
+            _all_count=Window(Count("id")),
         )
         .order_by()
     )
@@ -354,18 +408,25 @@ def _percentile_values(fiches: QuerySet[Fiche], key: Any, value: Any) -> dict[An
         condition |= Q(
             _hundred_rank__gte=F("_count") * percentile, _hundred_rank__lt=F("_count") * percentile + 100
         )
+        condition |= Q(
+            _hundred_all__gte=F("_all_count") * percentile,
+            _hundred_all__lt=F("_all_count") * percentile + 100,
+        )
     picked = (
-        ranked.alias(_hundred_rank=F("_rank") * 100)
+        ranked.alias(_hundred_rank=F("_rank") * 100, _hundred_all=F("_all_rank") * 100)
         .filter(condition)
-        .values("_key", "_value", "_rank", "_count")
+        .values("_key", "_value", "_rank", "_count", "_all_rank", "_all_count")
     )
-    result: dict[Any, dict[int, float]] = {}
+    by_group: dict[Any, dict[int, float]] = {}
+    overall: dict[int, float] = {}
     for item in picked:
         hours = _hours(item["_value"])
         for percentile in PERCENTILES:
             if item["_rank"] == nearest_rank(percentile, item["_count"]):
-                result.setdefault(_plain_key(item["_key"]), {})[percentile] = hours
-    return result
+                by_group.setdefault(convert(item["_key"]), {})[percentile] = hours
+            if item["_all_rank"] == nearest_rank(percentile, item["_all_count"]):
+                overall[percentile] = hours
+    return by_group, overall
 
 
 def _hours(value: Any) -> float:

@@ -96,7 +96,7 @@ def test_a_directorate_manager_reads_their_scope_only(known_fiches, users):
 
 def test_constant_number_of_queries(known_fiches, users, django_assert_num_queries, make_fiche):
     scope = scope_for(users["comite"])
-    with django_assert_num_queries(10) as small:
+    with django_assert_num_queries(6) as small:
         barometer(scope, Q1_2026, "type")
     for postal_code in ("13002", "13003", "13013"):
         make_fiche("EV-BANC", created_at=known_fiches["f1"].created_at, postal_code=postal_code)

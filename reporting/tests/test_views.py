@@ -135,7 +135,7 @@ def test_page_costs_a_constant_number_of_queries(
 ):
     client.force_login(users["comite"])
     client.get("/barometre/", {**Q1, "by": "type"})
-    with django_assert_num_queries(13) as before:
+    with django_assert_num_queries(9) as before:
         client.get("/barometre/", {**Q1, "by": "type"})
     for code in ("EV-BANC", "PRO-DEPOT", "HYG-ANIMAL"):
         make_fiche(code, created_at=known_fiches["f1"].created_at, postal_code="13005")
