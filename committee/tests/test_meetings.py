@@ -65,3 +65,12 @@ def test_invitations_carry_the_agenda_and_the_calendar(client, users, members, m
     assert "SEQUENCE:1" in mail.outbox[1].attachments[0][1]  # the same event, updated
     ics = client.get(f"/comite/reunions/{meeting.pk}/agenda.ics")
     assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
+
+
+def test_demo_committee(bodies, users):
+    from committee.demo import create_demo_committee
+    from committee.models import Member
+
+    assert create_demo_committee(bodies, today=date(2026, 6, 1)) == 4
+    assert create_demo_committee(bodies, today=date(2026, 6, 1)) == 0
+    assert Member.objects.get(is_secretary=True).user == users["comite"]

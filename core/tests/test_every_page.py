@@ -51,6 +51,10 @@ def pages() -> list[str]:
         reverse("reporting:barometer"),
         reverse("reporting:export", args=["csv"]),
         reverse("reporting:export", args=["xlsx"]),
+        reverse("committee:index"),
+        reverse("committee:propose") + "?kind=change&type=VOI-NID",
+        reverse("committee:packs"),
+        reverse("committee:reports"),
         reverse("password_change"),
     ]
     for fiche in fiches:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from catalogue.demo import load_demo_nomenclature
+from committee.demo import create_demo_committee
 from correspondence.demo import send_demo_notices
 from fiches.demo import generate_fiches, link_calls_to_fiches
 from organisations.demo import DEMO_PASSWORD, DEMO_USERS, create_organisations, create_users
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         _report, calls = generate_demo_calls(days=call_days, calls_per_year=40_000)
         linked = link_calls_to_fiches(calls)
         self.stdout.write(f"  telephone calls: a year imported; {linked} phone fiches linked to their call")
+        self.stdout.write(f"  monitoring committee: 2 members, {create_demo_committee(bodies)} meetings")
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
 
     def _print_logins(self) -> None:
