@@ -28,16 +28,15 @@ def measure(by: str, repeat: int) -> bool:
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
-    from committee.pack import COMMITTEE_VIEW
     from reporting.figures import Period
     from reporting.selectors import DIMENSIONS as ALL
-    from reporting.selectors import barometer, fiches_for, group_key
+    from reporting.selectors import EVERY_FIGURE, barometer, fiches_for, group_key
 
     today = date.today()
     year = Period(today - timedelta(days=364), today)
     connection.queries_log.clear()  # the capture reads the log, capped at 9,000 queries
     with CaptureQueriesContext(connection) as captured:
-        barometer(COMMITTEE_VIEW, year, by)
+        barometer(EVERY_FIGURE, year, by)
     statements = [q["sql"] for q in captured.captured_queries]
 
     def bare() -> None:
@@ -47,11 +46,11 @@ def measure(by: str, repeat: int) -> bool:
                 cursor.fetchall()
 
     def grouped_count() -> None:
-        rows = fiches_for(COMMITTEE_VIEW).annotate(k=group_key(ALL[by], year)).values("k")
+        rows = fiches_for(EVERY_FIGURE).annotate(k=group_key(ALL[by], year)).values("k")
         list(rows.order_by().annotate(n=Count("id")))
 
     baseline = median_ms(bare, repeat, warmup=1)
-    measured = median_ms(lambda: barometer(COMMITTEE_VIEW, year, by), repeat, warmup=1)
+    measured = median_ms(lambda: barometer(EVERY_FIGURE, year, by), repeat, warmup=1)
     count_only = median_ms(grouped_count, repeat, warmup=1)
     ok = report(f"barometer by {by} ({len(statements)} queries)", measured, baseline, 3)
     record(f"one bare GROUP BY count by {by}", count_only, count_only, float("inf"))

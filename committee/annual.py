@@ -13,13 +13,13 @@ from django.utils.translation import gettext_noop
 
 from catalogue.models import RequestTypeVersion
 from committee.models import ActivityReport, ChangeRequest, Meeting
-from committee.pack import COMMITTEE_VIEW, _table, _telephone, financial_position, narrow
+from committee.pack import TELEPHONE_LABELS, financial_position, narrow, table_of, telephone_figures
 from core.exports import xlsx_workbook
 from fiches.models import Fiche, Status
 from organisations.models import Body
 from reporting import charts
 from reporting.figures import Period, share
-from reporting.selectors import barometer, local_bounds
+from reporting.selectors import EVERY_FIGURE, barometer, local_bounds
 
 KEY_RULE = gettext_noop(
     "Partner fiches / all fiches created in the year, duplicates left out, each counted under the body "
@@ -41,8 +41,8 @@ def allocation_key(period: Period) -> dict[str, Any]:
 def collect(report: ActivityReport) -> dict[str, Any]:
     period = Period(report.start, report.end)
     start, end = local_bounds(period)
-    by_month = barometer(COMMITTEE_VIEW, period, "month")
-    by_directorate = barometer(COMMITTEE_VIEW, period, "directorate")
+    by_month = barometer(EVERY_FIGURE, period, "month")
+    by_directorate = barometer(EVERY_FIGURE, period, "directorate")
     total = by_directorate.total
     meetings = Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
     decided = ChangeRequest.objects.filter(decided_at__gte=start, decided_at__lt=end).select_related(
@@ -65,9 +65,9 @@ def collect(report: ActivityReport) -> dict[str, Any]:
             "satisfied_pct": total.figures["satisfied_share"],
             "rerouted": total.counts["rerouted"],
         },
-        "by_month": _table(by_month),
-        "by_directorate": _table(by_directorate),
-        "telephone": _telephone(period),
+        "by_month": table_of(by_month),
+        "by_directorate": table_of(by_directorate),
+        "telephone": telephone_figures(period),
         "key": allocation_key(period),
         "meetings": [
             [str(m), timezone.localtime(m.starts_at).strftime("%d/%m/%Y"), m.attendees.count(), m.campaigns]
@@ -115,8 +115,6 @@ def report_html(report: ActivityReport) -> str:
 
 
 def _telephone_rows(f: dict[str, Any]) -> list[list[Any]]:
-    from committee.pack import TELEPHONE_LABELS
-
     return [[_(TELEPHONE_LABELS[name]), now, before] for name, now, before in f["telephone"]["rows"]]
 
 

@@ -24,13 +24,11 @@ from django.utils.translation import gettext_noop
 
 from committee.models import ChangeRequest
 from core.exports import xlsx_workbook
-from organisations.access import Scope
-from organisations.models import Body, Role
+from organisations.models import Body
 from reporting import charts, exports
 from reporting.figures import Period
-from reporting.selectors import barometer
+from reporting.selectors import EVERY_FIGURE, barometer
 
-COMMITTEE_VIEW = Scope(roles=frozenset({Role.COMMITTEE}))  # every fiche, figures only
 DEFAULT_FINANCE_HOOK = "finance.committee.financial_position"
 
 
@@ -51,18 +49,18 @@ def financial_position(period: Period) -> dict[str, Any]:
     return {"available": True, "rows": result.get("rows", []), "note": result.get("note", "")}
 
 
-def _table(result, columns=exports.COLUMNS) -> dict[str, Any]:
+def table_of(result, columns=exports.COLUMNS) -> dict[str, Any]:
     return {"header": exports.header(result, columns), "rows": exports.table(result, columns)}
 
 
 def collect(period: Period, progress: Callable[[int, str], None] = lambda p, s: None) -> dict[str, Any]:
     """Every figure of the pack, as plain JSON values."""
     progress(5, "service barometer")
-    by_directorate = barometer(COMMITTEE_VIEW, period, "directorate")
-    by_month = barometer(COMMITTEE_VIEW, period, "month")
-    by_body = barometer(COMMITTEE_VIEW, period, "body")
+    by_directorate = barometer(EVERY_FIGURE, period, "directorate")
+    by_month = barometer(EVERY_FIGURE, period, "month")
+    by_body = barometer(EVERY_FIGURE, period, "body")
     progress(30, "telephone barometer")
-    telephone = _telephone(period)
+    telephone = telephone_figures(period)
     progress(40, "change requests")
     total = by_directorate.total
     return {
@@ -87,9 +85,9 @@ def collect(period: Period, progress: Callable[[int, str], None] = lambda p, s: 
             "satisfied_pct": total.figures["satisfied_share"],
             "average_score": total.figures["average_score"],
         },
-        "by_directorate": _table(by_directorate),
-        "by_month": _table(by_month),
-        "by_body": _table(by_body),
+        "by_directorate": table_of(by_directorate),
+        "by_month": table_of(by_month),
+        "by_body": table_of(by_body),
         "arrondissements": {
             "header": [_("Arrondissement"), *(str(t) for _n, t, _r in exports.MAP_COLUMNS)],
             "rows": exports.map_table(by_directorate),
@@ -100,7 +98,7 @@ def collect(period: Period, progress: Callable[[int, str], None] = lambda p, s: 
     }
 
 
-def _telephone(period: Period) -> dict[str, Any]:
+def telephone_figures(period: Period) -> dict[str, Any]:
     from telephony import selectors
     from telephony.kpi import SL_FORMULAS
 

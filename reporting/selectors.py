@@ -40,6 +40,7 @@ from django.utils.translation import pgettext_lazy
 from fiches.models import OPEN_STATUSES, Channel, Event, Fiche, Status
 from fiches.selectors import scope_filter
 from organisations.access import Scope
+from organisations.models import Role
 from reporting.figures import PERCENTILES, Change, Period, nearest_rank, share
 
 
@@ -107,6 +108,10 @@ COUNTERS = (
 )
 BACKLOG_COUNTERS = ("backlog", "overdue", "age_0_2", "age_2_7", "age_7_30", "age_30")
 AGE_BUCKETS = (("age_0_2", 0, 2), ("age_2_7", 2, 7), ("age_7_30", 7, 30), ("age_30", 30, None))
+
+
+# the committee's view: every fiche, figures only (the command line, the pack, the report)
+EVERY_FIGURE = Scope(roles=frozenset({Role.COMMITTEE}))
 
 
 def fiches_for(scope: Scope) -> QuerySet[Fiche]:

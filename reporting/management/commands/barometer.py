@@ -8,13 +8,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from organisations.access import Scope
-from organisations.models import Role
 from reporting import exports
 from reporting.forms import BarometerForm
-from reporting.selectors import DIMENSIONS, barometer
-
-COMMITTEE_VIEW = Scope(roles=frozenset({Role.COMMITTEE}))  # every fiche, figures only
+from reporting.selectors import DIMENSIONS, EVERY_FIGURE, barometer
 
 
 class Command(BaseCommand):
@@ -33,7 +29,7 @@ class Command(BaseCommand):
         )
         if not form.is_valid():
             raise CommandError(" ".join(str(e) for errors in form.errors.values() for e in errors))
-        result = barometer(COMMITTEE_VIEW, form.period, options["by"])
+        result = barometer(EVERY_FIGURE, form.period, options["by"])
         records = exports.records(result)
         if options["format"] == "json":
             payload = {
