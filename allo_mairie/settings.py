@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "portal",
     "telephony",
     "finance",
+    "reporting",
+    "committee",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +226,9 @@ NEARBY_DUPLICATE_METRES = env.int("NEARBY_DUPLICATE_METRES", default=150)
 UPLOAD_ARCHIVE_MAX_MEMBERS = env.int("UPLOAD_ARCHIVE_MAX_MEMBERS", default=200)
 UPLOAD_ARCHIVE_MAX_SIZE = env.int("UPLOAD_ARCHIVE_MAX_SIZE", default=50 * 1024 * 1024)
 UPLOAD_ARCHIVE_MAX_RATIO = env.int("UPLOAD_ARCHIVE_MAX_RATIO", default=100)
+# --- committee --- once on, only the monitoring committee's decisions (or an administrator's
+# logged emergency publication) publish nomenclature versions (docs/committee.md).
+NOMENCLATURE_COMMITTEE_APPROVAL = env.bool("NOMENCLATURE_COMMITTEE_APPROVAL", default=False)
 
 # --- telephony ---
 # Service-level formula used on every page, export and report (F1, F2, F3, F3b, F4, F5, F6;

@@ -19,6 +19,8 @@ urlpatterns = [
     path("suivre/", include("portal.urls")),
     path("telephonie/", include("telephony.urls")),
     path("finances/", include("finance.urls")),
+    path("barometre/", include("reporting.urls")),
+    path("comite/", include("committee.urls")),
     path("", include("core.urls")),
 ]
 # MEDIA_ROOT is never served as such, not even in development: attachments and letters are

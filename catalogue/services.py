@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -171,11 +172,16 @@ def publish_version(
     reason: str = "",
     effective_from: datetime | None = None,
     status: str = RequestTypeVersion.Status.PUBLISHED,
+    authority: str = "",
 ) -> RequestTypeVersion:
     """Create the type if new, and record a new version of it. Nothing is edited in place.
 
     ``status=DRAFT`` records a proposal that a later approval (the committee) publishes.
+    Once ``NOMENCLATURE_COMMITTEE_APPROVAL`` is on, publishing needs an ``authority``
+    (``COMMITTEE`` or ``EMERGENCY``: only the committee app passes one).
     """
+    if status == RequestTypeVersion.Status.PUBLISHED:
+        check_authority(authority)
     data.validate()
     request_type, created = RequestType.objects.select_for_update().get_or_create(
         code=data.code, defaults={"family": data.family}
@@ -195,6 +201,43 @@ def publish_version(
     )
     version.save()
     return version
+
+
+COMMITTEE, EMERGENCY = "committee", "emergency"
+
+
+def committee_approval_required() -> bool:
+    return bool(getattr(settings, "NOMENCLATURE_COMMITTEE_APPROVAL", False))
+
+
+def check_authority(authority: str) -> None:
+    if authority not in (COMMITTEE, EMERGENCY) and committee_approval_required():
+        raise ValidationError(
+            _(
+                "The nomenclature changes only with the monitoring committee's approval: "
+                "propose a change request to the committee."
+            )
+        )
+
+
+@transaction.atomic
+def publish_draft(
+    version: RequestTypeVersion, *, authority: str, at: datetime | None = None
+) -> RequestTypeVersion:
+    """Publish a draft version: at its effective date, or now when that date has passed."""
+    if authority not in (COMMITTEE, EMERGENCY):
+        raise ValidationError(
+            _("Only the committee, or an administrator in an emergency, publishes a draft.")
+        )
+    locked = RequestTypeVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.status != RequestTypeVersion.Status.DRAFT:
+        raise ValidationError(_("This version is not a draft any more."))
+    now = at or timezone.now()
+    locked.effective_from = max(locked.effective_from, now)
+    locked.status = RequestTypeVersion.Status.PUBLISHED
+    locked.save(update_fields=["status", "effective_from", "search_text", "label_text", "word_text"])
+    version.__dict__.update(locked.__dict__)
+    return locked
 
 
 def current_version(code: str, at: datetime | None = None) -> RequestTypeVersion | None:

@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm, VersionForm
 from catalogue.importexport import export_nomenclature, import_nomenclature
-from catalogue.models import RequestType
+from catalogue.models import RequestType, RequestTypeVersion
 from catalogue.selectors import Filters, catalogue_list, keyset_page, type_history
 from catalogue.services import latest_version, publish_version
 from organisations.access import scope_for
@@ -85,6 +85,23 @@ def type_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _publish(form: VersionForm, request: HttpRequest) -> RequestTypeVersion | None:
+    """The version published from a valid form, or None with the reason on the form (invalid
+    input, or a nomenclature that changes only through the committee)."""
+    if not form.is_valid():
+        return None
+    try:
+        return publish_version(
+            form.data_ready,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            effective_from=form.effective_from,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, code: str) -> HttpResponse:
@@ -94,13 +111,8 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         form = VersionForm(request.POST, previous=previous)
-        if form.is_valid():
-            version = publish_version(
-                form.data_ready,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                effective_from=form.effective_from,
-            )
+        version = _publish(form, request)
+        if version is not None:
             messages.success(
                 request,
                 _("Version %(number)s of %(code)s published, effective %(date)s.")
@@ -125,13 +137,8 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
 def new_type(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = NewTypeForm(request.POST)
-        if form.is_valid():
-            version = publish_version(
-                form.data_ready,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                effective_from=form.effective_from,
-            )
+        version = _publish(form, request)
+        if version is not None:
             messages.success(request, _("Type %(code)s created.") % {"code": version.request_type.code})
             return redirect("catalogue:detail", code=version.request_type.code)
     else:

@@ -59,11 +59,17 @@ def csv_response(
 
 
 def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    return xlsx_workbook([(sheet_title, header, rows)])
+
+
+def xlsx_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """One workbook, one sheet per (title, header, rows), cells escaped like every export."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
+    for sheet_title, header, rows in sheets:
+        sheet = workbook.create_sheet(sheet_title[:31])
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append([_xlsx_value(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

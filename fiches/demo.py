@@ -17,7 +17,7 @@ from catalogue.models import Kind, RequestTypeVersion, normalise
 from fiches.geography import place_for_postal_code
 from fiches.models import Channel, Event, Fiche, ReferenceCounter, Requester, Status, digits_of
 from fiches.selectors import address_key
-from worktime import DeadlineUnit, WorkCalendar, add_deadline
+from worktime import DeadlineUnit, WorkCalendar, add_deadline, working_seconds
 
 LAST_NAMES = """Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent
 Lefebvre Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard Andre Mercier Dupont Lambert
@@ -154,6 +154,7 @@ def _fiche(rng, version, moment, now, calendars, requesters, counters, agents) -
     )
     age = (now - moment).days
     status, resolved_at, was_late, acknowledged_at = _lifecycle(rng, version, moment, due, now, age)
+    calendar = calendars[version.body_id]
     anonymous = version.anonymous_allowed and rng.random() < 0.25
     fiche = Fiche(
         channel=rng.choices(
@@ -190,6 +191,10 @@ def _fiche(rng, version, moment, now, calendars, requesters, counters, agents) -
         resolved_at=resolved_at,
         closed_at=resolved_at if status == Status.CLOSED else None,
         was_late=was_late,
+        ack_work_seconds=working_seconds(moment, acknowledged_at, calendar) if acknowledged_at else None,
+        resolution_work_seconds=working_seconds(moment, resolved_at, calendar)
+        if was_late is not None
+        else None,
         outcome="Intervention réalisée." if resolved_at else "",
     )
     year = timezone.localtime(moment).year

@@ -194,6 +194,10 @@ class Fiche(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     was_late = models.BooleanField(_("resolved late"), null=True, blank=True)
+    # Working time of the competent body (its open days) from the start of the deadline
+    # cycle to the acknowledgement and to the resolution: the barometer's percentiles.
+    ack_work_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    resolution_work_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     outcome = models.TextField(_("outcome for the citizen"), blank=True)
     duplicate_of = models.ForeignKey(
         "self",

@@ -23,7 +23,7 @@ from fiches.geography import Place, place_for_postal_code
 from fiches.models import Attachment, Event, Fiche, ReferenceCounter, Requester, Status
 from fiches.selectors import actor_groups, address_key
 from fiches.workflow import ACTIONS, CALL_CENTRE, CELL, REJECT_REASONS, SUPERVISOR, Action
-from worktime import DeadlineUnit, add_deadline
+from worktime import DeadlineUnit, add_deadline, working_seconds
 
 # Sent after commit: (sender=Fiche, fiche, event, action). Correspondence listens to it.
 fiche_changed = django.dispatch.Signal()
@@ -267,11 +267,13 @@ def transition(
         data = {"original": original.reference}
     if action.name == "acknowledge":
         locked.acknowledged_at = now
+        locked.ack_work_seconds = _work_seconds_since_cycle(locked, now)
     if action.name in ("resolve", "answer", "reject"):
         locked.outcome = outcome
     if action.name in ("resolve", "answer"):
         locked.resolved_at = now
         locked.was_late = bool(locked.due_at and now > locked.due_at)
+        locked.resolution_work_seconds = _work_seconds_since_cycle(locked, now)
     if action.target == Status.CLOSED:
         locked.closed_at = now
     if action.name == "reject":
@@ -282,6 +284,7 @@ def transition(
     if action.name == "reopen":
         # A reopened fiche gets a new deadline on the same type, counted from now.
         locked.resolved_at = locked.closed_at = locked.was_late = None
+        locked.resolution_work_seconds = None
         locked.due_at = compute_due(locked.request_type, now)
         locked.cycle_started_at = now
         data = {"due_at": locked.due_at.isoformat()}
@@ -307,6 +310,12 @@ def transition(
     return locked
 
 
+def _work_seconds_since_cycle(fiche: Fiche, now: datetime) -> int:
+    """The competent body's working time since the current deadline cycle started."""
+    start = fiche.cycle_started_at or fiche.created_at
+    return working_seconds(start, now, fiche.body.calendar())
+
+
 def _reroute(fiche: Fiche, new_type: RequestTypeVersion | None, now: datetime) -> dict[str, Any]:
     if new_type is None:
         raise ValidationError({"request_type": _("Choose the request type to re-route to.")})
@@ -322,7 +331,7 @@ def _reroute(fiche: Fiche, new_type: RequestTypeVersion | None, now: datetime) -
     fiche.priority = new_type.priority
     fiche.due_at = compute_due(new_type, now)
     fiche.cycle_started_at = now
-    fiche.acknowledged_at = None
+    fiche.acknowledged_at = fiche.ack_work_seconds = None
     fiche.reroute_count += 1
     return {
         "from": before,

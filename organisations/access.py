@@ -56,6 +56,25 @@ class Scope:
         """Finance officers record expenses, validate keys and issue revenue orders."""
         return self.has(Role.FINANCE)
 
+    @property
+    def sees_all_service_figures(self) -> bool:
+        """The service barometer over every fiche: the call centre's supervisors and the
+        monitoring committee (figures only, never an individual fiche)."""
+        return (self.is_supervisor and self.everything) or self.has(Role.COMMITTEE)
+
+    @property
+    def sees_service_figures(self) -> bool:
+        """The service barometer: those above, and directorate managers over their scope."""
+        return self.sees_all_service_figures or (
+            (self.is_supervisor or self.has(Role.MANAGER)) and self.sees_fiches
+        )
+
+    @property
+    def sees_committee_work(self) -> bool:
+        """The committee's pages: its members, those who propose nomenclature changes
+        (administrators, directorate managers) and supervisors."""
+        return self.has(Role.COMMITTEE, Role.ADMINISTRATOR, Role.MANAGER, Role.SUPERVISOR)
+
 
 EMPTY = Scope()
 

@@ -94,7 +94,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def satisfaction(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).is_supervisor:
+    scope = scope_for(request.user)
+    if not (scope.is_supervisor or scope.sees_all_service_figures):
         raise PermissionDenied
     tables = [
         ("type", _("By request type"), selectors.satisfaction_by("type")),

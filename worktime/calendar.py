@@ -126,3 +126,24 @@ def elapsed_share(start: datetime, due: datetime, now: datetime) -> float:
     if total <= 0:
         return 1.0
     return (now - start).total_seconds() / total
+
+
+def working_seconds(start: datetime, end: datetime, calendar: WorkCalendar) -> int:
+    """Seconds between ``start`` and ``end`` that fall on the calendar's open days (local days;
+    a closed day, weekend or holiday counts for nothing). Zero when ``end`` is not after ``start``."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must be timezone-aware")
+    if end <= start:
+        return 0
+    # in UTC: the difference of two times in the same zone would ignore daylight saving
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    total = 0.0
+    day = start.astimezone(calendar.tz).date()
+    while day <= end.astimezone(calendar.tz).date():
+        if calendar.is_open(day):
+            day_start = datetime.combine(day, time(), calendar.tz).astimezone(UTC)
+            next_start = datetime.combine(day + timedelta(days=1), time(), calendar.tz).astimezone(UTC)
+            low, high = max(start, day_start), min(end, next_start)
+            total += max((high - low).total_seconds(), 0.0)
+        day += timedelta(days=1)
+    return int(total)

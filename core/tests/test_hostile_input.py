@@ -20,11 +20,13 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm
+from committee.forms import AnswerForm, DecisionForm, EmergencyForm, PackForm, ReportForm, TextsForm
 from core.testing import ROLES as STAFF_ROLES
 from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
 from finance.forms import CancelForm, LineForm, PaidForm, RuleForm, SheetForm
 from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, ResolveForm, ScheduleForm
 from portal.forms import SurveyForm, TrackForm
+from reporting.forms import BarometerForm
 from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
 
 ROLES = [*STAFF_ROLES, None]  # None: anonymous
@@ -144,6 +146,26 @@ PAGES: dict[str, Page] = {
     "telephony:upload_csv": Page(post=fields(CsvImportForm)),
     "telephony:import_run": Page(),
     "telephony:stop_import": Page(),
+    "reporting:barometer": Page(query=fields(BarometerForm)),
+    "reporting:export": Page(query=[*fields(BarometerForm), "table"]),
+    "committee:index": Page(),
+    "committee:propose": Page(
+        query=["kind", "type"],
+        post=["kind", *fields(NewTypeForm), "reason", "effective_from"],
+    ),
+    "committee:change": Page(),
+    "committee:decide": Page(post=fields(DecisionForm)),
+    "committee:answer": Page(post=fields(AnswerForm)),
+    "committee:emergency": Page(post=fields(EmergencyForm)),
+    "committee:packs": Page(post=fields(PackForm)),
+    "committee:pack": Page(),
+    "committee:pack_file": Page(),
+    "committee:reports": Page(post=fields(ReportForm)),
+    "committee:report": Page(post=[*fields(TextsForm), "action"]),
+    "committee:report_file": Page(),
+    "committee:meeting": Page(),
+    "committee:meeting_ics": Page(),
+    "committee:invite": Page(),
     "finance:index": Page(),
     "finance:agreement": Page(),
     "finance:annex": Page(),
@@ -268,6 +290,32 @@ def _real_values() -> dict[str, dict[str, str]]:
         "telephony:import_run": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
         "telephony:stop_import": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
         **_finance_values(Agreement, Annex, RevenueOrder),
+        **_committee_values(),
+    }
+
+
+def _committee_values() -> dict[str, dict[str, str]]:
+    from committee.models import ActivityReport, ChangeRequest, Meeting, QuarterlyPack
+
+    def first(model) -> str:
+        return str(model.objects.values_list("pk", flat=True).first() or 1)
+
+    change, pack, report, meeting = (
+        first(m) for m in (ChangeRequest, QuarterlyPack, ActivityReport, Meeting)
+    )
+    return {
+        "reporting:export": {"fmt": "csv"},
+        "committee:change": {"pk": change},
+        "committee:decide": {"pk": change},
+        "committee:answer": {"pk": change},
+        "committee:emergency": {"pk": change},
+        "committee:pack": {"pk": pack},
+        "committee:pack_file": {"pk": pack, "fmt": "pdf"},
+        "committee:report": {"pk": report},
+        "committee:report_file": {"pk": report, "fmt": "pdf"},
+        "committee:meeting": {"pk": meeting},
+        "committee:meeting_ics": {"pk": meeting},
+        "committee:invite": {"pk": meeting},
     }
 
 

@@ -209,3 +209,18 @@ def test_concurrent_issuing_gives_one_order_per_instalment_and_distinct_numbers(
     assert sorted(outcomes) == ["issued"] * 3 + ["refused"] * 3
     numbers = sorted(RevenueOrder.objects.values_list("number", flat=True))
     assert numbers == ["TR-2025-0001", "TR-2025-0002", "TR-2025-0003"]
+
+
+def test_the_committee_pack_reads_the_financial_position_through_its_hook(agreement, users):
+    from committee.pack import financial_position as pack_position
+    from reporting.figures import Period
+
+    finances = users["finances"]
+    record_expenses(agreement, 1, finances, "987654.33")
+    first = services.issue_order(agreement, 1, 1, finances, issued_on=date(2025, 6, 2))
+    services.mark_paid(first, date(2025, 6, 20))
+    section = pack_position(Period(date(2025, 4, 1), date(2025, 6, 30)))
+    assert section["available"] and section["note"]
+    values = dict(map(tuple, section["rows"]))
+    assert values["Titres de recettes émis"] == values["dont payés"] == "111\u202f111,11\u00a0€"
+    assert any(label.startswith(first.number) for label in values)

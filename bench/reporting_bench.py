@@ -1,0 +1,127 @@
+"""Benchmark of the service barometer and the quarterly pack on a year of data (200,000 fiches).
+
+    .venv/bin/python bench/reporting_bench.py     # SQLite, /tmp/allo-mairie-reporting-bench.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/allo_reporting_bench \\
+        .venv/bin/python bench/reporting_bench.py
+
+For each dimension, the barometer over the last 12 months (``reporting.selectors.barometer``:
+its six or seven queries, the rows and figures built in Python) against the bare SQL of the
+same figures: the very statements it sends, with their parameters, replayed through a cursor
+and fetched, in the same run (target ≤ 3×). Informative: one bare ``GROUP BY`` count of the
+dimension. Then the quarterly pack of the last full quarter (target under 60 s), with the
+share of the time spent in PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from common import median_ms, record, report, setup_django
+
+DIMENSIONS = ("month", "week", "channel", "family", "type", "body", "directorate", "cell", "arrondissement")
+
+
+def measure(by: str, repeat: int) -> bool:
+    from datetime import date, timedelta
+
+    from django.db import connection
+    from django.db.models import Count
+
+    from reporting.figures import Period
+    from reporting.selectors import DIMENSIONS as ALL
+    from reporting.selectors import EVERY_FIGURE, barometer, fiches_for, group_key
+
+    today = date.today()
+    year = Period(today - timedelta(days=364), today)
+    statements: list[tuple[str, tuple]] = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        barometer(EVERY_FIGURE, year, by)
+
+    def bare() -> None:
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    def grouped_count() -> None:
+        rows = fiches_for(EVERY_FIGURE).annotate(k=group_key(ALL[by], year)).values("k")
+        list(rows.order_by().annotate(n=Count("id")))
+
+    baseline = median_ms(bare, repeat, warmup=1)
+    measured = median_ms(lambda: barometer(EVERY_FIGURE, year, by), repeat, warmup=1)
+    count_only = median_ms(grouped_count, repeat, warmup=1)
+    ok = report(f"barometer by {by} ({len(statements)} queries)", measured, baseline, 3)
+    record(f"one bare GROUP BY count by {by}", count_only, count_only, float("inf"))
+    print(f"{'':<34} one bare GROUP BY count of the dimension: {count_only:.1f} ms")
+    return ok
+
+
+def pack_time() -> bool:
+    from datetime import date, timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from committee.models import QuarterlyPack
+    from committee.services import build_pack
+    from reporting.figures import quarter_of
+
+    today = date.today()
+    quarter = quarter_of(quarter_of(today).start - timedelta(days=1))
+    pack = QuarterlyPack.objects.create(
+        year=quarter.start.year,
+        quarter=(quarter.start.month + 2) // 3,
+        requested_by=get_user_model().objects.get(username="comite"),
+    )
+    started = time.perf_counter()
+    pack = build_pack(pack.pk)
+    total = time.perf_counter() - started
+    assert pack.status == QuarterlyPack.Status.DONE, pack.error
+    record("quarterly pack (s, target < 60 s)", total, 60, 1, unit="s")
+    print(
+        f"quarterly pack {pack}: {total:.1f} s in all, of which PDF {pack.pdf_seconds:.1f} s "
+        f"({100 * (pack.pdf_seconds or 0) / total:.0f} %)"
+    )
+    return total < 60
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fiches", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--by", nargs="+", default=list(DIMENSIONS))
+    args = parser.parse_args()
+    setup_django(default_db="sqlite:////tmp/allo-mairie-reporting-bench.sqlite3")
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from catalogue.demo import load_demo_nomenclature
+    from fiches.demo import generate_fiches
+    from fiches.models import Fiche
+    from organisations.demo import create_organisations, create_users
+
+    bodies = create_organisations()
+    create_users(bodies)
+    load_demo_nomenclature()
+    have = Fiche.objects.count()
+    if have < args.fiches:
+        started = time.monotonic()
+        agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
+        made = generate_fiches(args.fiches - have, agents=agents, seed=have + 1, with_events=False)
+        print(f"generated {made} fiches in {time.monotonic() - started:.0f} s")
+    print(f"database: {connection.vendor}, {Fiche.objects.count()} fiches")
+    ok = True
+    for by in args.by:
+        ok &= measure(by, args.repeat)
+    ok &= pack_time()
+    print("\nall targets met" if ok else "\nsome targets missed")
+
+
+if __name__ == "__main__":
+    main()

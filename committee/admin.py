@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from committee.models import ActivityReport, AgendaItem, ChangeRequest, Meeting, Member, QuarterlyPack
+from committee.services import add_pending_items
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ("name", "function", "body", "email", "is_secretary", "active")
+    list_filter = ("body", "active", "is_secretary")
+    search_fields = ("name", "function", "email")
+    autocomplete_fields = ("user",)
+
+
+class AgendaInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 1
+    fields = ("order", "title", "change_request")
+    raw_id_fields = ("change_request",)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "starts_at", "place", "held")
+    list_filter = ("kind", "held")
+    filter_horizontal = ("attendees",)
+    inlines = [AgendaInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if not form.instance.held:
+            add_pending_items(form.instance)
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    """Read only: change requests move through the committee's pages (services)."""
+
+    list_display = ("__str__", "status", "effective_date", "proposed_by", "proposed_at", "decided_at")
+    list_filter = ("status", "kind")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(QuarterlyPack)
+class QuarterlyPackAdmin(admin.ModelAdmin):
+    """Read only: packs are generated from the committee's pages."""
+
+    list_display = ("__str__", "status", "requested_by", "requested_at", "total_seconds", "meeting")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ActivityReport)
+class ActivityReportAdmin(admin.ModelAdmin):
+    """Read only: reports are prepared and signed off on the committee's pages."""
+
+    list_display = ("__str__", "start", "end", "generated_at", "signed_by", "signed_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

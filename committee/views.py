@@ -1,0 +1,336 @@
+"""The committee's pages: change requests (propose, impact, decide), meetings (thin views)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from catalogue.forms import NewTypeForm, VersionForm
+from catalogue.models import RequestType
+from catalogue.services import latest_version
+from committee import services
+from committee.forms import (
+    AnswerForm,
+    DecisionForm,
+    EmergencyForm,
+    PackForm,
+    ReportForm,
+    TextsForm,
+    WithdrawalForm,
+)
+from committee.models import ActivityReport, ChangeRequest, Meeting, Member, QuarterlyPack
+from organisations.access import scope_for
+
+
+def _reader(request: HttpRequest) -> None:
+    if not scope_for(request.user).sees_committee_work:
+        raise PermissionDenied
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    changes = ChangeRequest.objects.select_related("request_type", "draft", "proposed_by", "meeting")[:200]
+    meetings = Meeting.objects.order_by("-starts_at")[:12]
+    return render(
+        request,
+        "committee/index.html",
+        {"changes": changes, "meetings": meetings, "can_propose": services.can_propose(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest) -> HttpResponse:
+    if not services.can_propose(request.user):
+        raise PermissionDenied
+    kind = request.GET.get("kind") or request.POST.get("kind") or ChangeRequest.Kind.CHANGE
+    if kind not in ChangeRequest.Kind.values:
+        raise Http404
+    code = (request.GET.get("type") or "").strip().upper()
+    request_type = previous = None
+    if kind != ChangeRequest.Kind.NEW_TYPE:
+        request_type = RequestType.objects.filter(code=code).select_related("family").first()
+        previous = latest_version(request_type) if request_type else None
+        if previous is None:
+            return render(
+                request,
+                "committee/choose_type.html",
+                {
+                    "kind": kind,
+                    "code": code,
+                    "types": RequestType.objects.filter(active=True).order_by("code"),
+                },
+                status=400 if code else 200,
+            )
+    if kind == ChangeRequest.Kind.WITHDRAWAL:
+        form = WithdrawalForm(request.POST or None)
+    elif kind == ChangeRequest.Kind.NEW_TYPE:
+        form = NewTypeForm(request.POST or None)
+    else:
+        form = VersionForm(
+            request.POST or None, previous=previous, initial=VersionForm.initial_from(previous)
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.propose_change(
+                request.user,
+                kind=kind,
+                reason=form.cleaned_data["reason"],
+                effective_date=form.cleaned_data["effective_date"],
+                data=getattr(form, "data_ready", None),
+                request_type=request_type,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Change request recorded: it awaits the committee."))
+            return redirect("committee:change", pk=change.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "kind": kind, "request_type": request_type, "previous": previous}
+    return render(request, "committee/propose.html", context, status=status)
+
+
+@login_required
+def change(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    change = get_object_or_404(
+        ChangeRequest.objects.select_related(
+            "request_type", "draft__directorate", "draft__body", "proposed_by", "decided_by", "meeting"
+        ),
+        pk=pk,
+    )
+    return _change_page(request, change)
+
+
+def _change_page(request: HttpRequest, change: ChangeRequest, status: int = 200, **forms) -> HttpResponse:
+    current = latest_version(change.request_type)
+    if current and change.draft and current.pk == change.draft.pk:
+        current = None
+    context = {
+        "change": change,
+        "current": current,
+        "impact": change.impact,
+        "answers": change.answers.select_related("member__body"),
+        "members": Member.objects.filter(active=True).count(),
+        "can_decide": change.status == ChangeRequest.Status.PROPOSED and services.can_decide(request.user),
+        "can_emergency": change.status == ChangeRequest.Status.PROPOSED
+        and services.can_publish_in_emergency(request.user),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "answer_form": forms.get("answer_form") or AnswerForm(),
+        "emergency_form": forms.get("emergency_form") or EmergencyForm(),
+        "now": timezone.now(),
+    }
+    return render(request, "committee/change.html", context, status=status)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(ChangeRequest, pk=pk)
+    if not services.can_decide(request.user):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(
+                change,
+                request.user,
+                approve=form.cleaned_data["outcome"] == "approve",
+                meeting=form.cleaned_data["meeting"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The committee's decision is recorded."))
+            return redirect("committee:change", pk=pk)
+    return _change_page(request, change, status=400, decision_form=form)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(ChangeRequest, pk=pk)
+    if not services.can_decide(request.user):
+        raise PermissionDenied
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_answer(
+                change, form.cleaned_data["member"], form.cleaned_data["answer"], request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The member's answer is recorded."))
+            return redirect("committee:change", pk=pk)
+    return _change_page(request, change, status=400, answer_form=form)
+
+
+@login_required
+@require_POST
+def emergency(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(ChangeRequest, pk=pk)
+    if not services.can_publish_in_emergency(request.user):
+        raise PermissionDenied
+    form = EmergencyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publish_in_emergency(change, request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.warning(
+                request, _("Published in an emergency: the committee will ratify it at its next meeting.")
+            )
+            return redirect("committee:change", pk=pk)
+    return _change_page(request, change, status=400, emergency_form=form)
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    item = get_object_or_404(Meeting.objects.select_related("requested_by"), pk=pk)
+    return render(
+        request,
+        "committee/meeting.html",
+        {
+            "meeting": item,
+            "agenda": item.agenda.select_related("change_request__request_type"),
+            "attendees": item.attendees.select_related("body"),
+            "decisions": item.decisions.select_related("request_type"),
+            "can_invite": services.can_decide(request.user),
+        },
+    )
+
+
+@login_required
+def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    item = get_object_or_404(Meeting, pk=pk)
+    response = HttpResponse(services.meeting_ics(item), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reunion-comite-{item.pk}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Meeting, pk=pk)
+    if not services.can_decide(request.user):
+        raise PermissionDenied
+    try:
+        count = services.send_invitations(item, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Invitations sent to %(n)s members.") % {"n": count})
+    return redirect("committee:meeting", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def packs(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    form = PackForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        pack = services.request_pack(request.user, form.cleaned_data["year"], form.cleaned_data["quarter"])
+        return redirect("committee:pack", pk=pack.pk)
+    status = 400 if request.method == "POST" else 200
+    items = QuarterlyPack.objects.select_related("requested_by")[:40]
+    return render(request, "committee/packs.html", {"form": form, "packs": items}, status=status)
+
+
+@login_required
+def pack(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    item = get_object_or_404(QuarterlyPack, pk=pk)
+    template = "committee/_pack_progress.html" if request.htmx else "committee/pack_page.html"
+    return render(request, template, {"pack": item})
+
+
+@login_required
+def pack_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    _reader(request)
+    item = get_object_or_404(QuarterlyPack, pk=pk, status=QuarterlyPack.Status.DONE)
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    field = item.pdf if fmt == "pdf" else item.xlsx
+    name = f"dossier-comite-{item.year}-T{item.quarter}.{fmt}"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reports(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    year = timezone.localdate().year - 1
+    form = ReportForm(
+        request.POST or None, initial={"year": year, "start": f"{year}-01-01", "end": f"{year}-12-31"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.create_report(request.user, data["year"], data["start"], data["end"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("committee:report", pk=report.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "form": form,
+        "reports": ActivityReport.objects.select_related("signed_by"),
+        "can_edit": services.can_decide(request.user),
+    }
+    return render(request, "committee/reports.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    item = get_object_or_404(ActivityReport.objects.select_related("signed_by"), pk=pk)
+    form = TextsForm(
+        request.POST or None, initial={"introduction": item.introduction, "conclusion": item.conclusion}
+    )
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "sign":
+                services.sign_off(item, request.user)
+                messages.success(request, _("The report is signed off and frozen."))
+                return redirect("committee:report", pk=pk)
+            if not form.is_valid():
+                raise ValidationError(_("Correct the texts below."))
+            item = services.save_texts(item, request.user, **form.cleaned_data)
+            if action == "generate":
+                services.generate_report(item, request.user)
+            messages.success(request, _("The report is saved."))
+            return redirect("committee:report", pk=pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            status = 400
+    context = {
+        "report": item,
+        "form": form,
+        "can_edit": not item.signed and services.can_decide(request.user),
+    }
+    return render(request, "committee/report.html", context, status=status)
+
+
+@login_required
+def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    _reader(request)
+    item = get_object_or_404(ActivityReport, pk=pk, generated_at__isnull=False)
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    field = item.pdf if fmt == "pdf" else item.xlsx
+    return FileResponse(field.open("rb"), as_attachment=True, filename=f"rapport-activite-{item.year}.{fmt}")
