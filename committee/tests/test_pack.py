@@ -48,7 +48,7 @@ def test_pack_pdf_and_xlsx(known_fiches, users, committed):
     ):
         assert heading in text, heading
     assert "F6" in text  # the service-level formula is named
-    assert "pas encore disponible" in text  # no finance app: the section says so
+    assert "Titres de recettes émis" in text  # the finance app's position (finance/committee.py)
     assert pack.figures["key_figures"]["received"] == 6 and pack.figures["key_figures"]["compliance"] == 50.0
     with pack.xlsx.open("rb") as handle:
         workbook = load_workbook(io.BytesIO(handle.read()))
@@ -101,3 +101,11 @@ def test_pack_pages_and_attachment_to_the_invitation(
     assert names == ["reunion-comite.ics", "dossier-comite-2026-T1.pdf", "dossier-comite-2026-T1.xlsx"]
     client.force_login(users["finances"])
     assert client.get(f"/comite/dossiers/{pack.pk}/dossier.pdf").status_code == 403
+
+
+def test_without_a_finance_app_the_section_says_it_is_not_available(settings):
+    from committee.pack import financial_position, quarter_period
+
+    settings.COMMITTEE_FINANCIAL_POSITION = "accounting.committee.financial_position"  # not installed
+    section = financial_position(quarter_period(2026, 1))
+    assert not section["available"] and not section["rows"] and "pas encore disponible" in section["note"]
