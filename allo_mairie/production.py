@@ -1,10 +1,16 @@
 """What a production start (``DEBUG=false``) refuses: it stops with every reason at once.
 
-Pure functions over plain values, called at the end of settings.py, so that gunicorn, the task
-worker and every management command stop alike (system checks do not run under gunicorn)."""
+``production_problems`` is a pure function over plain values. It is asked twice: by a system
+check (``check_production``, registered by core), which stops ``migrate``, ``runserver``, the task
+worker and every command that runs the checks; and by ``allo_mairie/wsgi.py``, because gunicorn
+runs no system check. Build steps that need no secret and send nothing (``collectstatic``,
+``compilemessages``) run no such check, so an image can be built without the production
+secrets."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 32
@@ -51,8 +57,30 @@ def production_problems(
     return problems
 
 
-def refuse_unsafe_production(**settings_values: object) -> None:
-    problems = production_problems(**settings_values)  # type: ignore[arg-type]
+def current_problems() -> list[str]:
+    """The problems of the running settings (none with DEBUG on)."""
+    if settings.DEBUG:
+        return []
+    try:
+        secret_key = settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to read an empty key
+        secret_key = ""
+    return production_problems(
+        secret_key=secret_key,
+        email_backend=settings.EMAIL_BACKEND,
+        sms_backend=settings.SMS_BACKEND,
+        allow_test_backends=settings.ALLOW_TEST_BACKENDS,
+    )
+
+
+def check_production(app_configs=None, **kwargs) -> list[checks.Error]:
+    prefix = "Allô Mairie cannot start in production (DEBUG=false): "
+    return [checks.Error(prefix + problem, id="allo_mairie.E001") for problem in current_problems()]
+
+
+def refuse_unsafe_production() -> None:
+    """For the WSGI entry point: raise with every reason at once."""
+    problems = current_problems()
     if problems:
         raise ImproperlyConfigured(
             "Allô Mairie cannot start in production (DEBUG=false):\n- " + "\n- ".join(problems)

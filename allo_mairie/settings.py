@@ -5,7 +5,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from allo_mairie.production import DEVELOPMENT_SECRET_KEY, refuse_unsafe_production
+from allo_mairie.production import DEVELOPMENT_SECRET_KEY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,7 +19,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
 # The development key is used only with DEBUG on; a production start without a key of its own
-# stops (allo_mairie/production.py, checked at the end of this file).
+# stops (allo_mairie/production.py).
 SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
@@ -292,12 +292,6 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("followup.context_processor
 
 # --- production guard ---
 # With DEBUG off, a missing or development SECRET_KEY, or an e-mail/SMS backend that only prints
-# or drops messages, stops every start (web, worker, commands) with the reasons.
+# or drops messages, stops gunicorn (allo_mairie/wsgi.py) and every command that runs the system
+# checks (allo_mairie/production.py); collectstatic and compilemessages need no secret.
 ALLOW_TEST_BACKENDS = env.bool("ALLOW_TEST_BACKENDS", default=False)
-if not DEBUG:
-    refuse_unsafe_production(
-        secret_key=SECRET_KEY,
-        email_backend=EMAIL_BACKEND,
-        sms_backend=SMS_BACKEND,
-        allow_test_backends=ALLOW_TEST_BACKENDS,
-    )

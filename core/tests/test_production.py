@@ -113,6 +113,40 @@ def test_debug_false_start_with_console_backends_stops(tmp_path):
     assert result.returncode != 0 and "EMAIL_URL" in result.stderr
 
 
+def test_the_task_worker_does_not_start_with_console_backends(tmp_path):
+    result = manage(production_env(tmp_path, EMAIL_URL="consolemail://"), "db_worker", "--batch")
+    assert result.returncode != 0 and "allo_mairie.E001" in result.stderr and "EMAIL_URL" in result.stderr
+
+
+def test_build_steps_need_no_production_secret(tmp_path):
+    """An image is built (static files, catalogues) before its secrets are given at run time."""
+    env = production_env(tmp_path, EMAIL_URL="consolemail://", SMS_BACKEND="")
+    del env["SECRET_KEY"]
+    for command in (
+        ["collectstatic", "--noinput", "-v", "0"],
+        ["compilemessages", "--ignore=.venv", "-v", "0"],
+    ):
+        result = manage(env, *command)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_the_system_check_reports_each_problem(settings):
+    from allo_mairie.production import check_production
+
+    settings.DEBUG = False
+    settings.SECRET_KEY = STRONG_KEY
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.SMS_BACKEND = "correspondence.sms.HttpJsonBackend"
+    (error,) = check_production()
+    assert error.id == "allo_mairie.E001" and "EMAIL_URL" in error.msg
+    settings.ALLOW_TEST_BACKENDS = True
+    assert check_production() == []
+    settings.DEBUG = True
+    settings.ALLOW_TEST_BACKENDS = False
+    assert check_production() == []
+
+
 def test_gunicorn_does_not_start_without_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
