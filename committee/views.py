@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -130,68 +133,67 @@ def _change_page(request: HttpRequest, change: ChangeRequest, status: int = 200,
     return render(request, "committee/change.html", context, status=status)
 
 
-@login_required
-@require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def _change_action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    allowed: Callable[[object], bool],
+    form_class: type[forms.Form],
+    form_key: str,
+    act: Callable[[ChangeRequest, dict], object],
+    done: str,
+    notify: Callable[[HttpRequest, str], None] = messages.success,
+) -> HttpResponse:
+    """One decision on a change request: the permission, the form, the service, the page again
+    with the form's errors (400) or back to the request with a message."""
     change = get_object_or_404(ChangeRequest, pk=pk)
-    if not services.can_decide(request.user):
+    if not allowed(request.user):
         raise PermissionDenied
-    form = DecisionForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.decide(
-                change,
-                request.user,
-                approve=form.cleaned_data["outcome"] == "approve",
-                meeting=form.cleaned_data["meeting"],
-                note=form.cleaned_data["note"],
-            )
+            act(change, form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The committee's decision is recorded."))
+            notify(request, done)
             return redirect("committee:change", pk=pk)
-    return _change_page(request, change, status=400, decision_form=form)
+    return _change_page(request, change, status=400, **{form_key: form})
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_action(
+        request, pk, allowed=services.can_decide, form_class=DecisionForm, form_key="decision_form",
+        act=lambda change, data: services.decide(
+            change, request.user, approve=data["outcome"] == "approve", meeting=data["meeting"],
+            note=data["note"],
+        ),
+        done=_("The committee's decision is recorded."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_object_or_404(ChangeRequest, pk=pk)
-    if not services.can_decide(request.user):
-        raise PermissionDenied
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_answer(
-                change, form.cleaned_data["member"], form.cleaned_data["answer"], request.user
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The member's answer is recorded."))
-            return redirect("committee:change", pk=pk)
-    return _change_page(request, change, status=400, answer_form=form)
+    return _change_action(
+        request, pk, allowed=services.can_decide, form_class=AnswerForm, form_key="answer_form",
+        act=lambda change, data: services.record_answer(change, data["member"], data["answer"], request.user),
+        done=_("The member's answer is recorded."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def emergency(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_object_or_404(ChangeRequest, pk=pk)
-    if not services.can_publish_in_emergency(request.user):
-        raise PermissionDenied
-    form = EmergencyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.publish_in_emergency(change, request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.warning(
-                request, _("Published in an emergency: the committee will ratify it at its next meeting.")
-            )
-            return redirect("committee:change", pk=pk)
-    return _change_page(request, change, status=400, emergency_form=form)
+    return _change_action(
+        request, pk, allowed=services.can_publish_in_emergency, form_class=EmergencyForm,
+        form_key="emergency_form",
+        act=lambda change, data: services.publish_in_emergency(change, request.user, note=data["note"]),
+        done=_("Published in an emergency: the committee will ratify it at its next meeting."),
+        notify=messages.warning,
+    )  # fmt: skip
 
 
 @login_required
