@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from committee.models import ActivityReport, AgendaItem, ChangeRequest, Meeting, Member, QuarterlyPack
 from committee.services import add_pending_items
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Member)
@@ -33,46 +34,24 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(ReadOnlyAdmin):
     """Read only: change requests move through the committee's pages (services)."""
 
     list_display = ("__str__", "status", "effective_date", "proposed_by", "proposed_at", "decided_at")
     list_filter = ("status", "kind")
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(QuarterlyPack)
-class QuarterlyPackAdmin(admin.ModelAdmin):
+class QuarterlyPackAdmin(ReadOnlyAdmin):
     """Read only: packs are generated from the committee's pages."""
 
     list_display = ("__str__", "status", "requested_by", "requested_at", "total_seconds", "meeting")
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    allow_delete = True
 
 
 @admin.register(ActivityReport)
-class ActivityReportAdmin(admin.ModelAdmin):
+class ActivityReportAdmin(ReadOnlyAdmin):
     """Read only: reports are prepared and signed off on the committee's pages."""
 
     list_display = ("__str__", "start", "end", "generated_at", "signed_by", "signed_at")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

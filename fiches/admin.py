@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from fiches.models import Event, Fiche
 
 
@@ -17,7 +18,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Fiche)
-class FicheAdmin(admin.ModelAdmin):
+class FicheAdmin(ReadOnlyAdmin):
     list_display = ("reference", "created_at", "status", "body", "directorate", "due_at")
     list_filter = ("status", "body", "channel")
     search_fields = ("reference",)
@@ -25,12 +26,3 @@ class FicheAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Fiche._meta.fields if f.name not in ("requester",)]
     inlines = [EventInline]
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from finance.models import CostCategory, RevenueOrder
 
 
@@ -12,17 +13,8 @@ class CostCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RevenueOrder)
-class RevenueOrderAdmin(admin.ModelAdmin):
+class RevenueOrderAdmin(ReadOnlyAdmin):
     """Read only: an order is issued, paid or cancelled on the finance pages, never edited."""
 
     list_display = ("number", "agreement", "year", "quarter", "amount", "issued_on", "status")
     list_filter = ("status", "kind")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
