@@ -1,4 +1,5 @@
-"""Helpers for browser tests: log in through the real page, check accessibility with axe-core.
+"""Test helpers: log in through the real page, check accessibility with axe-core (browser
+tests), the demo roles, and database work released at once in threads.
 
 Set SCREENSHOTS=/some/folder to keep a full-page screenshot of every page checked.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -43,27 +45,27 @@ def assert_accessible(page, name: str = "") -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
-def run_at_once(target, count: int) -> list:
-    """Run ``target()`` in ``count`` threads released together (each with its own database
-    connection, closed at the end); return what they returned, and raise the first error."""
+def run_at_once(*calls: Callable[[], object]) -> list:
+    """Run each call in its own thread, all released together (each thread's database
+    connection closed at its end); return their results in order, and raise the first error."""
     import threading
 
     from django.db import connections
 
-    barrier = threading.Barrier(count)
-    results: list = []
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
     errors: list[BaseException] = []
 
-    def run() -> None:
+    def run(index: int, call: Callable[[], object]) -> None:
         try:
             barrier.wait()
-            results.append(target())
+            results[index] = call()
         except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread below
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run) for _ in range(count)]
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -35,6 +35,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 
+from core.testing import run_at_once
 from organisations.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -248,28 +249,6 @@ def answers(base: str) -> bool:
         return False
 
 
-def in_parallel(*calls) -> list:
-    results: list = [None] * len(calls)
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(calls))
-
-    def run(i: int, call) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the test's thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
-
-
 def test_two_servers_and_two_workers_share_one_database(users, catalogue_types, tmp_path, settings):
     if connection.vendor != "postgresql":
         pytest.skip("several servers share a PostgreSQL database")
@@ -310,7 +289,7 @@ def test_two_servers_and_two_workers_share_one_database(users, catalogue_types, 
 
         # Intake: four agents' sessions, two on each server, saving at the same time.
         clients = [Client(base) for base in nodes for _username in ("agent", "agent2")]
-        in_parallel(
+        run_at_once(
             *(lambda c=c, u=u: c.log_in(u) for c, u in zip(clients, ["agent", "agent2"] * 2, strict=True))
         )
 
@@ -323,7 +302,7 @@ def test_two_servers_and_two_workers_share_one_database(users, catalogue_types, 
             return saved
 
         saved = [
-            ref for refs in in_parallel(*(lambda k=k: intake(k) for k in range(len(clients)))) for ref in refs
+            ref for refs in run_at_once(*(lambda k=k: intake(k) for k in range(len(clients)))) for ref in refs
         ]
         count = len(clients) * FICHES_PER_CLIENT
         references = sorted(Fiche.objects.values_list("reference", flat=True))
@@ -350,7 +329,7 @@ def test_two_servers_and_two_workers_share_one_database(users, catalogue_types, 
             cycle_started_at=F("cycle_started_at") - timedelta(days=30),
             due_at=F("due_at") - timedelta(days=30),
         )
-        sweeps = in_parallel(
+        sweeps = run_at_once(
             *(lambda: subprocess.run(manage("sla_sweep"), env=env, capture_output=True, text=True),) * 2
         )
         assert all(s.returncode == 0 for s in sweeps), [s.stderr for s in sweeps]
@@ -368,7 +347,7 @@ def test_two_servers_and_two_workers_share_one_database(users, catalogue_types, 
         # The post room's batch, asked for on both servers at once: each letter printed once.
         letters = set(Message.objects.filter(channel="letter").values_list("pk", flat=True))
         assert letters
-        in_parallel(
+        run_at_once(
             *(lambda c=c: c.submit("/courriers/", "/courriers/lots/nouveau/", {}) for c in clients[::2])
         )
         batched = Message.objects.filter(pk__in=letters, batch__isnull=False)

@@ -223,7 +223,7 @@ def test_references_unique_under_concurrent_saves(users, catalogue_types):
                 FicheInput(request_type=version, channel="phone", street_name="rue X"), users["agent"]
             )
 
-    run_at_once(save, 8)
+    run_at_once(*[save] * 8)
     references = list(Fiche.objects.values_list("reference", flat=True))
     assert len(references) == 40 == len(set(references))
     assert Requester.objects.count() == 0

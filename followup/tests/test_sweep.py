@@ -185,7 +185,7 @@ def test_two_concurrent_sweeps_send_each_alert_once(make_fiche, users, travel):
     for _ in range(20):
         make_fiche("VOI-NID")
     travel(paris(2026, 3, 20, 9))
-    results = run_at_once(run_sweep, 2)
+    results = run_at_once(run_sweep, run_sweep)
     assert sum(r.total for r in results) == Alert.objects.count() == 20 * 3  # overdue, escalation, unack
     assert len({(m.subject, tuple(m.to)) for m in mail.outbox}) == len(mail.outbox)
     assert sum(len(r.inserted) for r in results) >= 3
