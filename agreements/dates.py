@@ -67,6 +67,14 @@ class Period:
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
 
+    def previous(self) -> Period:
+        """The period of the same length just before."""
+        return Period(self.start - timedelta(days=self.days), self.start - ONE_DAY)
+
+    def year_before(self) -> Period:
+        """The same dates a year earlier (29 February becomes 28 February)."""
+        return Period(add_months(self.start, -12), add_months(self.end, -12))
+
 
 def convention_year(notified: date, number: int) -> Period:
     """Year ``number`` (1 is the first year) of a convention notified on ``notified``."""

@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from agreements.dates import Period
+
 PERCENTILES = (50, 90)
 
 
@@ -48,33 +50,6 @@ class Change:
         if self.current is None or not self.before:
             return None
         return round(100 * (self.current - self.before) / self.before, 1)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local dates, both included."""
-
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> Period:
-        """The period of the same length just before."""
-        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
-
-    def year_before(self) -> Period:
-        """The same dates a year earlier (29 February becomes 28 February)."""
-        return Period(_year_earlier(self.start), _year_earlier(self.end))
-
-
-def _year_earlier(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 def quarter_of(day: date) -> Period:
