@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "finance",
     "reporting",
     "committee",
+    "cti",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +251,17 @@ TELEPHONY_OPENING_HOURS = {
     6: (),
 }
 # --- end telephony ---
+
+# --- live telephony (cti): the AMI listener and the generic signed HTTP entry (docs/telephony.md) ---
+CTI_AMI_HOST = env("CTI_AMI_HOST", default="")
+CTI_AMI_PORT = env.int("CTI_AMI_PORT", default=5038)
+CTI_AMI_USERNAME = env("CTI_AMI_USERNAME", default="")
+CTI_AMI_SECRET = env("CTI_AMI_SECRET", default="")
+# Shared secret of the generic entry (HMAC-SHA256); empty: the entry refuses every notice.
+CTI_HTTP_SECRET = env("CTI_HTTP_SECRET", default="")
+CTI_REPLAY_WINDOW = env.int("CTI_REPLAY_WINDOW", default=300)
+# The wallboard turns a queue to "alert" when its longest wait passes this many seconds.
+CTI_WAIT_ALERT = env.int("CTI_WAIT_ALERT", default=60)
 
 # --- correspondence ---
 # Letters (see docs/correspondence.md). PDF/A-3b for the archived copy kept with the fiche.
