@@ -35,7 +35,7 @@ def test_a_call_pops_up_for_the_agent_who_answers_and_the_wallboard_counts_it(
     _ami({"Event": "QueueCallerJoin", **call}, 30)
     _ami({"Event": "AgentConnect", **call, **member, "HoldTime": "28"}, 2)
     banner = page.locator("#screen-pop section")
-    banner.wait_for(timeout=5000)
+    banner.wait_for(timeout=15000)  # polled every second; generous under load
     assert "+33612345678" in banner.inner_text() and earlier.reference in banner.inner_text()
     assert_accessible(page)
     banner.get_by_role("link", name=re.compile("Nouvelle fiche pour .*DURAND")).click()
@@ -57,6 +57,7 @@ def test_a_call_pops_up_for_the_agent_who_answers_and_the_wallboard_counts_it(
     reference = page.locator("#reference").inner_text()
     assert Fiche.objects.get(reference=reference).call_id == "1765.42"
 
+    page.close()  # the agent's page stops polling
     page = browser.new_page()  # the supervisor, on another computer
     log_in(page, live_server, "superviseur")
     page.goto(f"{live_server.url}/telephonie/direct/")
@@ -69,3 +70,4 @@ def test_a_call_pops_up_for_the_agent_who_answers_and_the_wallboard_counts_it(
     page.goto(f"{live_server.url}/telephonie/direct/?grand=1")
     page.locator(".wallboard-large").wait_for()
     assert_accessible(page)
+    page.close()
