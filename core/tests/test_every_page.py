@@ -38,6 +38,8 @@ def pages() -> list[str]:
         reverse("telephony:staffing"),
         reverse("telephony:upload"),
         reverse("telephony:export"),
+        reverse("report:form"),
+        reverse("report:moderation"),
         reverse("reporting:barometer"),
         reverse("reporting:export", args=["csv"]),
         reverse("reporting:export", args=["xlsx"]),
