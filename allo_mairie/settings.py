@@ -296,6 +296,16 @@ SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=2)
 PORTAL_RATE_WINDOW = env.int("PORTAL_RATE_WINDOW", default=15 * 60)
 PORTAL_RATE_FAILURES_PER_IP = env.int("PORTAL_RATE_FAILURES_PER_IP", default=50)
 PORTAL_RATE_FAILURES_PER_PAIR = env.int("PORTAL_RATE_FAILURES_PER_PAIR", default=5)
+# The online form (docs/correspondence.md, "Online form"): requests per hour per address and
+# per contact, and the words that hold a request for the call centre's moderation.
+PORTAL_SUBMISSION_WINDOW = env.int("PORTAL_SUBMISSION_WINDOW", default=3600)
+PORTAL_SUBMISSIONS_PER_IP = env.int("PORTAL_SUBMISSIONS_PER_IP", default=10)
+PORTAL_SUBMISSIONS_PER_CONTACT = env.int("PORTAL_SUBMISSIONS_PER_CONTACT", default=5)
+PORTAL_MODERATION_WORDS = env.list(
+    "PORTAL_MODERATION_WORDS",
+    default=["connard", "connards", "salope", "salopes", "encule", "encules", "batard", "batards", "pute",
+             "putes", "nique", "enfoire", "enfoires", "casino", "viagra", "bitcoin", "crypto"],
+)  # fmt: skip
 # --- end correspondence ---
 
 # --- followup ---

@@ -40,6 +40,8 @@ def pages() -> list[str]:
         reverse("telephony:export"),
         reverse("cti:wallboard"),
         reverse("cti:pop"),
+        reverse("report:form"),
+        reverse("report:moderation"),
         reverse("reporting:barometer"),
         reverse("reporting:export", args=["csv"]),
         reverse("reporting:export", args=["xlsx"]),

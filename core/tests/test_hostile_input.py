@@ -25,6 +25,7 @@ from core.testing import ROLES as STAFF_ROLES
 from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
 from finance.forms import CancelForm, LineForm, PaidForm, RuleForm, SheetForm
 from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, ResolveForm, ScheduleForm
+from portal.forms import ReportForm as OnlineReportForm
 from portal.forms import SurveyForm, TrackForm
 from reporting.forms import BarometerForm
 from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
@@ -137,6 +138,22 @@ PAGES: dict[str, Page] = {
     "portal:track_reference": Page(),
     "portal:status": Page(),
     "portal:survey": Page(post=fields(SurveyForm)),
+    "report:form": Page(
+        post=[*fields(OnlineReportForm), "photos"],
+        base_post={
+            "request_type": "VOI-NID",
+            "description": "Trou",
+            "street_name": "rue Paradis",
+            "postal_code": "13001",
+            "last_name": "Martin",
+            "email": "m@example.org",
+            "preferred_channel": "email",
+            "consent": "on",
+        },
+    ),  # fmt: skip
+    "report:done": Page(),
+    "report:received": Page(),
+    "report:moderation": Page(post=["submission", "decision"], base_post={"decision": "accept"}),
     "portal:satisfaction": Page(),
     "telephony:dashboard": Page(query=fields(FilterForm)),
     "telephony:day": Page(query=[*fields(FilterForm), "after"]),
@@ -287,6 +304,7 @@ def _real_values() -> dict[str, dict[str, str]]:
         "correspondence:letter_pdf": {"pk": str(letter.pk) if letter else "1"},
         "portal:status": {"token": links.track_token(fiche.pk)},
         "portal:survey": {"token": links.survey_token(fiche.pk)},
+        "report:done": {"token": links.track_token(fiche.pk)},
         "catalogue:detail": {"code": "VOI-NID"},
         "catalogue:publish": {"code": "VOI-NID"},
         "catalogue:toggle_active": {"code": "VOI-NID"},
