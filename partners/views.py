@@ -95,6 +95,8 @@ class FicheList(ApiView):
         parameters=[ListQuerySerializer],
         responses={200: FichePageSerializer, **ERRORS},
         summary="The caller's fiches, newest first (cursor pagination)",
+        operation_id="list_fiches",
+        description="Only the fiches of the token's scope. Follow `next` for the next page.",
     )
     def get(self, request):
         query = ListQuerySerializer(data=request.query_params)
@@ -117,7 +119,7 @@ class FicheList(ApiView):
 
 
 class FicheDetail(ApiView):
-    @extend_schema(responses={200: FicheDetailSerializer, **ERRORS}, summary="One fiche, its timeline and files")
+    @extend_schema(responses={200: FicheDetailSerializer, **ERRORS}, summary="One fiche, its timeline and files", operation_id="get_fiche")
     def get(self, request, reference: str):
         return self.detail(self.fiche(reference))
 
@@ -128,6 +130,8 @@ class FicheAction(ApiView):
         parameters=[IDEMPOTENCY],
         responses={200: FicheDetailSerializer, **WRITE_ERRORS},
         summary="Take a lifecycle action (acknowledge, start, wait, resolve, send_back, reject …)",
+        operation_id="act_on_fiche",
+        description="409 when `expected_version` is not the fiche's current `version`.",
     )
     def post(self, request, reference: str):
         fiche = self.fiche(reference)
@@ -161,6 +165,7 @@ class FicheNote(ApiView):
         parameters=[IDEMPOTENCY],
         responses={201: FicheDetailSerializer, **WRITE_ERRORS},
         summary="Add a note (public: the citizen reads it)",
+        operation_id="add_note",
     )
     def post(self, request, reference: str):
         fiche = self.fiche(reference)
@@ -187,6 +192,7 @@ class FicheAttachments(ApiView):
         parameters=[IDEMPOTENCY],
         responses={201: AttachmentSerializer, **WRITE_ERRORS, 413: PROBLEM},
         summary="Add a photo or a PDF",
+        operation_id="add_attachment",
     )
     def post(self, request, reference: str):
         fiche = self.fiche(reference)
@@ -201,7 +207,10 @@ class FicheAttachments(ApiView):
 
 
 class AttachmentDownload(ApiView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS})
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+        operation_id="download_attachment",
+    )
     def get(self, request, reference: str, pk: int):
         fiche = self.fiche(reference)
         attachment = get_object_or_404(Attachment, fiche=fiche, pk=pk)
