@@ -120,6 +120,8 @@ class WebhookEndpoint(models.Model):
     # One drainer at a time per endpoint (a lease rather than a transaction held over HTTP).
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     drain_queued = models.BooleanField(default=False, editable=False)
+    # Unreachable or failing: nothing is sent before this (the failing delivery's retry time).
+    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("webhook endpoint")

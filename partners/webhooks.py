@@ -147,7 +147,7 @@ def drain(endpoint_id: int) -> int:
     delivered = 0
     try:
         endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
-        if not endpoint.active:
+        if not endpoint.active or (endpoint.paused_until and endpoint.paused_until > timezone.now()):
             return 0
         sender = Sender(endpoint.url)
         try:
@@ -183,10 +183,14 @@ def _drain(endpoint: WebhookEndpoint, sender: Sender) -> int:
             outcome = send(endpoint, delivery, sender)
             if outcome == "delivered":
                 delivered += 1
+                if endpoint.paused_until:
+                    endpoint.paused_until = None
+                    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(paused_until=None)
             else:
                 held.add(delivery.fiche_id)
-                if outcome == "down":
-                    return delivered  # the endpoint is unreachable or failing: wait for the retry
+                if outcome == "down":  # unreachable or failing: nothing more until the retry
+                    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(paused_until=delivery.next_attempt_at)
+                    return delivered
 
 
 def send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, sender: Sender) -> str:
@@ -258,17 +262,19 @@ def redeliver(deliveries) -> int:
     WebhookDelivery.objects.filter(pk__in=ids).update(
         status=WebhookDelivery.Status.PENDING, next_attempt_at=now, pending_since=now, delivered_at=None
     )
-    for endpoint_id in set(
-        WebhookDelivery.objects.filter(pk__in=ids).values_list("endpoint_id", flat=True).distinct()
-    ):
+    endpoints = set(WebhookDelivery.objects.filter(pk__in=ids).values_list("endpoint_id", flat=True))
+    WebhookEndpoint.objects.filter(pk__in=endpoints).update(paused_until=None)
+    for endpoint_id in sorted(endpoints):
         wake(endpoint_id)
     return len(ids)
 
 
 def sweep() -> int:
     """Wake every endpoint with a due delivery (cron: ``manage.py webhooks_sweep``)."""
+    now = timezone.now()
     due = (
-        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now())
+        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+        .filter(Q(endpoint__paused_until__isnull=True) | Q(endpoint__paused_until__lte=now))
         .values_list("endpoint_id", flat=True)
         .distinct()
     )

@@ -42,6 +42,7 @@ class Receiver:
     def __init__(self) -> None:
         self.received: list[dict] = []
         self.failures = 0
+        self.failure_status = 503
         self.lock = threading.Lock()
         receiver = self
 
@@ -58,7 +59,7 @@ class Receiver:
                         receiver.received.append(
                             {"headers": dict(self.headers), "raw": body, "json": json.loads(body)}
                         )
-                self.send_response(503 if failing else 200)
+                self.send_response(receiver.failure_status if failing else 200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
