@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 
-TOKEN_PREFIX = "am"
+TOKEN_PREFIX = "am"  # noqa: S105 - the tokens' visible prefix, no secret
 SIGNATURE_HEADER = "Allo-Signature"
 DEFAULT_TOLERANCE = 300  # seconds
 

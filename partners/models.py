@@ -130,16 +130,16 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return self.url
 
-    def clean(self) -> None:
-        if not self.url.startswith("https://") and not settings.PARTNER_WEBHOOK_ALLOW_HTTP:
-            raise ValidationError({"url": _("The address must start with https://.")})
-
     def save(self, *args, **kwargs) -> None:
         if not self.secret:
             from partners.crypto import new_secret
 
             self.secret = new_secret()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not self.url.startswith("https://") and not settings.PARTNER_WEBHOOK_ALLOW_HTTP:
+            raise ValidationError({"url": _("The address must start with https://.")})
 
 
 class WebhookDelivery(models.Model):

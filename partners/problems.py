@@ -40,7 +40,9 @@ SLUGS = {
 }
 
 
-def problem(status_code: int, detail: str, *, slug: str | None = None, errors: dict | None = None, headers=None):
+def problem(
+    status_code: int, detail: str, *, slug: str | None = None, errors: dict | None = None, headers=None
+):
     body = {
         "type": f"urn:allo-mairie:problem:{slug or SLUGS.get(status_code, 'error')}",
         "title": titles().get(status_code, _("Error")),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -84,7 +87,9 @@ class FicheDetailSerializer(FicheSerializer):
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     resolved_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
-    requester = RequesterSerializer(allow_null=True, help_text="Contact details, for those acting on the fiche.")
+    requester = RequesterSerializer(
+        allow_null=True, help_text="Contact details, for those acting on the fiche."
+    )
     allowed_actions = serializers.ListField(child=serializers.CharField())
     events = EventSerializer(many=True)
     attachments = AttachmentSerializer(many=True)
@@ -95,11 +100,20 @@ class FichePageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last one.")
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
+
+
+def bounded_date() -> serializers.DateField:
+    return serializers.DateField(
+        required=False, validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
+    )
+
+
 class ListQuerySerializer(serializers.Serializer):
     status = serializers.MultipleChoiceField(choices=Status.choices, required=False)
     type = serializers.CharField(required=False, max_length=30)
-    created_from = serializers.DateField(required=False)
-    created_to = serializers.DateField(required=False)
+    created_from = bounded_date()
+    created_to = bounded_date()
     cursor = serializers.RegexField(r"^\d{1,17}_\d{1,18}$", required=False)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
 
@@ -117,7 +131,9 @@ class ActionSerializer(serializers.Serializer):
         help_text="What the citizen will read (resolve, reject).",
     )
     reason = serializers.ChoiceField(choices=list(REJECT_REASONS), required=False, help_text="reject only.")
-    original = serializers.CharField(required=False, max_length=20, help_text="mark_duplicate: its reference.")
+    original = serializers.CharField(
+        required=False, max_length=20, help_text="mark_duplicate: its reference."
+    )
     public = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 

@@ -35,7 +35,7 @@ from partners.serializers import (
 from partners.throttling import PerTokenThrottle
 
 PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="application/problem+json (RFC 7807)")
-ERRORS = {code: PROBLEM for code in (400, 401, 403, 404, 429)}
+ERRORS = dict.fromkeys((400, 401, 403, 404, 429), PROBLEM)
 WRITE_ERRORS = {**ERRORS, 409: PROBLEM, 422: PROBLEM}
 IDEMPOTENCY = OpenApiParameter(
     HEADER,
@@ -119,7 +119,11 @@ class FicheList(ApiView):
 
 
 class FicheDetail(ApiView):
-    @extend_schema(responses={200: FicheDetailSerializer, **ERRORS}, summary="One fiche, its timeline and files", operation_id="get_fiche")
+    @extend_schema(
+        responses={200: FicheDetailSerializer, **ERRORS},
+        summary="One fiche, its timeline and files",
+        operation_id="get_fiche",
+    )
     def get(self, request, reference: str):
         return self.detail(self.fiche(reference))
 

@@ -189,7 +189,9 @@ def _drain(endpoint: WebhookEndpoint, sender: Sender) -> int:
             else:
                 held.add(delivery.fiche_id)
                 if outcome == "down":  # unreachable or failing: nothing more until the retry
-                    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(paused_until=delivery.next_attempt_at)
+                    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+                        paused_until=delivery.next_attempt_at
+                    )
                     return delivered
 
 

@@ -20,7 +20,11 @@ def url(name: str, *args) -> str:
 
 
 def act(client, fiche, action: str, version=None, **fields):
-    data = {"action": action, "expected_version": fiche.lock_version if version is None else version, **fields}
+    data = {
+        "action": action,
+        "expected_version": fiche.lock_version if version is None else version,
+        **fields,
+    }
     return client.post(url("action", fiche.reference), data, format="json")
 
 
@@ -38,7 +42,9 @@ def test_a_metropole_token_reaches_nothing_of_a_city_fiche(api, make_fiche):
         metro.get(url("fiche", light.reference)),
         act(metro, light, "acknowledge"),
         metro.post(
-            url("note", light.reference), {"text": "vu", "expected_version": light.lock_version}, format="json"
+            url("note", light.reference),
+            {"text": "vu", "expected_version": light.lock_version},
+            format="json",
         ),
         metro.post(url("attachments", light.reference), {"file": upload}, format="multipart"),
         metro.get(url("attachment", light.reference, attachment.pk)),
@@ -48,7 +54,10 @@ def test_a_metropole_token_reaches_nothing_of_a_city_fiche(api, make_fiche):
     assert [a.status_code for a in answers] == [404] * 6
     assert all(a["Content-Type"] == "application/problem+json" for a in answers)
     light.refresh_from_db()
-    assert light.status == Status.TRANSMITTED and light.events.filter(actor__username__startswith="api-").count() == 0
+    assert (
+        light.status == Status.TRANSMITTED
+        and light.events.filter(actor__username__startswith="api-").count() == 0
+    )
     # the City's own system sees it, not the Métropole's road
     city = api("city")
     assert [f["reference"] for f in city.get(url("fiches")).json()["results"]] == [light.reference]
@@ -162,18 +171,29 @@ def test_a_retried_post_does_nothing_twice(api, make_fiche):
     note_key, file_key = str(uuid.uuid4()), str(uuid.uuid4())
     note = {"text": "Passage prévu", "expected_version": first.json()["version"]}
     for _ in range(3):
-        assert metro.post(
-            url("note", fiche.reference), note, format="json", HTTP_IDEMPOTENCY_KEY=note_key
-        ).status_code == 201
+        assert (
+            metro.post(
+                url("note", fiche.reference), note, format="json", HTTP_IDEMPOTENCY_KEY=note_key
+            ).status_code
+            == 201
+        )
         upload = SimpleUploadedFile("a.png", PNG, content_type="image/png")
-        assert metro.post(
-            url("attachments", fiche.reference), {"file": upload}, HTTP_IDEMPOTENCY_KEY=file_key
-        ).status_code == 201
+        assert (
+            metro.post(
+                url("attachments", fiche.reference), {"file": upload}, HTTP_IDEMPOTENCY_KEY=file_key
+            ).status_code
+            == 201
+        )
     assert fiche.events.filter(kind=Event.Kind.NOTE).count() == 1 and fiche.attachments.count() == 1
     # a failed request keeps no record: fixed, it may be retried with its key
     bad_key = str(uuid.uuid4())
     wrong = {"action": "wait", "expected_version": 0}
-    assert metro.post(url("action", fiche.reference), wrong, format="json", HTTP_IDEMPOTENCY_KEY=bad_key).status_code == 409
+    assert (
+        metro.post(
+            url("action", fiche.reference), wrong, format="json", HTTP_IDEMPOTENCY_KEY=bad_key
+        ).status_code
+        == 409
+    )
     # keys belong to their caller: another system's same key is another request
     city = api("city")
     light = Fiche.objects.get(pk=make_fiche("ECL-LAMP").pk)

@@ -30,7 +30,14 @@ def test_signature_round_trip_and_replay_window():
 
 
 def test_backoff_doubles_up_to_the_cap():
-    assert [crypto.backoff_seconds(n, 30, 3600) for n in (1, 2, 3, 4, 8, 20)] == [30, 60, 120, 240, 3600, 3600]
+    assert [crypto.backoff_seconds(n, 30, 3600) for n in (1, 2, 3, 4, 8, 20)] == [
+        30,
+        60,
+        120,
+        240,
+        3600,
+        3600,
+    ]
 
 
 def test_tokens_are_stored_as_digests():
@@ -117,7 +124,11 @@ def test_a_partner_down_for_a_day_gets_every_change_in_order(
         first.reference: ["create", "transmit", "acknowledge", "start"],
         second.reference: ["create", "transmit", "note"],
     }
-    versions = [m["json"]["fiche"]["version"] for m in back.received if m["json"]["fiche"]["reference"] == first.reference]
+    versions = [
+        m["json"]["fiche"]["version"]
+        for m in back.received
+        if m["json"]["fiche"]["reference"] == first.reference
+    ]
     assert versions == sorted(versions)
     head.refresh_from_db()
     assert head.status == "delivered" and [a.status_code for a in head.log.all()][-3:] == [503, 503, 200]
