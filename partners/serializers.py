@@ -145,3 +145,13 @@ class NoteSerializer(serializers.Serializer):
 
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="JPEG, PNG or PDF.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 7807 problem details, the body of every error (application/problem+json)."""
+
+    type = serializers.CharField(help_text="urn:allo-mairie:problem:<slug>, see docs/api.md")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(required=False, help_text="Invalid input: the messages per field.")

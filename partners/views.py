@@ -31,10 +31,11 @@ from partners.serializers import (
     FicheSerializer,
     ListQuerySerializer,
     NoteSerializer,
+    ProblemSerializer,
 )
 from partners.throttling import PerTokenThrottle
 
-PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="application/problem+json (RFC 7807)")
+PROBLEM = OpenApiResponse(ProblemSerializer, description="application/problem+json (RFC 7807)")
 ERRORS = dict.fromkeys((400, 401, 403, 404, 429), PROBLEM)
 WRITE_ERRORS = {**ERRORS, 409: PROBLEM, 422: PROBLEM}
 IDEMPOTENCY = OpenApiParameter(
