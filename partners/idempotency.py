@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
 from partners.models import IdempotencyRecord
-from partners.problems import Conflict, IdempotencyMismatch
+from partners.problems import IdempotencyMismatch
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 255
@@ -53,6 +53,7 @@ def replayable(request, subject: str, perform: Callable[[], Response]) -> Respon
     if earlier is None:
         try:
             with transaction.atomic():
+                # inserted first: a concurrent request with this key waits on its unique row
                 IdempotencyRecord.objects.create(
                     user=request.user, key=key, fingerprint=print_, status_code=0, body={}
                 )
@@ -70,6 +71,4 @@ def replayable(request, subject: str, perform: Callable[[], Response]) -> Respon
                 raise
     if earlier.fingerprint != print_:
         raise IdempotencyMismatch(_("This Idempotency-Key was used for another request."))
-    if earlier.status_code == 0:
-        raise Conflict(_("A request with this Idempotency-Key is still being processed."))
     return Response(earlier.body, status=earlier.status_code, headers={"Idempotent-Replayed": "true"})

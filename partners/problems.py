@@ -15,11 +15,6 @@ from fiches.services import ConcurrentUpdate
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
 class IdempotencyMismatch(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "idempotency-key-reused"
@@ -101,10 +96,5 @@ def exception_handler(exc, context):
             headers["WWW-Authenticate"] = exc.auth_header
         if getattr(exc, "wait", None) is not None:
             headers["Retry-After"] = str(int(exc.wait) + 1)
-        slug = None
-        if isinstance(exc, Conflict):
-            slug = "idempotency-key-in-use"
-        elif exc.status_code == 409:
-            slug = "stale-version"
-        return problem(exc.status_code, str(exc.detail), slug=slug, headers=headers)
+        return problem(exc.status_code, str(exc.detail), headers=headers)
     return None

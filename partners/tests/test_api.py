@@ -295,3 +295,34 @@ def test_schema_and_offline_docs(client, users):
         assert page.status_code == 200
         html = page.content.decode()
         assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+
+
+@pytest.mark.django_db
+def test_a_bad_idempotency_key_is_refused(api, make_fiche):
+    metro = api("metro")
+    fiche = make_fiche("VOI-NID")
+    data = {"action": "acknowledge", "expected_version": fiche.lock_version}
+    for key in ("x" * 256, "a\tb", " "):
+        answer = metro.post(url("action", fiche.reference), data, format="json", HTTP_IDEMPOTENCY_KEY=key)
+        assert answer.status_code == 400 and "Idempotency-Key" in answer.json()["errors"]
+    fiche.refresh_from_db()
+    assert fiche.status == Status.TRANSMITTED
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_same_key_sent_twice_at_once_acts_once(partner_factory, make_fiche):
+    from core.testing import run_at_once
+
+    _partner, token = partner_factory("metro")
+    fiche = make_fiche("VOI-NID")
+    data = {"action": "acknowledge", "expected_version": fiche.lock_version}
+
+    def send():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client.post(url("action", fiche.reference), data, format="json", HTTP_IDEMPOTENCY_KEY="same")
+
+    first, second = run_at_once(send, send)
+    assert first.status_code == second.status_code == 200 and first.json() == second.json()
+    assert fiche.events.filter(action="acknowledge").count() == 1
