@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "finance",
     "reporting",
     "committee",
-    "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "partners",

@@ -99,7 +99,7 @@ def test_every_cell_action_of_the_lifecycle(api, make_fiche, committed):
     other = make_fiche("VOI-NID")
     act(metro, other, "acknowledge")
     other.refresh_from_db()
-    assert act(metro, other, "send_back").json()["errors"] == {"comment": ["A reason is required."]}
+    assert set(act(metro, other, "send_back").json()["errors"]) == {"comment"}
     answer = act(metro, other, "send_back", comment="Relève de l'éclairage public")
     assert answer.json()["status"] == Status.REROUTED
     third = make_fiche("VOI-NID")
@@ -312,8 +312,12 @@ def test_a_bad_idempotency_key_is_refused(api, make_fiche):
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_same_key_sent_twice_at_once_acts_once(partner_factory, make_fiche):
+    from django.db import connection
+
     from core.testing import run_at_once
 
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race is exercised on PostgreSQL")
     _partner, token = partner_factory("metro")
     fiche = make_fiche("VOI-NID")
     data = {"action": "acknowledge", "expected_version": fiche.lock_version}
