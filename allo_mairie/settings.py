@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
 }
 # Requests per token (or per staff user) and period: "600/min", "20000/day"…
 PARTNER_API_RATE = env("PARTNER_API_RATE", default="600/min")
+# An Idempotency-Key is remembered this many days (manage.py webhooks_sweep forgets older ones).
+PARTNER_IDEMPOTENCY_DAYS = env.int("PARTNER_IDEMPOTENCY_DAYS", default=7)
 # Webhooks: http:// endpoints only where allowed (tests, a local receiver); timeouts and
 # retries in seconds: the n-th retry waits BASE × 2^(n-1), at most CAP; a delivery still
 # failing GIVE_UP_AFTER seconds after it was queued is given up (the admin can redeliver it).

@@ -330,3 +330,21 @@ def test_the_same_key_sent_twice_at_once_acts_once(partner_factory, make_fiche):
     first, second = run_at_once(send, send)
     assert first.status_code == second.status_code == 200 and first.json() == second.json()
     assert fiche.events.filter(action="acknowledge").count() == 1
+
+
+@pytest.mark.django_db
+def test_old_idempotency_keys_are_forgotten_by_the_sweep(api, make_fiche):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from partners.models import IdempotencyRecord
+
+    metro = api("metro")
+    fiche = make_fiche("VOI-NID")
+    assert act_with_key(metro, fiche, "old").status_code == 200
+    assert act_with_key(metro, make_fiche("VOI-NID"), "recent").status_code == 200
+    IdempotencyRecord.objects.filter(key="old").update(created_at=timezone.now() - timedelta(days=8))
+    call_command("webhooks_sweep")
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["recent"]

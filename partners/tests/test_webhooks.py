@@ -239,3 +239,17 @@ def client_with(token: str):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return api
+
+
+@pytest.mark.django_db
+def test_a_file_added_is_a_change_too(receiver, endpoint_for, make_fiche, users, committed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fiches.services import attach
+
+    endpoint_for("metro", receiver.url)
+    fiche = make_fiche("VOI-NID")
+    with committed():
+        attach(fiche, SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + bytes(32)), users["cellule-voirie"])
+    assert [m["json"]["action"] for m in receiver.received] == ["attach"]
+    assert receiver.received[0]["json"]["event"]["kind"] == "attachment"
