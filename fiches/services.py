@@ -368,6 +368,7 @@ def add_note(fiche: Fiche, user, text: str, *, public: bool, expected_version: i
         raise ValidationError({"comment": _("The note is empty.")})
     now = timezone.now()
     Fiche.objects.filter(pk=locked.pk).update(updated_at=now, lock_version=F("lock_version") + 1)
+    locked.updated_at, locked.lock_version = now, locked.lock_version + 1  # as announced
     event = Event.objects.create(
         fiche=locked, at=now, actor=user, kind=Event.Kind.NOTE, comment=text, public=public
     )

@@ -157,6 +157,9 @@ class WebhookDelivery(models.Model):
     )
     fiche = models.ForeignKey("fiches.Fiche", on_delete=models.CASCADE, related_name="+")
     action = models.CharField(_("action"), max_length=20)
+    # The fiche's event: its ids are taken under the fiche's row lock, so they give the order
+    # of the fiche's changes even when two commits' listeners ran the other way round.
+    event_id = models.BigIntegerField(null=True, blank=True)
     payload = models.JSONField()
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

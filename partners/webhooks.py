@@ -73,7 +73,9 @@ def record_change(fiche, event, action: str) -> list[int]:
     for endpoint in endpoints:
         if not visible_fiches(endpoint.partner.user).filter(pk=fiche.pk).exists():
             continue
-        delivery = WebhookDelivery(endpoint=endpoint, fiche_id=fiche.pk, action=action)
+        delivery = WebhookDelivery(
+            endpoint=endpoint, fiche_id=fiche.pk, action=action, event_id=event.pk if event else None
+        )
         delivery.payload = payload_for(str(delivery.uuid), fiche, event, action, endpoint.partner.user_id)
         rows.append(delivery)
     WebhookDelivery.objects.bulk_create(rows)
@@ -171,7 +173,7 @@ def _drain(endpoint: WebhookEndpoint, sender: Sender) -> int:
         )
         if not batch:
             return delivered
-        for delivery in batch:
+        for delivery in in_change_order(batch):
             after = delivery.pk
             now = timezone.now()
             if delivery.fiche_id in held or delivery.next_attempt_at > now:
@@ -193,6 +195,20 @@ def _drain(endpoint: WebhookEndpoint, sender: Sender) -> int:
                         paused_until=delivery.next_attempt_at
                     )
                     return delivered
+
+
+def in_change_order(batch: list[WebhookDelivery]) -> list[WebhookDelivery]:
+    """The batch (in ``id`` order), each fiche's deliveries sorted by their event."""
+    by_fiche: dict[int, list[WebhookDelivery]] = {}
+    for delivery in batch:
+        by_fiche.setdefault(delivery.fiche_id, []).append(delivery)
+    ordered = []
+    for deliveries in by_fiche.values():
+        deliveries.sort(key=lambda d: (d.event_id is None, d.event_id or 0, d.pk))
+    cursor = {fiche_id: iter(deliveries) for fiche_id, deliveries in by_fiche.items()}
+    for delivery in batch:
+        ordered.append(next(cursor[delivery.fiche_id]))
+    return ordered
 
 
 def send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, sender: Sender) -> str:

@@ -253,3 +253,17 @@ def test_a_file_added_is_a_change_too(receiver, endpoint_for, make_fiche, users,
         attach(fiche, SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + bytes(32)), users["cellule-voirie"])
     assert [m["json"]["action"] for m in receiver.received] == ["attach"]
     assert receiver.received[0]["json"]["event"]["kind"] == "attachment"
+
+
+def test_each_fiche_s_changes_go_in_event_order():
+    from partners.webhooks import in_change_order
+
+    rows = [WebhookDelivery(pk=pk, fiche_id=fiche, event_id=event) for pk, fiche, event in
+            [(1, 7, 10), (2, 8, 30), (3, 7, 12), (4, 7, 11), (5, 8, 20)]]  # fmt: skip
+    assert [(d.fiche_id, d.event_id) for d in in_change_order(rows)] == [
+        (7, 10),
+        (8, 20),
+        (7, 11),
+        (7, 12),
+        (8, 30),
+    ]
