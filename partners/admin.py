@@ -111,6 +111,10 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         # the redeliver action needs the change permission; the form stays read-only
         return request.user.has_perm("partners.change_webhookdelivery")
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        read_only = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **read_only})
+
     @admin.action(description=_("Redeliver the selected deliveries"))
     def redeliver(self, request, queryset) -> None:
         count = webhooks.redeliver(queryset)

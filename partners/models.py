@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organisations.models import Body, Cell, Directorate
 
@@ -147,11 +148,11 @@ class WebhookDelivery(models.Model):
     exponential backoff, sent in ``id`` order per fiche."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Given up")
+        PENDING = "pending", pgettext_lazy("webhook delivery", "Pending")
+        DELIVERED = "delivered", pgettext_lazy("webhook delivery", "Delivered")
+        FAILED = "failed", pgettext_lazy("webhook delivery", "Given up")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint")
     )
@@ -195,4 +196,4 @@ class WebhookAttempt(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M:%S} {self.status_code or self.error}"
