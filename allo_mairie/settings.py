@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "reporting",
     "committee",
     "cti",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -317,3 +320,36 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("followup.context_processor
 # or drops messages, stops gunicorn (allo_mairie/wsgi.py) and every command that runs the system
 # checks (allo_mairie/production.py); collectstatic and compilemessages need no secret.
 ALLOW_TEST_BACKENDS = env.bool("ALLOW_TEST_BACKENDS", default=False)
+
+# --- partners --- the partner REST API and its webhooks (docs/api.md). Views set their own
+# authentication, throttling and error format (partners.views.ApiView); only the schema is global.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Allô Mairie partner API",
+    "DESCRIPTION": "A partner body's software works its fiches: read, act, note, attach. "
+    "Errors are application/problem+json (RFC 7807). See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Requests per token (or per staff user) and period: "600/min", "20000/day"…
+PARTNER_API_RATE = env("PARTNER_API_RATE", default="600/min")
+# An Idempotency-Key is remembered this many days (manage.py webhooks_sweep forgets older ones).
+PARTNER_IDEMPOTENCY_DAYS = env.int("PARTNER_IDEMPOTENCY_DAYS", default=7)
+# Webhooks: http:// endpoints only where allowed (tests, a local receiver); timeouts and
+# retries in seconds: the n-th retry waits BASE × 2^(n-1), at most CAP; a delivery still
+# failing GIVE_UP_AFTER seconds after it was queued is given up (the admin can redeliver it).
+PARTNER_WEBHOOK_ALLOW_HTTP = env.bool("PARTNER_WEBHOOK_ALLOW_HTTP", default=False)
+PARTNER_WEBHOOK_TIMEOUT = env.float("PARTNER_WEBHOOK_TIMEOUT", default=10.0)
+PARTNER_WEBHOOK_BACKOFF_BASE = env.int("PARTNER_WEBHOOK_BACKOFF_BASE", default=30)
+PARTNER_WEBHOOK_BACKOFF_CAP = env.int("PARTNER_WEBHOOK_BACKOFF_CAP", default=3600)
+PARTNER_WEBHOOK_GIVE_UP_AFTER = env.int("PARTNER_WEBHOOK_GIVE_UP_AFTER", default=3 * 24 * 3600)
+PARTNER_WEBHOOK_LEASE = env.int("PARTNER_WEBHOOK_LEASE", default=60)
+# --- end partners ---

@@ -23,6 +23,7 @@ urlpatterns = [
     path("finances/", include("finance.urls")),
     path("barometre/", include("reporting.urls")),
     path("comite/", include("committee.urls")),
+    path("api/v1/", include("partners.urls")),
     path("", include("core.urls")),
 ]
 # MEDIA_ROOT is never served as such, not even in development: attachments and letters are

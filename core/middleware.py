@@ -67,7 +67,9 @@ class SlidingSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and response.status_code < 500:
+        # only a session login (an API token's request has no session to renew, nor creates one)
+        signed_in = user is not None and user.is_authenticated and request.session.session_key is not None
+        if signed_in and response.status_code < 500:
             now = int(time.time())
             if now - request.session.get(self.KEY, 0) >= settings.SESSION_RENEW_AFTER:
                 request.session[self.KEY] = now

@@ -207,6 +207,20 @@ PAGES: dict[str, Page] = {
     "finance:order_pdf": Page(),
     "finance:order_paid": Page(post=fields(PaidForm)),
     "finance:order_cancel": Page(post=fields(CancelForm), base_post={"reason": "Erreur"}),
+    "partners:schema": Page(query=["format", "lang"]),
+    "partners:swagger": Page(),
+    "partners:redoc": Page(),
+    "partners:fiches": Page(query=["status", "type", "created_from", "created_to", "cursor", "page_size"]),
+    "partners:fiche": Page(),
+    "partners:action": Page(
+        post=["action", "expected_version", "comment", "outcome", "reason", "original", "public"],
+        base_post={"action": "acknowledge", "expected_version": "0"},
+    ),
+    "partners:note": Page(
+        post=["text", "public", "expected_version"], base_post={"text": "x", "expected_version": "0"}
+    ),
+    "partners:attachments": Page(post=["file"]),
+    "partners:attachment": Page(),
 }
 
 # Pairs that break only together (a valid date with a hostile id, a type with a hostile place).
@@ -225,6 +239,12 @@ COMBINED_QUERIES = {
         {"date_from": "0001-01-01", "date_to": "9999-12-31"},
         {"after": f"1_{THIRTY_DIGITS}"},
         {"after": f"{THIRTY_DIGITS}_1"},
+    ],
+    "partners:fiches": [
+        {"created_from": "0001-01-01", "created_to": "9999-12-31"},
+        {"cursor": f"1_{THIRTY_DIGITS}"},
+        {"cursor": "99999999999999999_1"},
+        {"status": ["new", "²"]},
     ],
     # keyset cursors with an id or a moment out of range
     "followup:queue": [{"after": f"1_1.5_{THIRTY_DIGITS}"}, {"after": f"1_{THIRTY_DIGITS}_1"}],
@@ -288,12 +308,20 @@ def _real_values() -> dict[str, dict[str, str]]:
             "followup:thread_post",
             "correspondence:send_notice",
             "portal:track_reference",
+            "partners:fiche",
+            "partners:action",
+            "partners:note",
+            "partners:attachments",
         ),
         by_reference,
     )
     return {
         **values,
         "fiches:download": {
+            "reference": attachment.fiche.reference if attachment else fiche.reference,
+            "pk": str(attachment.pk if attachment else 1),
+        },
+        "partners:attachment": {
             "reference": attachment.fiche.reference if attachment else fiche.reference,
             "pk": str(attachment.pk if attachment else 1),
         },
