@@ -11,6 +11,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("compte/", include("accounts.urls")),
+    path("journal/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("nomenclature/", include("catalogue.urls")),
     path("fiches/", include("fiches.urls")),
