@@ -9,7 +9,9 @@ class CodeForm(StyledFormMixin, forms.Form):
         label=_("Code"),
         max_length=20,
         help_text=_("The 6 digits shown by your authenticator application, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
     )
 
 
@@ -18,5 +20,7 @@ class EnrolForm(StyledFormMixin, forms.Form):
         label=_("Code shown by the application"),
         max_length=20,
         help_text=_("6 digits."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
     )

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,16 +22,21 @@ from accounts.sessions import end_all_sessions
 
 
 def _next(request: HttpRequest) -> str:
+    """Where to go once verified: a path of this site, else the home page."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return settings.LOGIN_REDIRECT_URL
+    safe = (
+        target.startswith("/")
+        and len(target) <= 2000
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    )
+    return target if safe else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     if is_verified(request):
-        return redirect(_next(request))
+        return HttpResponseRedirect(_next(request))
     if not user_has_device(request.user, confirmed=True):
         return redirect("accounts:enrol")
     form = CodeForm(request.POST or None)
@@ -45,8 +50,10 @@ def verify(request: HttpRequest) -> HttpResponse:
                     _("You used a recovery code; %(left)s left. Make new ones on your security page.")
                     % {"left": services.recovery_codes_left(request.user)},
                 )
-            return redirect(_next(request))
-        form.add_error("token", _("This code is not valid (or was already used). Wait for the next one and try again."))
+            return HttpResponseRedirect(_next(request))
+        form.add_error(
+            "token", _("This code is not valid (or was already used). Wait for the next one and try again.")
+        )
     status = 400 if form.errors else 200
     return render(request, "accounts/verify.html", {"form": form, "next": _next(request)}, status=status)
 
@@ -63,7 +70,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             otp_login(request, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)})
-        form.add_error("token", _("This code does not match. Check the time of your phone and type the code shown now."))
+        form.add_error(
+            "token", _("This code does not match. Check the time of your phone and type the code shown now.")
+        )
     return render(
         request,
         "accounts/enrol.html",
@@ -106,5 +115,7 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
     """End every session of the user, on every computer, this one included."""
     count = end_all_sessions(request.user)
     logout(request)
-    messages.success(request, _("You are logged out everywhere (%(count)s sessions ended).") % {"count": count})
+    messages.success(
+        request, _("You are logged out everywhere (%(count)s sessions ended).") % {"count": count}
+    )
     return redirect("login")

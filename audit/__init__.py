@@ -14,11 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 
-def log_access(user: Any, kind: str, obj: Any, page: str) -> None:
-    """Record that ``user`` opened ``obj`` (an ``AccessKind``) from ``page`` (a path)."""
+def log_access(user: Any, kind: str, obj: Any, page: str) -> Any:
+    """Record that ``user`` opened ``obj`` (an ``AccessKind``: "caller", "fiche", "letter",
+    "letter_batch", "attachment", "citizen_file", "access_log") from ``page`` (a path; a
+    query string is dropped). ``obj`` may be None (a search). Returns the ``AccessRecord``."""
     from audit.services import log_access as record
 
-    record(user, kind, obj, page)
+    return record(user, kind, obj, page)
 
 
 def track(

@@ -12,9 +12,11 @@ class AccessFilterForm(StyledFormMixin, forms.Form):
     )
     reference = forms.CharField(label=_("Fiche reference"), max_length=20, required=False)
     since = BoundedDateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Since (day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = BoundedDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = BoundedDateField(
+        label=_("Until (day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean_reference(self) -> str:
         return self.cleaned_data["reference"].strip().upper()

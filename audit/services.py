@@ -56,7 +56,7 @@ def log_access(user: Any, kind: str, obj: Any, page: str, *, search: str = "") -
 
 @dataclass(frozen=True)
 class AccessFilter:
-    username: str = ""
+    user: str = ""  # a login
     kind: str = ""
     reference: str = ""
     since: date | None = None
@@ -67,7 +67,7 @@ class AccessFilter:
         parts = [
             f"{name}={value}"
             for name, value in (
-                ("user", self.username),
+                ("user", self.user),
                 ("kind", self.kind),
                 ("reference", self.reference),
                 ("since", self.since),
@@ -88,8 +88,8 @@ def access_page(
     """One page of the log, newest first, by keyset on (at, id): the rows, and the last row
     when another page follows. Two queries whatever the table's size."""
     rows: QuerySet[AccessRecord] = AccessRecord.objects.select_related("user")
-    if search.username:
-        rows = rows.filter(user__username=search.username)
+    if search.user:
+        rows = rows.filter(user__username=search.user)
     if search.kind:
         rows = rows.filter(kind=search.kind)
     if search.reference:

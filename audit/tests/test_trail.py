@@ -11,7 +11,15 @@ from audit.trail import MASK
 from fiches.models import Fiche, Requester
 from organisations.models import Membership, Role
 
-PERSONAL = ["Durand", "DURAND", "Alice", "06 12 34 56 78", "0612345678", "alice.durand@example.org", "12 rue Paradis"]
+PERSONAL = [
+    "Durand",
+    "DURAND",
+    "Alice",
+    "06 12 34 56 78",
+    "0612345678",
+    "alice.durand@example.org",
+    "12 rue Paradis",
+]
 
 
 def entries_of(model) -> list[LogEntry]:
@@ -44,7 +52,14 @@ def test_requester_changes_are_recorded_with_their_values_masked(db):
     assert updated.changes_dict["phone"] == [MASK, MASK]
     for entry in (created, updated):
         stored = row_text(entry)
-        for value in [*PERSONAL, "07 98 76 54 32", "0798765432", "a.durand@example.org", "13001", "Marseille"]:
+        for value in [
+            *PERSONAL,
+            "07 98 76 54 32",
+            "0798765432",
+            "a.durand@example.org",
+            "13001",
+            "Marseille",
+        ]:
             assert value not in stored, value
         assert entry.object_repr == f"Usager n° {requester.pk}"
     # The derived copies (digits, normalised name) are not in the history at all.
@@ -75,7 +90,9 @@ def test_membership_changes_name_the_actor(users, bodies, client):
 
     before = len(entries_of(Membership))  # the demo users' memberships
     with set_actor(users["admin"]):
-        membership = Membership.objects.create(user=users["agent2"], role=Role.SUPERVISOR, body=bodies["city"])
+        membership = Membership.objects.create(
+            user=users["agent2"], role=Role.SUPERVISOR, body=bodies["city"]
+        )
         membership.delete()
     created, deleted = entries_of(Membership)[before:]
     assert created.actor == users["admin"] and deleted.action == LogEntry.Action.DELETE

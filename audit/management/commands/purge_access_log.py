@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Delete the access log's records older than its retention period (AUDIT_ACCESS_RETENTION_DAYS)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--days", type=int, default=None, help="Keep this many days instead of the setting.")
+        parser.add_argument(
+            "--days", type=int, default=None, help="Keep this many days instead of the setting."
+        )
 
     def handle(self, *args, days: int | None = None, **options) -> None:
         if days is not None and days < 0:

@@ -69,6 +69,8 @@ class Command(BaseCommand):
             scope = demo.directorate or ("Ville" if demo.body == "city" else "Métropole")
             self.stdout.write(f"    {demo.username:<20} {demo.role:<14} {scope}")
         self.stdout.write("")
-        self.stdout.write("  Second factor (administrator, supervisor, finance, committee): add this demo secret")
+        self.stdout.write(
+            "  Second factor (administrator, supervisor, finance, committee): add this demo secret"
+        )
         self.stdout.write(f"  to an authenticator application: {demo_secret()}")
         self.stdout.write("  or print the current code with: .venv/bin/python manage.py demo_totp")
