@@ -16,9 +16,16 @@ from accounts.policy import REQUIRED_KEY, needs_second_factor
 
 def on_login(sender: Any, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
     request.session[REQUIRED_KEY] = needs_second_factor(user)
+    remember_session(request, user)
+
+
+def remember_session(request: HttpRequest, user: AbstractBaseUser | None = None) -> None:
+    """Record the session's current key (after a login or a key change)."""
     if request.session.session_key is None:
         request.session.save()
-    UserSession.objects.get_or_create(session_key=request.session.session_key, defaults={"user": user})
+    UserSession.objects.update_or_create(
+        session_key=request.session.session_key, defaults={"user": user or request.user}
+    )
 
 
 def on_logout(sender: Any, request: HttpRequest, user: AbstractBaseUser | None, **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
@@ -18,7 +19,7 @@ from django_otp import user_has_device
 from accounts import services
 from accounts.forms import CodeForm, EnrolForm
 from accounts.policy import is_verified, role_requires_second_factor
-from accounts.sessions import end_all_sessions
+from accounts.sessions import end_all_sessions, remember_session
 
 
 def _next(request: HttpRequest) -> str:
@@ -119,3 +120,13 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
         request, _("You are logged out everywhere (%(count)s sessions ended).") % {"count": count}
     )
     return redirect("login")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page; the session continues under a new key, recorded for "log out everywhere"
+    (the user's other sessions end with the old password)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_session(self.request)
+        return response

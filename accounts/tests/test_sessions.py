@@ -81,3 +81,20 @@ def test_the_password_change_page_refuses_a_common_password(users):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères." in page
+
+
+def test_after_a_password_change_log_out_everywhere_still_ends_this_session(users):
+    office = logged_in("agent")
+    response = office.post(
+        "/mot-de-passe/",
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": "rade-du-vieux-port-1664",
+            "new_password2": "rade-du-vieux-port-1664",
+        },
+    )
+    assert response.status_code == 302
+    other = Client()
+    other.post("/connexion/", {"username": "agent", "password": "rade-du-vieux-port-1664"})
+    other.post("/compte/deconnexion-partout/")
+    assert office.get("/fiches/").status_code == 302
