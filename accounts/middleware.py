@@ -33,10 +33,10 @@ class SecondFactorMiddleware:
     def _redirect(request: HttpRequest) -> HttpResponse:
         target = "accounts:verify" if user_has_device(request.user, confirmed=True) else "accounts:enrol"
         url = reverse(target)
-        if request.method == "GET" and not request.headers.get("HX-Request"):
-            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
-        if request.headers.get("HX-Request"):
+        if request.headers.get("HX-Request"):  # a fragment: htmx loads the whole page instead
             response = HttpResponse(status=204)
             response["HX-Redirect"] = url
             return response
+        if request.method == "GET":
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
         return HttpResponseRedirect(url)
