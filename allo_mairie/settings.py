@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -54,6 +58,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "partners",
+    "audit",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -65,9 +71,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "core.middleware.SlidingSessionMiddleware",
     "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SlidingSessionMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -116,7 +124,10 @@ ARGON2_MEMORY_KIB = env.int("ARGON2_MEMORY_KIB", default=19 * 1024)
 ARGON2_PARALLELISM = env.int("ARGON2_PARALLELISM", default=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -211,6 +222,8 @@ SESSION_COOKIE_HTTPONLY = True
 # A working day after the last activity, renewed while active (core.middleware).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 SESSION_RENEW_AFTER = env.int("SESSION_RENEW_AFTER", default=15 * 60)
+# A session left idle this long (seconds) ends: the next request logs out (core.middleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
 # Personal data never reaches the logs: requests are logged without bodies or query strings.
@@ -314,6 +327,19 @@ PORTAL_MODERATION_WORDS = env.list(
 # --- followup ---
 # Follow-up menu items (work queue, board, re-routing queue) in every page.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("followup.context_processors.nav")
+
+# --- security: audit trail, access log, second factor (docs/security.md) ---
+# Field-level history (django-auditlog): personal values are replaced by a constant mask.
+AUDITLOG_MASK_CALLABLE = "audit.trail.mask"
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# Who opened a caller's record, a fiche's personal data, a letter or an attachment: kept this
+# many days, then removed by `manage.py purge_access_log`.
+AUDIT_ACCESS_RETENTION_DAYS = env.int("AUDIT_ACCESS_RETENTION_DAYS", default=365)
+# Administrators, supervisors, finance officers, committee members and Django staff always need
+# a second factor (TOTP or a recovery code); true extends it to agents, cells and managers.
+TWO_FACTOR_FOR_ALL = env.bool("TWO_FACTOR_FOR_ALL", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Allô Mairie")
+# --- end security ---
 
 # --- production guard ---
 # With DEBUG off, a missing or development SECRET_KEY, or an e-mail/SMS backend that only prints

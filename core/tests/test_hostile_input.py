@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audit.forms import AccessFilterForm
 from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm
 from committee.forms import AnswerForm, DecisionForm, EmergencyForm, PackForm, ReportForm, TextsForm
 from core.testing import ROLES as STAFF_ROLES
@@ -75,6 +76,12 @@ PAGES: dict[str, Page] = {
     "password_change": Page(post=["old_password", "new_password1", "new_password2"]),
     "password_change_done": Page(),
     "core:home": Page(),
+    "accounts:security": Page(),
+    "accounts:enrol": Page(query=["next"], post=["token", "next"]),
+    "accounts:verify": Page(query=["next"], post=["token", "next"]),
+    "accounts:recovery_codes": Page(),
+    "accounts:logout_everywhere": Page(),
+    "audit:access_log": Page(query=[*fields(AccessFilterForm), "avant", "id"]),
     "catalogue:list": Page(query=[*fields(ListFilterForm), "after"]),
     "catalogue:new": Page(post=fields(NewTypeForm)),
     "catalogue:import": Page(post=[*fields(ImportForm), "action"]),
