@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "finance",
     "reporting",
     "committee",
+    "open311",
 ]
 
 MIDDLEWARE = [

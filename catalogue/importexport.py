@@ -63,6 +63,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("priority", "priority"),
     ("phone_only", "phone_only"),
     ("anonymous_allowed", "anonymous_allowed"),
+    ("public_channel", "public_channel"),
+    ("publishable", "publishable"),
     ("questions", "questions"),
     ("active", "active"),
 ]
@@ -110,6 +112,10 @@ HEADER_ALIASES: dict[str, str] = {
     "anonymous allowed": "anonymous_allowed",
     "anonyme autorise": "anonymous_allowed",
     "anonymat autorise": "anonymous_allowed",
+    "public channel": "public_channel",
+    "canal public": "public_channel",
+    "publishable": "publishable",
+    "publiable": "publishable",
     "questions": "questions",
     "questions complementaires": "questions",
     "active": "active",
@@ -167,6 +173,8 @@ def version_row(version: RequestTypeVersion, *, history: bool = False) -> list[A
         version.priority,
         "yes" if version.phone_only else "no",
         "yes" if version.anonymous_allowed else "no",
+        "yes" if version.public_channel else "no",
+        "yes" if version.publishable else "no",
         json.dumps(version.questions or [], ensure_ascii=False) if version.questions else "",
         "yes" if request_type.active else "no",
     ]
@@ -292,6 +300,8 @@ class ParsedRow:
     priority: str
     phone_only: bool
     anonymous_allowed: bool
+    public_channel: bool
+    publishable: bool
     questions: list[dict[str, Any]]
     active: bool
 
@@ -559,7 +569,13 @@ def _parse_row(
             error("priority", _("Unknown priority %(value)r (expected one of %(choices)s).")
                   % {"value": get("priority"), "choices": ", ".join(Priority.values)})  # fmt: skip
     flags: dict[str, bool] = {}
-    for key, default in (("phone_only", False), ("anonymous_allowed", False), ("active", True)):
+    for key, default in (
+        ("phone_only", False),
+        ("anonymous_allowed", False),
+        ("public_channel", False),
+        ("publishable", False),
+        ("active", True),
+    ):
         if key not in columns or (key == "active" and not get(key)):
             flags[key] = default
             continue
@@ -587,6 +603,8 @@ def _parse_row(
         priority=priority,
         phone_only=flags["phone_only"],
         anonymous_allowed=flags["anonymous_allowed"],
+        public_channel=flags["public_channel"],
+        publishable=flags["publishable"],
         questions=questions,
         active=flags["active"],
     )
@@ -657,6 +675,8 @@ def _apply(rows: list[ParsedRow], report: ImportReport, **publish: Any) -> None:
             keywords=row.keywords,
             phone_only=row.phone_only,
             anonymous_allowed=row.anonymous_allowed,
+            public_channel=row.public_channel,
+            publishable=row.publishable,
             questions=row.questions,
         )
         try:
