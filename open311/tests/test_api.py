@@ -217,7 +217,7 @@ def test_post_errors_in_the_spec_form(post, fields, status, text):
     assert response.status_code == status
     errors = js(response)
     assert errors[0]["code"] == status
-    assert text in errors[0]["description"]
+    assert text in errors[0]["description"], errors
     assert not Fiche.objects.exists()
 
 
