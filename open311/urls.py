@@ -1,16 +1,18 @@
-from django.urls import path, re_path
+"""GeoReport v2 routes: ``<resource>.<fmt>``, no trailing slash. The format is checked by the
+views (xml or json, else 404); ``str`` converters take everything up to the last dot."""
+
+from django.urls import path
 
 from open311 import views
 
 app_name = "open311"
-FMT = r"\.(?P<fmt>xml|json)$"
 urlpatterns = [
-    re_path(r"^discovery" + FMT, views.discovery, name="discovery"),
-    re_path(r"^v2/discovery" + FMT, views.discovery, name="discovery_v2"),
-    re_path(r"^v2/services" + FMT, views.services, name="services"),
-    re_path(r"^v2/services/(?P<code>.+)" + FMT, views.service_definition, name="service"),
-    re_path(r"^v2/requests" + FMT, views.requests, name="requests"),
-    re_path(r"^v2/requests/(?P<request_id>[^/]+)" + FMT, views.request_detail, name="request"),
-    re_path(r"^v2/tokens/(?P<token>[^/]+)" + FMT, views.token, name="token"),
+    path("discovery.<str:fmt>", views.discovery, name="discovery"),
+    path("v2/discovery.<str:fmt>", views.discovery, name="discovery_v2"),
+    path("v2/services.<str:fmt>", views.services, name="services"),
+    path("v2/services/<str:code>.<str:fmt>", views.service_definition, name="service"),
+    path("v2/requests.<str:fmt>", views.requests, name="requests"),
+    path("v2/requests/<str:request_id>.<str:fmt>", views.request_detail, name="request"),
+    path("v2/tokens/<str:token>.<str:fmt>", views.token, name="token"),
     path("v2/media/<str:reference>/<int:pk>", views.media, name="media"),
 ]

@@ -26,6 +26,7 @@ from open311.spark import render
 DEFAULT_DAYS = 90
 PAGE_SIZE_MAX = 1000
 PAGE_MAX = 10_000
+FORMATS = ("xml", "json")
 
 
 def respond(fmt: str, root: str, data: Any, status: int = 200) -> HttpResponse:
@@ -47,6 +48,8 @@ def api(method: str, *allowed: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            if fmt not in FORMATS:
+                return error_response("xml", Problem.one(404, _("Unknown format: use .xml or .json.")))
             params = merged(request)
             key = params.get("api_key", "").strip()
             client = client_for_key(key)
@@ -84,6 +87,8 @@ def merged(request: HttpRequest) -> QueryDict:
 
 
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        return error_response("xml", Problem.one(404, _("Unknown format: use .xml or .json.")))
     changed = selectors.changeset() or timezone.now()
     data = {
         "changeset": changed,

@@ -439,3 +439,15 @@ def test_get_calls_are_logged_with_the_key_when_given(client, api_key, public_ty
 
 def test_cors_on_gets(client, public_types):
     assert client.get(f"{BASE}/services.json")["Access-Control-Allow-Origin"] == "*"
+
+
+def test_unknown_format_is_404_in_xml(client, public_types):
+    for path in ("/open311/discovery.html", f"{BASE}/services.html", f"{BASE}/requests.csv"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert xml(response).findtext("error/code") == "404"
+
+
+def test_service_codes_with_dots_reach_the_definition(client, public_types):
+    assert client.get(f"{BASE}/services/VOI.NID.json").status_code == 404
+    assert client.get(f"{BASE}/services/VOI-NID.json").status_code == 200
