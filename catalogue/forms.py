@@ -83,9 +83,7 @@ class VersionForm(StyledFormMixin, forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     phone_only = forms.BooleanField(label=_("Phone only (urgent cases)"), required=False)
     anonymous_allowed = forms.BooleanField(label=_("Anonymous requests allowed"), required=False)
-    public_channel = forms.BooleanField(
-        label=_("Open to the public channel (web, Open311)"), required=False
-    )
+    public_channel = forms.BooleanField(label=_("Open to the public channel (web, Open311)"), required=False)
     publishable = forms.BooleanField(
         label=_("Description and photos publishable (after a check on each fiche)"), required=False
     )

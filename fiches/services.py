@@ -376,14 +376,10 @@ def add_note(fiche: Fiche, user, text: str, *, public: bool, expected_version: i
 
 
 @transaction.atomic
-def set_publishable(
-    fiche: Fiche, user, publishable: bool, *, expected_version: int | None = None
-) -> Event:
+def set_publishable(fiche: Fiche, user, publishable: bool, *, expected_version: int | None = None) -> Event:
     """The cell or the call centre checked the description and photos: they may be shown
     publicly (Open311), or no longer. Only for types whose description is publishable."""
-    locked = (
-        Fiche.objects.select_for_update().select_related("request_type").get(pk=fiche.pk)
-    )
+    locked = Fiche.objects.select_for_update().select_related("request_type").get(pk=fiche.pk)
     if expected_version is not None and locked.lock_version != expected_version:
         raise ConcurrentUpdate(
             _("Someone else changed this fiche in the meantime. Reload it to see the change.")

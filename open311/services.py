@@ -82,9 +82,7 @@ def _location(params: QueryDict) -> dict:
     if address_string:
         return _address(address_string)
     if params.get("address_id", "").strip():
-        raise Problem.one(
-            400, _("address_id is not supported yet: send lat and long, or address_string.")
-        )
+        raise Problem.one(400, _("address_id is not supported yet: send lat and long, or address_string."))
     raise Problem.one(400, _("A location is required: lat and long, or address_string."))
 
 
@@ -106,13 +104,19 @@ def _answers(params: QueryDict, questions: list[dict]) -> tuple[dict[str, str], 
         values = given.get(question["key"], [])
         value = ", ".join(v.strip() for v in values)
         if len(value) > 1000:
-            problems.append((400, _("attribute[%(code)s]: at most 1000 characters.") % {"code": question["key"]}))
+            problems.append(
+                (400, _("attribute[%(code)s]: at most 1000 characters.") % {"code": question["key"]})
+            )
         elif question.get("required") and not value:
             problems.append((400, _("attribute[%(code)s] is required.") % {"code": question["key"]}))
         answers[question["key"]] = value
     if problems:
         raise Problem(400, problems)
-    extra = {code: [v[:1000] for v in values[:20]] for code, values in list(given.items())[:30] if code not in known}
+    extra = {
+        code: [v[:1000] for v in values[:20]]
+        for code, values in list(given.items())[:30]
+        if code not in known
+    }
     return answers, extra
 
 
@@ -137,7 +141,13 @@ def _requester(params: QueryDict, anonymous_allowed: bool) -> Requester | None:
     channel = "email" if email else "sms" if digits_of(phone)[:2] in ("06", "07") else "phone"
     return save_requester(
         None,
-        {"last_name": last_name, "first_name": first_name, "email": email, "phone": phone, "preferred_channel": channel},
+        {
+            "last_name": last_name,
+            "first_name": first_name,
+            "email": email,
+            "phone": phone,
+            "preferred_channel": channel,
+        },
     )
 
 

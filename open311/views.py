@@ -115,7 +115,9 @@ def services(request: HttpRequest, params: QueryDict, *, fmt: str, client) -> Ht
 
 
 @api("service_definition", "GET")
-def service_definition(request: HttpRequest, params: QueryDict, code: str, *, fmt: str, client) -> HttpResponse:
+def service_definition(
+    request: HttpRequest, params: QueryDict, code: str, *, fmt: str, client
+) -> HttpResponse:
     version = selectors.public_version(code)
     if version is None:
         raise Problem.one(404, _("service_code %(code)s not found.") % {"code": code[:50]})
@@ -154,7 +156,9 @@ def requests(request: HttpRequest, params: QueryDict, *, fmt: str, client) -> Ht
 def _search(params: QueryDict) -> tuple[list[Fiche], int | None]:
     fiches = selectors.public_fiches()
     ids = many(params, "service_request_id")
-    page_size = _bounded(params, "page_size", PAGE_SIZE_MAX) or _bounded(params, "max_requests", PAGE_SIZE_MAX)
+    page_size = _bounded(params, "page_size", PAGE_SIZE_MAX) or _bounded(
+        params, "max_requests", PAGE_SIZE_MAX
+    )
     page_size = page_size or PAGE_SIZE_MAX
     page = _bounded(params, "page", PAGE_MAX) or 1
     if ids:
@@ -182,7 +186,9 @@ def _search(params: QueryDict) -> tuple[list[Fiche], int | None]:
         if before is not None:
             fiches = fiches.filter(updated_at__lte=before)
     offset = (page - 1) * page_size
-    rows = list(selectors.with_request_columns(fiches).order_by("-created_at", "-id")[offset : offset + page_size + 1])
+    rows = list(
+        selectors.with_request_columns(fiches).order_by("-created_at", "-id")[offset : offset + page_size + 1]
+    )
     next_page = page + 1 if len(rows) > page_size and page < PAGE_MAX else None
     return rows[:page_size], next_page
 
@@ -203,7 +209,9 @@ def _moment(params: QueryDict, name: str):
 
 
 @api("request", "GET")
-def request_detail(request: HttpRequest, params: QueryDict, request_id: str, *, fmt: str, client) -> HttpResponse:
+def request_detail(
+    request: HttpRequest, params: QueryDict, request_id: str, *, fmt: str, client
+) -> HttpResponse:
     fiches = selectors.with_request_columns(selectors.public_fiches().filter(reference=request_id.upper()))
     fiche = fiches.first()
     if fiche is None:
@@ -233,4 +241,3 @@ def media(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     response["Access-Control-Allow-Origin"] = "*"
     response["Content-Disposition"] = f'inline; filename="{attachment.pk}{attachment.file.name[-4:]}"'
     return response
-

@@ -36,7 +36,9 @@ def run_georeport(base: str) -> None:
         api = GeoReport(base, jurisdiction="marseille.fr", output_format=fmt)
         label = f"georeport 0.3.1/{fmt}"
         services = api.get_service_list()
-        check(label, "get_service_list", lambda s=services: len(s) > 0 and all("service_code" in x for x in s))
+        check(
+            label, "get_service_list", lambda s=services: len(s) > 0 and all("service_code" in x for x in s)
+        )
         with_metadata = next(s for s in services if str(s["metadata"]).lower() == "true")
         code = with_metadata["service_code"]
         check(
@@ -51,25 +53,30 @@ def run_georeport(base: str) -> None:
         check(
             label,
             "get_service_requests(service_code, status, dates)",
-            lambda a=api, f=first: a.get_service_requests(
-                service_code=f["service_code"],
-                status=f["status"],
-                start_date=(datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                end_date=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            )
-            is not None,
+            lambda a=api, f=first: (
+                a.get_service_requests(
+                    service_code=f["service_code"],
+                    status=f["status"],
+                    start_date=(datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    end_date=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                )
+                is not None
+            ),
         )
         check(
             label,
             "get_service_requests(service_request_id)",
-            lambda a=api, f=first: _ids(a.get_service_requests(service_request_id=f["service_request_id"]))
-            == [f["service_request_id"]],
+            lambda a=api, f=first: (
+                _ids(a.get_service_requests(service_request_id=f["service_request_id"]))
+                == [f["service_request_id"]]
+            ),
         )
         check(
             label,
             "get_service_request(id)",
-            lambda a=api, f=first: _ids(a.get_service_request(f["service_request_id"]))
-            == [f["service_request_id"]],
+            lambda a=api, f=first: (
+                _ids(a.get_service_request(f["service_request_id"])) == [f["service_request_id"]]
+            ),
         )
 
 
@@ -90,14 +97,30 @@ def run_civicbot(base: str, key: str) -> None:
     services = api.list_services()
     check(label, "list_services", lambda: len(services) > 0)
     required = next(
-        (s for s in services if s["metadata"] and any(a["required"] for a in api.get_service_definition(s["service_code"])["attributes"])),
+        (
+            s
+            for s in services
+            if s["metadata"]
+            and any(a["required"] for a in api.get_service_definition(s["service_code"])["attributes"])
+        ),
         None,
     )
     check(label, "get_service_definition", lambda: required is not None)
     rows = api.list_requests(page_size=5)
     check(label, "list_requests(page_size=5)", lambda: 0 < len(rows) <= 5)
-    check(label, "list_requests(status=closed)", lambda: all(r["status"] == "closed" for r in api.list_requests(status="closed")))
-    check(label, "get_request", lambda: api.get_request(rows[0]["service_request_id"])["service_request_id"] == rows[0]["service_request_id"])
+    check(
+        label,
+        "list_requests(status=closed)",
+        lambda: all(r["status"] == "closed" for r in api.list_requests(status="closed")),
+    )
+    check(
+        label,
+        "get_request",
+        lambda: (
+            api.get_request(rows[0]["service_request_id"])["service_request_id"]
+            == rows[0]["service_request_id"]
+        ),
+    )
 
     def token_is_404() -> bool:
         try:

@@ -14,7 +14,9 @@ def public_types(catalogue_types):
     """Every test type but the phone-only one open to the public channel; the dumping type
     (PRO-DEPOT) and the lamp type (ECL-LAMP) publishable."""
     RequestTypeVersion.objects.update(public_channel=True)
-    RequestTypeVersion.objects.filter(request_type__code__in=["PRO-DEPOT", "ECL-LAMP"]).update(publishable=True)
+    RequestTypeVersion.objects.filter(request_type__code__in=["PRO-DEPOT", "ECL-LAMP"]).update(
+        publishable=True
+    )
     return catalogue_types
 
 

@@ -14,7 +14,12 @@ def test_a_client_created_in_the_admin_gets_a_key_shown_once(client, users):
     client.force_login(users["admin"])
     response = client.post(
         "/admin/open311/apiclient/add/",
-        {"name": "Appli Marseille", "contact": "dev@example.org", "account": users["agent"].pk, "requests_per_minute": 20},
+        {
+            "name": "Appli Marseille",
+            "contact": "dev@example.org",
+            "account": users["agent"].pk,
+            "requests_per_minute": 20,
+        },
         follow=True,
     )
     assert response.status_code == 200

@@ -26,7 +26,9 @@ ROW = ["VOI-NID", "voirie", "Nid-de-poule", "anomaly", "amp-voirie", "5", "worki
 
 
 def test_import_sets_the_flags_and_a_sheet_without_them_keeps_them(bodies):
-    report = import_nomenclature(sheet([[*ROW, "oui", "yes"]], [*HEADER, "canal public", "publishable"]), "n.csv")
+    report = import_nomenclature(
+        sheet([[*ROW, "oui", "yes"]], [*HEADER, "canal public", "publishable"]), "n.csv"
+    )
     assert report.ok, report.errors
     version = current_version("VOI-NID")
     assert version.public_channel and version.publishable
@@ -34,7 +36,9 @@ def test_import_sets_the_flags_and_a_sheet_without_them_keeps_them(bodies):
     report = import_nomenclature(sheet([ROW], HEADER), "n.csv")
     assert report.unchanged == ["VOI-NID"]
     # an explicit "no" publishes a new version
-    report = import_nomenclature(sheet([[*ROW, "no", ""]], [*HEADER, "public_channel", "publishable"]), "n.csv")
+    report = import_nomenclature(
+        sheet([[*ROW, "no", ""]], [*HEADER, "public_channel", "publishable"]), "n.csv"
+    )
     assert report.new_versions == ["VOI-NID"]
     version = current_version("VOI-NID")
     assert not version.public_channel and version.publishable

@@ -15,7 +15,12 @@ from open311.tests.conftest import BASE
 
 pytestmark = pytest.mark.django_db
 
-STRING, BOOLEAN, NUMBER, INTEGER = {"type": "string"}, {"type": "boolean"}, {"type": "number"}, {"type": "integer"}
+STRING, BOOLEAN, NUMBER, INTEGER = (
+    {"type": "string"},
+    {"type": "boolean"},
+    {"type": "number"},
+    {"type": "integer"},
+)
 
 
 def nullable(schema: dict) -> dict:
@@ -59,7 +64,11 @@ DEFINITION = {
                     "description": nullable(STRING),
                     "values": {
                         "type": "array",
-                        "items": {"type": "object", "required": ["key", "name"], "properties": {"key": STRING, "name": STRING}},
+                        "items": {
+                            "type": "object",
+                            "required": ["key", "name"],
+                            "properties": {"key": STRING, "name": STRING},
+                        },
                     },
                 },
             },
@@ -107,7 +116,11 @@ FORMATS = {
 
 def errors(value: Any, schema: dict, where: str = "$") -> list[str]:
     if "anyOf" in schema:
-        return [] if any(not errors(value, s, where) for s in schema["anyOf"]) else [f"{where}: no anyOf matches"]
+        return (
+            []
+            if any(not errors(value, s, where) for s in schema["anyOf"])
+            else [f"{where}: no anyOf matches"]
+        )
     kind = schema.get("type")
     if kind == "number":
         ok = isinstance(value, int | float) and not isinstance(value, bool)
