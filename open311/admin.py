@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -6,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from open311.models import ApiClient, ApiRequestLog
+from organisations.models import CALL_CENTRE_ROLES, Body
 
 
 @admin.register(ApiClient)
@@ -16,6 +18,20 @@ class ApiClientAdmin(admin.ModelAdmin):
     readonly_fields = ("key_prefix", "created_at", "revoked_at")
     fields = ("name", "contact", "account", "requests_per_minute", "key_prefix", "created_at", "revoked_at")
     actions = ("revoke",)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "account":
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(
+                    is_active=True,
+                    memberships__role__in=CALL_CENTRE_ROLES,
+                    memberships__body__kind=Body.Kind.OPERATOR,
+                )
+                .distinct()
+                .order_by("username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form, change: bool) -> None:
         if not change:

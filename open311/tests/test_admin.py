@@ -46,3 +46,11 @@ def test_revoke_action(client, users, api_key):
     target.refresh_from_db()
     assert target.revoked_at is not None
     assert client_for_key(api_key) is None
+
+
+def test_the_account_is_chosen_among_call_centre_staff(client, users):
+    client.force_login(users["admin"])
+    form = client.get("/admin/open311/apiclient/add/").context["adminform"].form
+    usernames = set(form.fields["account"].queryset.values_list("username", flat=True))
+    assert "agent" in usernames
+    assert not usernames & {"cellule-voirie", "comite", "finances"}
