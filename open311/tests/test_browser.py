@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
-
 import pytest
 
 from core.testing import assert_accessible, log_in
@@ -24,6 +21,5 @@ def test_cell_checks_a_fiche_for_publication(page, live_server, make_fiche, publ
     assert "peuvent désormais être publiées" in page.content()
     assert page.get_by_role("button", name="Retirer de la publication").is_visible()
     assert_accessible(page, "open311-publication-after")
-    with urllib.request.urlopen(f"{live_server.url}/open311/v2/requests/{fiche.reference}.json") as answer:
-        (row,) = json.loads(answer.read())
+    (row,) = page.request.get(f"{live_server.url}/open311/v2/requests/{fiche.reference}.json").json()
     assert row["description"] == "Gravats sur le trottoir"
