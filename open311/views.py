@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -203,7 +203,7 @@ def _bounded(params: QueryDict, name: str, maximum: int) -> int | None:
     return value
 
 
-def _moment(params: QueryDict, name: str):
+def _moment(params: QueryDict, name: str) -> datetime | None:
     text = params.get(name, "").strip()
     return parse_w3c(name, text) if text else None
 
