@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "partners",
     "audit",
     "accounts",
+    "open311",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("barometre/", include("reporting.urls")),
     path("comite/", include("committee.urls")),
     path("api/v1/", include("partners.urls")),
+    path("open311/", include("open311.urls")),
     path("", include("core.urls")),
 ]
 # MEDIA_ROOT is never served as such, not even in development: attachments and letters are

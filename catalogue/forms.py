@@ -83,6 +83,10 @@ class VersionForm(StyledFormMixin, forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     phone_only = forms.BooleanField(label=_("Phone only (urgent cases)"), required=False)
     anonymous_allowed = forms.BooleanField(label=_("Anonymous requests allowed"), required=False)
+    public_channel = forms.BooleanField(label=_("Open to the public channel (web, Open311)"), required=False)
+    publishable = forms.BooleanField(
+        label=_("Description and photos publishable (after a check on each fiche)"), required=False
+    )
     questions = forms.CharField(
         label=_("Extra questions"),
         required=False,
@@ -118,6 +122,8 @@ class VersionForm(StyledFormMixin, forms.Form):
             "priority": version.priority,
             "phone_only": version.phone_only,
             "anonymous_allowed": version.anonymous_allowed,
+            "public_channel": version.public_channel,
+            "publishable": version.publishable,
             "questions": questions_to_text(version.questions),
         }
 
@@ -147,6 +153,8 @@ class VersionForm(StyledFormMixin, forms.Form):
             keywords=" ".join(data.get("keywords", "").split()),
             phone_only=data["phone_only"],
             anonymous_allowed=data["anonymous_allowed"],
+            public_channel=data["public_channel"],
+            publishable=data["publishable"],
             questions=data["questions"],
         )
 

@@ -65,6 +65,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("anonymous_allowed", "anonymous_allowed"),
     ("questions", "questions"),
     ("active", "active"),
+    ("public_channel", "public_channel"),
+    ("publishable", "publishable"),
 ]
 HISTORY_COLUMNS: list[tuple[str, str]] = [
     ("version", "version"),
@@ -74,6 +76,8 @@ HISTORY_COLUMNS: list[tuple[str, str]] = [
     ("recorded_by", "recorded by"),
     ("reason", "reason"),
 ]
+# Flags a sheet may leave out (older sheets): the type keeps its value.
+KEPT_FLAGS = ("public_channel", "publishable")
 REQUIRED = ("code", "family_code", "label", "kind", "directorate", "deadline_amount", "deadline_unit")
 
 # Accepted headers (normalised: lower case, no accents, "_" and "-" as spaces) -> column key.
@@ -110,6 +114,10 @@ HEADER_ALIASES: dict[str, str] = {
     "anonymous allowed": "anonymous_allowed",
     "anonyme autorise": "anonymous_allowed",
     "anonymat autorise": "anonymous_allowed",
+    "public channel": "public_channel",
+    "canal public": "public_channel",
+    "publishable": "publishable",
+    "publiable": "publishable",
     "questions": "questions",
     "questions complementaires": "questions",
     "active": "active",
@@ -169,6 +177,8 @@ def version_row(version: RequestTypeVersion, *, history: bool = False) -> list[A
         "yes" if version.anonymous_allowed else "no",
         json.dumps(version.questions or [], ensure_ascii=False) if version.questions else "",
         "yes" if request_type.active else "no",
+        "yes" if version.public_channel else "no",
+        "yes" if version.publishable else "no",
     ]
     if history:
         row += [
@@ -292,6 +302,8 @@ class ParsedRow:
     priority: str
     phone_only: bool
     anonymous_allowed: bool
+    public_channel: bool | None  # None: not in the sheet, keep the type's
+    publishable: bool | None
     questions: list[dict[str, Any]]
     active: bool
 
@@ -559,14 +571,27 @@ def _parse_row(
             error("priority", _("Unknown priority %(value)r (expected one of %(choices)s).")
                   % {"value": get("priority"), "choices": ", ".join(Priority.values)})  # fmt: skip
     flags: dict[str, bool] = {}
-    for key, default in (("phone_only", False), ("anonymous_allowed", False), ("active", True)):
+    kept: dict[str, bool | None] = {}
+    for key, default in (
+        ("phone_only", False),
+        ("anonymous_allowed", False),
+        ("public_channel", False),
+        ("publishable", False),
+        ("active", True),
+    ):
+        if key in KEPT_FLAGS and not (key in columns and get(key)):
+            kept[key] = None
+            continue
         if key not in columns or (key == "active" and not get(key)):
             flags[key] = default
             continue
         value = _boolean(get(key))
         if value is None:
             error(key, _("%(value)r is not yes or no.") % {"value": get(key)})
-        flags[key] = bool(value)
+        if key in KEPT_FLAGS:
+            kept[key] = bool(value)
+        else:
+            flags[key] = bool(value)
     questions, question_error = _questions(get("questions"))
     if question_error:
         error("questions", question_error)
@@ -587,9 +612,17 @@ def _parse_row(
         priority=priority,
         phone_only=flags["phone_only"],
         anonymous_allowed=flags["anonymous_allowed"],
+        public_channel=kept["public_channel"],
+        publishable=kept["publishable"],
         questions=questions,
         active=flags["active"],
     )
+
+
+def _kept(value: bool | None, previous: RequestTypeVersion | None, name: str) -> bool:
+    if value is not None:
+        return value
+    return bool(previous and getattr(previous, name))
 
 
 class _DryRunRollback(Exception):
@@ -645,6 +678,8 @@ def _apply(rows: list[ParsedRow], report: ImportReport, **publish: Any) -> None:
             report.families_renamed.append(family.code)
     types = {t.code: t for t in RequestType.objects.select_for_update().select_related("family")}
     for row in rows:
+        request_type = types.get(row.code)
+        previous = latest_version(request_type) if request_type else None
         data = TypeData(
             code=row.code,
             family=families[row.family_code],
@@ -657,6 +692,9 @@ def _apply(rows: list[ParsedRow], report: ImportReport, **publish: Any) -> None:
             keywords=row.keywords,
             phone_only=row.phone_only,
             anonymous_allowed=row.anonymous_allowed,
+            # a sheet without these columns (or an empty cell) keeps what the type says
+            public_channel=_kept(row.public_channel, previous, "public_channel"),
+            publishable=_kept(row.publishable, previous, "publishable"),
             questions=row.questions,
         )
         try:
@@ -665,8 +703,6 @@ def _apply(rows: list[ParsedRow], report: ImportReport, **publish: Any) -> None:
             raise ValidationError(
                 f"{_('line %(line)s') % {'line': row.line}}: {'; '.join(exc.messages)}"
             ) from exc
-        request_type = types.get(row.code)
-        previous = latest_version(request_type) if request_type else None
         if request_type is None or previous is None:
             publish_version(data, **publish)
             (report.created if request_type is None else report.new_versions).append(row.code)

@@ -138,6 +138,16 @@ class RequestTypeVersion(models.Model):
     )
     phone_only = models.BooleanField(_("phone only (urgent cases)"), default=False)
     anonymous_allowed = models.BooleanField(_("anonymous requests allowed"), default=False)
+    public_channel = models.BooleanField(
+        _("open to the public channel"),
+        default=False,
+        help_text=_("Citizens and their applications may file it themselves (web, Open311)."),
+    )
+    publishable = models.BooleanField(
+        _("description and photos publishable"),
+        default=False,
+        help_text=_("Once checked on each fiche, its description and photos may be shown publicly."),
+    )
     questions = models.JSONField(
         _("extra questions"),
         default=list,

@@ -27,6 +27,8 @@ VERSIONED_FIELDS = (
     "priority",
     "phone_only",
     "anonymous_allowed",
+    "public_channel",
+    "publishable",
     "questions",
 )
 
@@ -104,6 +106,8 @@ class TypeData:
     keywords: str = ""
     phone_only: bool = False
     anonymous_allowed: bool = False
+    public_channel: bool = False
+    publishable: bool = False
     questions: list[dict[str, Any]] | None = None
 
     def validate(self) -> None:
@@ -148,6 +152,8 @@ class TypeData:
             "priority": self.priority,
             "phone_only": self.phone_only,
             "anonymous_allowed": self.anonymous_allowed,
+            "public_channel": self.public_channel,
+            "publishable": self.publishable,
             "questions": self.questions or [],
         }
 

@@ -175,6 +175,11 @@ class NoteForm(forms.Form):
     expected_version = VersionField(required=False, widget=forms.HiddenInput)
 
 
+class PublicationForm(forms.Form):
+    publishable = forms.BooleanField(required=False)
+    expected_version = VersionField(required=False, widget=forms.HiddenInput)
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Photo or document"))
 

@@ -208,6 +208,9 @@ class Fiche(models.Model):
         verbose_name=_("duplicate of"),
     )
     reroute_count = models.PositiveSmallIntegerField(default=0)
+    # Checked by the cell or the call centre (services.set_publishable): the description and
+    # photos may be shown publicly (Open311) when the type is publishable too.
+    publishable = models.BooleanField(_("checked for publication"), default=False)
     lock_version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -264,6 +267,7 @@ class Event(models.Model):
         DEADLINE = "deadline", _("Deadline")
         FOLLOWER = "follower", _("Follower added")
         ATTACHMENT = "attachment", _("Attachment")
+        PUBLICATION = "publication", _("Publication check")
 
     fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

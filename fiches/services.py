@@ -376,6 +376,40 @@ def add_note(fiche: Fiche, user, text: str, *, public: bool, expected_version: i
     return event
 
 
+@transaction.atomic
+def set_publishable(fiche: Fiche, user, publishable: bool, *, expected_version: int | None = None) -> Event:
+    """The cell or the call centre checked the description and photos: they may be shown
+    publicly (Open311), or no longer. Only for types whose description is publishable."""
+    locked = Fiche.objects.select_for_update().select_related("request_type").get(pk=fiche.pk)
+    if expected_version is not None and locked.lock_version != expected_version:
+        raise ConcurrentUpdate(
+            _("Someone else changed this fiche in the meantime. Reload it to see the change.")
+        )
+    if not actor_groups(user, locked) & {CALL_CENTRE, CELL, SUPERVISOR}:
+        raise PermissionDenied(_("You may not do this on this fiche."))
+    if publishable and not locked.request_type.publishable:
+        raise ValidationError(_("The description and photos of this request type are never published."))
+    now = timezone.now()
+    Fiche.objects.filter(pk=locked.pk).update(
+        publishable=publishable, updated_at=now, lock_version=F("lock_version") + 1
+    )
+    event = Event.objects.create(
+        fiche=locked,
+        at=now,
+        actor=user,
+        kind=Event.Kind.PUBLICATION,
+        comment=_("Description and photos checked: they may be published.")
+        if publishable
+        else _("Description and photos withdrawn from publication."),
+        public=False,
+        data={"publishable": publishable},
+    )
+    locked.refresh_from_db()
+    fiche.__dict__.update(locked.__dict__)
+    _announce(locked, event, "publication")
+    return event
+
+
 def add_follower(fiche: Fiche, requester: Requester, user, *, at: datetime | None = None) -> Event | None:
     """The caller joins an existing fiche: they will receive its notices."""
     if fiche.requester_id == requester.pk or fiche.followers.filter(pk=requester.pk).exists():

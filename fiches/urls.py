@@ -17,6 +17,7 @@ urlpatterns = [
     path("<str:reference>/enregistree/", intake.created, name="created"),
     path("<str:reference>/action/", detail.act, name="act"),
     path("<str:reference>/note/", detail.note, name="note"),
+    path("<str:reference>/publication/", detail.publication, name="publication"),
     path("<str:reference>/piece/", detail.upload, name="upload"),
     path("<str:reference>/piece/<int:pk>/", detail.download, name="download"),
 ]

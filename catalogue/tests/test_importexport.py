@@ -26,11 +26,11 @@ from core.exports import escape_formula
 HEADER = [title for _key, title in COLUMNS]
 GOOD = [
     ["VOI-NID", "voirie", "Voirie", "Nid-de-poule sur la chaussée", "trou chaussée", "anomaly", "amp-voirie",
-     "5", "working_days", "normal", "no", "yes", "", "yes"],
+     "5", "working_days", "normal", "no", "yes", "", "yes", "yes", "no"],
     ["ECL-LAMP", "eclairage", "Éclairage public", "Lampadaire éteint", "lampadaire", "anomaly", "vdm-eclairage",
-     "10", "working_days", "normal", "no", "yes", '[{"key": "lamp", "label": "Numéro", "required": false}]', "yes"],
+     "10", "working_days", "normal", "no", "yes", '[{"key": "lamp", "label": "Numéro", "required": false}]', "yes", "yes", "yes"],
     ["HYG-ANIMAL", "hygiene", "Hygiène et animaux", "Animal mort", "cadavre", "anomaly", "vdm-hygiene",
-     "24", "hours", "urgent", "yes", "yes", "", "yes"],
+     "24", "hours", "urgent", "yes", "yes", "", "yes", "no", "no"],
 ]  # fmt: skip
 
 
@@ -144,7 +144,7 @@ def test_dry_run_changes_nothing_but_reports(bodies):
 
 def test_active_column_deactivates_without_new_version(bodies):
     import_nomenclature(csv_bytes(GOOD), "n.csv")
-    rows = [GOOD[0][:13] + ["no"]] + GOOD[1:]
+    rows = [[*GOOD[0][:13], "no", *GOOD[0][14:]], *GOOD[1:]]
     report = import_nomenclature(csv_bytes(rows), "n.csv")
     assert report.deactivated == ["VOI-NID"] and report.new_versions == []
     assert current_version("VOI-NID") is None

@@ -112,6 +112,7 @@ PAGES: dict[str, Page] = {
     "fiches:note": Page(post=fields(NoteForm), base_post={"comment": "Note"}),
     "fiches:upload": Page(post=["file"]),
     "fiches:download": Page(),
+    "fiches:publication": Page(post=["publishable", "expected_version"]),
     "followup:queue": Page(query=[*fields(QueueFilterForm), "after"]),
     "followup:bulk": Page(
         post=[*fields(BulkForm), "fiche", "next"], base_post={"action": "acknowledge", "fiche": "1"}
@@ -228,6 +229,48 @@ PAGES: dict[str, Page] = {
     ),
     "partners:attachments": Page(post=["file"]),
     "partners:attachment": Page(),
+    "open311:discovery": Page(),
+    "open311:discovery_v2": Page(),
+    "open311:services": Page(query=["jurisdiction_id", "api_key"]),
+    "open311:service": Page(query=["jurisdiction_id"]),
+    "open311:requests": Page(
+        query=[
+            "jurisdiction_id",
+            "service_request_id",
+            "service_code",
+            "start_date",
+            "end_date",
+            "status",
+            "updated_after",
+            "updated_before",
+            "page",
+            "page_size",
+            "max_requests",
+            "api_key",
+        ],
+        post=[
+            "api_key",
+            "jurisdiction_id",
+            "service_code",
+            "lat",
+            "long",
+            "address_string",
+            "address_id",
+            "attribute[lamp]",
+            "email",
+            "device_id",
+            "account_id",
+            "first_name",
+            "last_name",
+            "phone",
+            "description",
+            "media_url",
+        ],
+        base_post={"api_key": "hostile-input-key", "service_code": "NET-DEPOT", "lat": "43.3", "long": "5.4"},
+    ),
+    "open311:request": Page(query=["jurisdiction_id"]),
+    "open311:token": Page(),
+    "open311:media": Page(),
 }
 
 # Pairs that break only together (a valid date with a hostile id, a type with a hostile place).
@@ -310,6 +353,7 @@ def _real_values() -> dict[str, dict[str, str]]:
             "fiches:act",
             "fiches:note",
             "fiches:upload",
+            "fiches:publication",
             "followup:reroute",
             "followup:work",
             "followup:thread_post",
@@ -348,6 +392,37 @@ def _real_values() -> dict[str, dict[str, str]]:
         "telephony:stop_import": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
         **_finance_values(Agreement, Annex, RevenueOrder),
         **_committee_values(),
+        **_open311_values(),
+    }
+
+
+def _open311_values() -> dict[str, dict[str, str]]:
+    """A client holding the key PAGES posts with, and a fiche Open311 shows."""
+    from fiches.models import Attachment, Fiche
+    from open311.models import ApiClient, hash_key
+
+    ApiClient.objects.create(
+        name="Hostile",
+        account=get_user_model().objects.get(username="agent"),
+        key_prefix="hostile-",
+        key_hash=hash_key("hostile-input-key"),
+        requests_per_minute=100_000,
+    )
+    fiche = Fiche.objects.filter(request_type__public_channel=True).first()
+    attachment = Attachment.objects.select_related("fiche").first()
+    json = {"fmt": "json"}
+    return {
+        "open311:discovery": json,
+        "open311:discovery_v2": json,
+        "open311:services": json,
+        "open311:service": {"code": "NET-DEPOT", "fmt": "json"},
+        "open311:requests": json,
+        "open311:request": {"request_id": fiche.reference if fiche else "AM-2026-000001", "fmt": "json"},
+        "open311:token": {"token": "1", "fmt": "json"},
+        "open311:media": {
+            "reference": attachment.fiche.reference if attachment else "AM-2026-000001",
+            "pk": str(attachment.pk if attachment else 1),
+        },
     }
 
 

@@ -16,10 +16,17 @@ from audit.services import origin
 from catalogue.models import RequestTypeVersion
 from catalogue.services import current_version
 from core.forms import error_messages
-from fiches.forms import ActionForm, AttachmentForm, NoteForm
+from fiches.forms import ActionForm, AttachmentForm, NoteForm, PublicationForm
 from fiches.models import Attachment, Fiche
 from fiches.selectors import can_see_personal_data, visible_fiches
-from fiches.services import ConcurrentUpdate, add_note, allowed_actions, attach, transition
+from fiches.services import (
+    ConcurrentUpdate,
+    add_note,
+    allowed_actions,
+    attach,
+    set_publishable,
+    transition,
+)
 from fiches.workflow import REJECT_REASONS
 
 
@@ -138,6 +145,32 @@ def note(request: HttpRequest, reference: str) -> HttpResponse:
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         return render_detail(request, fiche, posted=request.POST, error=message, status=400)
     messages.success(request, _("Note added."))
+    return redirect("fiches:detail", reference=fiche.reference)
+
+
+@login_required
+@require_POST
+def publication(request: HttpRequest, reference: str) -> HttpResponse:
+    """The cell or the call centre checked the description and photos for publication."""
+    fiche = _fiche(request, reference)
+    form = PublicationForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(error_messages(form))
+        set_publishable(
+            fiche,
+            request.user,
+            form.cleaned_data["publishable"],
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except (ValidationError, ConcurrentUpdate, PermissionDenied) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        code = 409 if isinstance(exc, ConcurrentUpdate) else 403 if isinstance(exc, PermissionDenied) else 400
+        return render_detail(request, _fiche(request, reference), error=message, status=code)
+    if fiche.publishable:
+        messages.success(request, _("The description and photos may now be published."))
+    else:
+        messages.success(request, _("The description and photos are no longer published."))
     return redirect("fiches:detail", reference=fiche.reference)
 
 
