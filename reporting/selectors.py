@@ -86,7 +86,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension(
             "arrondissement", _("Arrondissement"), lambda: F("arrondissement"), list_filter="arrondissement"
         ),
-        Dimension("quartier", _("Quartier"), lambda: F("quartier")),
+        Dimension("quartier", _("Quartier"), lambda: F("quartier"), list_filter="quartier"),
     )
 }
 TIME_DIMENSIONS = tuple(k for k, d in DIMENSIONS.items() if d.time_unit)
