@@ -107,7 +107,7 @@ class ReportForm(StyledFormMixin, forms.Form):
     convention_year = ConventionYearField(label=_("Convention year"))
 
 
-class ScheduleForm(StyledFormMixin, forms.Form):
+class MeetingScheduleForm(StyledFormMixin, forms.Form):
     convention_year = ConventionYearField(label=_("Convention year"))
 
 

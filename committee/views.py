@@ -25,10 +25,10 @@ from committee.forms import (
     DecisionForm,
     EmergencyForm,
     MeetingRequestForm,
+    MeetingScheduleForm,
     MinutesForm,
     PackForm,
     ReportForm,
-    ScheduleForm,
     TextsForm,
     WithdrawalForm,
 )
@@ -247,7 +247,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     """The quarterly meetings proposed from the convention's date (A7.2): choose a convention
     year, see the dates, create them."""
     _secretary(request)
-    form = ScheduleForm(request.POST if request.method == "POST" else request.GET or None)
+    form = MeetingScheduleForm(request.POST if request.method == "POST" else request.GET or None)
     days = []
     if form.is_bound and form.is_valid():
         agreement, year = form.cleaned_data["convention_year"]

@@ -96,8 +96,12 @@ def test_convene_with_agenda_pack_and_invitations(client, users, members, meetin
     client.force_login(users["direction-voirie"])
     assert client.get(f"/comite/reunions/{meeting.pk}/convocation/").status_code == 403
     client.force_login(users["comite"])
-    form = {"starts_at": "2027-01-20T09:30", "place": "Salle du Conseil", "items": "Baromètre\nCampagne d'hiver",
-            "pack": str(pack.pk)}  # fmt: skip
+    form = {
+        "starts_at": "2027-01-20T09:30",
+        "place": "Salle du Conseil",
+        "items": "Baromètre\nCampagne d'hiver",
+        "pack": str(pack.pk),
+    }
     bad = client.post(
         f"/comite/reunions/{meeting.pk}/convocation/", {**form, "starts_at": "2026-02-30T10:00"}
     )

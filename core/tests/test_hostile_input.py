@@ -27,10 +27,10 @@ from committee.forms import (
     DecisionForm,
     EmergencyForm,
     MeetingRequestForm,
+    MeetingScheduleForm,
     MinutesForm,
     PackForm,
     ReportForm,
-    ScheduleForm,
     TextsForm,
 )
 from core.testing import ROLES as STAFF_ROLES
@@ -179,7 +179,7 @@ PAGES: dict[str, Page] = {
     "committee:meeting_ics": Page(),
     "committee:invite": Page(),
     "committee:meetings": Page(),
-    "committee:schedule": Page(query=fields(ScheduleForm), post=fields(ScheduleForm)),
+    "committee:schedule": Page(query=fields(MeetingScheduleForm), post=fields(MeetingScheduleForm)),
     "committee:ask_meeting": Page(post=fields(MeetingRequestForm), base_post={"reason": "Urgence"}),
     "committee:convene_request": Page(post=fields(ConveneRequestForm)),
     "committee:convene": Page(
