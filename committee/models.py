@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalogue.models import RequestType, RequestTypeVersion
 from core.dates import french_date
@@ -93,7 +94,7 @@ class Attendance(models.Model):
     """A member's attendance at a meeting, recorded with the minutes."""
 
     class Status(models.TextChoices):
-        PRESENT = "present", _("Present")
+        PRESENT = "present", pgettext_lazy("attendance", "Present")
         EXCUSED = "excused", _("Excused")
         REPRESENTED = "represented", _("Represented")
         ABSENT = "absent", _("Absent")
