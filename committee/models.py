@@ -343,7 +343,9 @@ class ActivityReport(models.Model):
         constraints = [models.UniqueConstraint(fields=["agreement", "year"], name="one_report_per_year")]
 
     def __str__(self) -> str:
-        return f"{self.agreement.reference} · {self.year}" if self.agreement_id else str(self.year)
+        if self.agreement_id:
+            return str(_("%(ref)s, year %(n)s")) % {"ref": self.agreement.reference, "n": self.year}
+        return str(self.year)
 
     @property
     def signed(self) -> bool:
