@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from committee.models import ActivityReport, AgendaItem, ChangeRequest, Meeting, Member, QuarterlyPack
+from committee.models import (
+    ActivityReport,
+    AgendaItem,
+    Attendance,
+    ChangeRequest,
+    Meeting,
+    MeetingRequest,
+    Member,
+    QuarterlyPack,
+)
 from committee.services import add_pending_items
 from core.admin import ReadOnlyAdmin
 
@@ -20,12 +29,24 @@ class AgendaInline(admin.TabularInline):
     raw_id_fields = ("change_request",)
 
 
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ("member", "status", "represented_by")
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(ReadOnlyAdmin):
+    """Read only: members ask on the committee's pages, the secretary convenes there."""
+
+    list_display = ("__str__", "member", "requested_at", "meeting")
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ("__str__", "kind", "starts_at", "place", "held")
     list_filter = ("kind", "held")
-    filter_horizontal = ("attendees",)
-    inlines = [AgendaInline]
+    inlines = [AgendaInline, AttendanceInline]
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -7,35 +7,56 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from catalogue.models import RequestTypeVersion
-from committee.models import ActivityReport, ChangeRequest, Meeting
+from committee.models import ActivityReport, Attendance, ChangeRequest, Meeting
 from committee.pack import TELEPHONE_LABELS, financial_position, narrow, table_of, telephone_figures
+from core.dates import french_date
 from core.exports import xlsx_workbook
-from fiches.models import Fiche, Status
+from finance.counting import CountingRule
+from finance.models import AllocationKey
+from finance.selectors import count_key, counted_fiches, for_partner, key_basis
 from organisations.models import Body
 from reporting import charts
 from reporting.figures import Period, share
 from reporting.selectors import EVERY_FIGURE, barometer, local_bounds
 
-KEY_RULE = gettext_noop(
-    "Partner fiches / all fiches created in the year, duplicates left out, each counted under the body "
-    "competent for it now (after any re-routing)."
-)
 
-
-def allocation_key(period: Period) -> dict[str, Any]:
-    """The key observed over the period with its counting rule (one SQL aggregate)."""
-    start, end = local_bounds(period)
-    counts = (
-        Fiche.objects.filter(created_at__gte=start, created_at__lt=end)
-        .exclude(status=Status.DUPLICATE)
-        .aggregate(total=Count("id"), partner=Count("id", filter=Q(body__kind=Body.Kind.PARTNER)))
+def allocation_key(report: ActivityReport) -> dict[str, Any]:
+    """The key of the report's year as the money counts it: the convention's stored key (its
+    numbers and its rule) when one was computed, otherwise ``finance.selectors.count_key``
+    now with the rule of the convention's latest key."""
+    stored = (
+        AllocationKey.objects.filter(agreement=report.agreement_id, year=report.year).first()
+        if report.agreement_id
+        else None
     )
-    return {**counts, "key": share(counts["partner"], counts["total"]), "rule": _(KEY_RULE)}
+    if stored is not None:
+        partner, total, rule = stored.numerator, stored.denominator, CountingRule.from_dict(stored.rule)
+        status = (
+            _("validated on %(day)s") % {"day": french_date(stored.validated_at)}
+            if stored.validated
+            else _("computed on %(day)s, not yet validated") % {"day": french_date(stored.computed_at)}
+        )
+    else:
+        basis = key_basis(report.start, report.agreement)
+        rule = basis.rule
+        if basis.agreement is not None:
+            partner, total = count_key(basis.agreement.partner_id, report.start, report.end, rule)
+        else:
+            counts = counted_fiches(report.start, report.end, rule).aggregate(
+                total=Count("pk"), partner=Count("pk", filter=for_partner(rule, basis.partner_ids))
+            )
+            partner, total = counts["partner"], counts["total"]
+        status = _("observed, not computed by the finance officers yet")
+    return {
+        "partner": partner,
+        "total": total,
+        "key": share(partner, total),
+        "status": status,
+        "rule": " ".join(rule.describe()),
+    }
 
 
 def collect(report: ActivityReport) -> dict[str, Any]:
@@ -57,6 +78,7 @@ def collect(report: ActivityReport) -> dict[str, Any]:
     )
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "convention": str(report.agreement) if report.agreement_id else "",
         "activity": {
             "received": total.counts["received"],
             "received_year_before": total.changes["received_year"].before,
@@ -68,17 +90,19 @@ def collect(report: ActivityReport) -> dict[str, Any]:
         "by_month": table_of(by_month),
         "by_directorate": table_of(by_directorate),
         "telephone": telephone_figures(period),
-        "key": allocation_key(period),
+        "key": allocation_key(report),
         "meetings": [
-            [str(m), timezone.localtime(m.starts_at).strftime("%d/%m/%Y"), m.attendees.count(), m.campaigns]
-            for m in meetings
+            [str(m), french_date(m.starts_at), m.present, m.campaigns]
+            for m in meetings.annotate(
+                present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT))
+            )
         ],
         "decisions": [
             [
                 str(c.get_kind_display()),
                 c.request_type.code,
                 str(c.get_status_display()),
-                timezone.localtime(c.decided_at).strftime("%d/%m/%Y"),
+                french_date(c.decided_at),
                 str(c.meeting) if c.meeting else str(c.get_decided_in_display()),
             ]
             for c in decided
@@ -87,7 +111,7 @@ def collect(report: ActivityReport) -> dict[str, Any]:
             [
                 v.request_type.code,
                 v.number,
-                timezone.localtime(v.effective_from).strftime("%d/%m/%Y"),
+                french_date(v.effective_from),
                 v.reason,
             ]
             for v in published
@@ -133,8 +157,8 @@ def report_xlsx(report: ActivityReport) -> bytes:
             ),
             (
                 _("Allocation key"),
-                [_("Partner fiches"), _("All fiches"), _("Key (%)"), _("Counting rule")],
-                [[key["partner"], key["total"], key["key"], key["rule"]]],
+                [_("Partner fiches"), _("All fiches"), _("Key (%)"), _("Status"), _("Counting rule")],
+                [[key["partner"], key["total"], key["key"], key.get("status", ""), key["rule"]]],
             ),
             (_("Meetings"), [_("Meeting"), _("Date"), _("Present"), _("Campaigns")], f["meetings"]),
             (_("Decisions"), [_("Request"), _("Type"), _("Decision"), _("Date"), _("Where")], f["decisions"]),

@@ -1,5 +1,9 @@
 """The impact of a nomenclature change request, computed from the last 12 months of fiches
-(SQL counts; ``key_after`` and ``deadline_seconds`` are the arithmetic, pure)."""
+(SQL counts; ``key_after`` and ``deadline_seconds`` are the arithmetic, pure).
+
+The fiches counted and the body each counts for are the allocation key's own
+(``finance.selectors.counted_fiches`` with the rule stored on the convention's latest key,
+``finance.selectors.for_partner``): the committee and the money never disagree."""
 
 from __future__ import annotations
 
@@ -10,8 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from catalogue.models import RequestType, RequestTypeVersion, Unit
-from fiches.models import Fiche, Status
-from organisations.models import Body
+from finance.selectors import counted_fiches, for_partner, key_basis
 
 WINDOW_DAYS = 365
 DAY = 86_400
@@ -42,12 +45,15 @@ def compute_impact(
     current: RequestTypeVersion | None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """What the change would have done over the last 12 months (duplicates left out, as in the
-    allocation key). ``draft`` None is a withdrawal; ``current`` None is a new type."""
+    """What the change would have done over the 365 days before the proposal's day, counting
+    the fiches the allocation key counts. ``draft`` None is a withdrawal; ``current`` None is
+    a new type."""
     now = now or timezone.now()
-    since = now - timedelta(days=WINDOW_DAYS)
-    window = Fiche.objects.filter(created_at__gte=since, created_at__lt=now).exclude(status=Status.DUPLICATE)
-    partner_q = Q(body__kind=Body.Kind.PARTNER)
+    until = timezone.localdate(now) - timedelta(days=1)
+    since = until - timedelta(days=WINDOW_DAYS - 1)
+    basis = key_basis(until)
+    window = counted_fiches(since, until, basis.rule)
+    partner_q = for_partner(basis.rule, basis.partner_ids)
     type_q = Q(request_type__request_type=request_type)
     measures: dict[str, Any] = {
         "total": Count("id"),
@@ -66,7 +72,7 @@ def compute_impact(
         limit = deadline_seconds(current.deadline_amount, current.deadline_unit)
         measures["late_estimated_now"] = Count("id", filter=type_q & Q(resolution_work_seconds__gt=limit))
     counts = window.aggregate(**measures)
-    new_is_partner = None if draft is None else draft.body.kind == Body.Kind.PARTNER
+    new_is_partner = None if draft is None else draft.body_id in basis.partner_ids
     partner_after, total_after = key_after(
         partner=counts["partner"],
         total=counts["total"],
@@ -75,8 +81,10 @@ def compute_impact(
         new_is_partner=new_is_partner,
     )
     return {
-        "since": timezone.localdate(since).isoformat(),
-        "until": timezone.localdate(now).isoformat(),
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "rule": basis.rule.as_dict(),
+        "agreement": basis.agreement.reference if basis.agreement else None,
         **counts,
         "key_before": key_share(counts["partner"], counts["total"]),
         "partner_after": partner_after,

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalogue.models import RequestType, RequestTypeVersion
+from core.dates import french_date
 from organisations.models import Body
 
 
@@ -61,7 +63,17 @@ class Meeting(models.Model):
     held = models.BooleanField(_("held"), default=False)
     invited_at = models.DateTimeField(_("invitations sent"), null=True, blank=True, editable=False)
     invitations_sent = models.PositiveSmallIntegerField(default=0, editable=False)
-    attendees = models.ManyToManyField(Member, blank=True, related_name="meetings", verbose_name=_("present"))
+    minutes_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    minutes_recorded_at = models.DateTimeField(
+        _("minutes recorded on"), null=True, blank=True, editable=False
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     campaigns = models.TextField(
         _("awareness campaigns proposed"),
@@ -75,7 +87,57 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%d/%m/%Y}"
+        return f"{self.get_kind_display()} {french_date(self.starts_at)}"
+
+
+class Attendance(models.Model):
+    """A member's attendance at a meeting, recorded with the minutes."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", pgettext_lazy("attendance", "Present")
+        EXCUSED = "excused", _("Excused")
+        REPRESENTED = "represented", _("Represented")
+        ABSENT = "absent", _("Absent")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField(_("attendance"), max_length=11, choices=Status.choices)
+    represented_by = models.CharField(_("represented by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["member__body__kind", "member__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}: {self.get_status_display()}"
+
+
+class MeetingRequest(models.Model):
+    """A member's request for an extraordinary meeting (A7.2), until the secretary convenes it."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="meeting_requests")
+    reason = models.TextField(_("reason"))
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    meeting = models.OneToOneField(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request",
+        verbose_name=_("meeting convened"),
+    )
+
+    class Meta:
+        verbose_name = _("request for an extraordinary meeting")
+        verbose_name_plural = _("requests for an extraordinary meeting")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} · {french_date(self.requested_at)}"
 
 
 class AgendaItem(models.Model):
@@ -236,13 +298,32 @@ class ActivityReport(models.Model):
     """The annual activity report joined to the financial statement (A7.7): figures of a
     convention year, an introduction and a conclusion, frozen once signed off."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not generated")
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being generated")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("convention"),
+    )
+    year = models.PositiveSmallIntegerField(_("convention year"))
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
     introduction = models.TextField(_("introduction"), blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
     figures = models.JSONField(default=dict, editable=False)
     generated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
     pdf = models.FileField(upload_to="committee/reports/", blank=True)
     xlsx = models.FileField(upload_to="committee/reports/", blank=True)
     signed_by = models.ForeignKey(
@@ -258,10 +339,12 @@ class ActivityReport(models.Model):
     class Meta:
         verbose_name = _("annual activity report")
         verbose_name_plural = _("annual activity reports")
-        ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["year"], name="one_report_per_year")]
+        ordering = ["-start"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "year"], name="one_report_per_year")]
 
     def __str__(self) -> str:
+        if self.agreement_id:
+            return str(_("%(ref)s, year %(n)s")) % {"ref": self.agreement.reference, "n": self.year}
         return str(self.year)
 
     @property

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from committee.models import ChangeRequest
+from core.dates import french_date
 from core.exports import xlsx_workbook
 from organisations.models import Body
 from reporting import charts, exports
@@ -125,7 +126,7 @@ def _changes() -> list[list[Any]]:
         [
             str(change.get_kind_display()),
             change.request_type.code,
-            change.effective_date.isoformat(),
+            french_date(change.effective_date),
             change.impact.get("type_total"),
             change.impact.get("other_body"),
             change.impact.get("key_before"),

@@ -33,12 +33,15 @@ from committee.impact import compute_impact
 from committee.models import (
     ActivityReport,
     AgendaItem,
+    Attendance,
     ChangeRequest,
     ConsultationAnswer,
     Meeting,
+    MeetingRequest,
     Member,
     QuarterlyPack,
 )
+from core.dates import french_datetime
 from correspondence.letters import html_to_pdf
 from organisations.access import scope_for
 from organisations.models import Role
@@ -54,6 +57,13 @@ def can_propose(user) -> bool:
 def secretary_of(user) -> Member | None:
     member = Member.objects.filter(user=user, active=True, is_secretary=True).first()
     return member if member and scope_for(user).has(Role.COMMITTEE) else None
+
+
+def member_of(user) -> Member | None:
+    """The user's active seat on the committee (they also hold the committee role)."""
+    if not user.is_authenticated or not scope_for(user).has(Role.COMMITTEE):
+        return None
+    return Member.objects.filter(user=user, active=True).select_related("body").first()
 
 
 def can_decide(user) -> bool:
@@ -267,13 +277,27 @@ MEETING_LENGTH = timedelta(hours=2)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@transaction.atomic
 def schedule_quarterly(start: date, until: date, *, hour: int = 10) -> list[Meeting]:
-    """Propose the quarterly meetings from the convention's date (A7.2); dates already
-    holding a quarterly meeting are left alone."""
+    """The quarterly meetings every three months from ``start`` up to ``until`` (the
+    ``committee_schedule`` command)."""
+    return create_quarterly(quarterly_dates(start, until), hour=hour)
+
+
+def proposed_schedule(agreement, year: int) -> list[date]:
+    """The quarterly meetings of a convention year (A7.2): the day after each three-month
+    period of the year (``agreements.dates.quarters``), when its figures are complete."""
+    from agreements import dates
+
+    return [quarter.end + timedelta(days=1) for quarter in dates.quarters(agreement.notified_on, year)]
+
+
+@transaction.atomic
+def create_quarterly(days: list[date], *, hour: int = 10) -> list[Meeting]:
+    """Quarterly meetings on these days; days already holding a quarterly meeting are left
+    alone (idempotent)."""
     zone = timezone.get_current_timezone()
     created = []
-    for day in quarterly_dates(start, until):
+    for day in days:
         moment = datetime.combine(day, time(hour), zone)
         exists = Meeting.objects.filter(kind=Meeting.Kind.QUARTERLY, starts_at__date=day).exists()
         if not exists:
@@ -316,7 +340,7 @@ def send_invitations(meeting: Meeting, user) -> int:
         "You are invited to the meeting of the monitoring committee on %(date)s%(place)s.\n\n"
         "Agenda:\n%(agenda)s\n"
     ) % {
-        "date": timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y %H:%M"),
+        "date": french_datetime(meeting.starts_at),
         "place": f", {meeting.place}" if meeting.place else "",
         "agenda": agenda or "–",
     }
@@ -340,6 +364,147 @@ def send_invitations(meeting: Meeting, user) -> int:
     )
     meeting.invitations_sent += 1
     return len(recipients)
+
+
+def _secretary(user) -> Member:
+    member = secretary_of(user)
+    if member is None:
+        raise PermissionDenied(_("Only the committee secretary convenes meetings and records minutes."))
+    return member
+
+
+@transaction.atomic
+def request_meeting(user, reason: str, now: datetime | None = None) -> MeetingRequest:
+    """Any member asks for an extraordinary meeting (A7.2); the secretaries are told by e-mail."""
+    member = member_of(user)
+    if member is None:
+        raise PermissionDenied(_("Only members of the committee ask for an extraordinary meeting."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the committee should meet.")})
+    asked = MeetingRequest.objects.create(member=member, reason=reason, requested_at=now or timezone.now())
+    secretaries = list(Member.objects.filter(active=True, is_secretary=True).values_list("email", flat=True))
+    if secretaries:
+        body = _(
+            "%(member)s (%(body)s) asks for an extraordinary meeting of the monitoring committee.\n\n"
+            "Reason:\n%(reason)s\n"
+        ) % {"member": member.name, "body": member.body, "reason": reason}
+        subject = _("Request for an extraordinary meeting of the committee")
+        EmailMessage(subject=subject, body=body, to=secretaries).send()
+    return asked
+
+
+@transaction.atomic
+def convene_request(asked: MeetingRequest, user, *, starts_at: datetime, place: str = "") -> Meeting:
+    """The secretary turns a member's request into an extraordinary meeting."""
+    _secretary(user)
+    locked = MeetingRequest.objects.select_for_update().get(pk=asked.pk)
+    if locked.meeting_id:
+        raise ValidationError(_("This request has already been convened."))
+    meeting = Meeting.objects.create(
+        kind=Meeting.Kind.EXTRAORDINARY, starts_at=starts_at, place=place, requested_by=locked.member
+    )
+    AgendaItem.objects.create(
+        meeting=meeting, order=1, title=_("Request of %(member)s: %(reason)s")
+        % {"member": locked.member.name, "reason": locked.reason[:250]},
+    )  # fmt: skip
+    add_pending_items(meeting)
+    locked.meeting = meeting
+    locked.save(update_fields=["meeting"])
+    return meeting
+
+
+@transaction.atomic
+def convene(
+    meeting: Meeting,
+    user,
+    *,
+    starts_at: datetime,
+    place: str,
+    items: list[str],
+    pack: QuarterlyPack | None,
+) -> Meeting:
+    """Set the date, the place, the free agenda items (the change requests awaiting the
+    committee are added by themselves) and the pack sent with the invitations."""
+    _secretary(user)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.held:
+        raise ValidationError(_("The meeting has been held: its minutes are recorded."))
+    locked.starts_at, locked.place = starts_at, place
+    locked.save(update_fields=["starts_at", "place"])
+    locked.agenda.filter(change_request__isnull=True).delete()
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=locked, order=n, title=title) for n, title in enumerate(items, start=1)
+    )
+    add_pending_items(locked)
+    QuarterlyPack.objects.filter(meeting=locked).exclude(pk=getattr(pack, "pk", None)).update(meeting=None)
+    if pack is not None:
+        QuarterlyPack.objects.filter(pk=pack.pk).update(meeting=locked)
+    meeting.__dict__.update(locked.__dict__)
+    return locked
+
+
+def agenda_changes(meeting: Meeting) -> list[ChangeRequest]:
+    """The change requests on the meeting's agenda that still await the committee."""
+    return list(
+        ChangeRequest.objects.filter(agenda_items__meeting=meeting, status=ChangeRequest.Status.PROPOSED)
+        .select_related("request_type")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def record_minutes(
+    meeting: Meeting,
+    user,
+    *,
+    attendance: dict[Member, tuple[str, str]],
+    minutes: str,
+    campaigns: str,
+    decisions: dict[ChangeRequest, bool],
+    now: datetime | None = None,
+) -> Meeting:
+    """The minutes of a meeting that took place: each member's attendance (present, excused,
+    represented and by whom, absent), the text, the awareness campaigns proposed (A7.6) and
+    the decisions on the change requests of its agenda (approval publishes the draft at its
+    effective date, as ``decide`` does)."""
+    _secretary(user)
+    now = now or timezone.now()
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.starts_at > now:
+        raise ValidationError(_("The meeting has not taken place yet."))
+    errors = {}
+    for member, (status, proxy) in attendance.items():
+        if status not in Attendance.Status.values:
+            errors[f"attendance_{member.pk}"] = _("Choose an attendance.")
+        elif status == Attendance.Status.REPRESENTED and not proxy.strip():
+            errors[f"proxy_{member.pk}"] = _("Say who represented this member.")
+    if errors:
+        raise ValidationError(errors)
+    present = [m for m, (status, _p) in attendance.items() if status == Attendance.Status.PRESENT]
+    if decisions and not present:
+        raise ValidationError(_("A decision needs at least one member present."))
+    locked.attendance.all().delete()
+    Attendance.objects.bulk_create(
+        Attendance(
+            meeting=locked,
+            member=member,
+            status=status,
+            represented_by=proxy.strip() if status == Attendance.Status.REPRESENTED else "",
+        )
+        for member, (status, proxy) in attendance.items()
+    )
+    locked.minutes, locked.campaigns, locked.held = minutes, campaigns, True
+    locked.minutes_recorded_by, locked.minutes_recorded_at = user, now
+    locked.save()
+    on_agenda = {change.pk for change in agenda_changes(locked)}
+    for change, approve in decisions.items():
+        if change.pk not in on_agenda:
+            raise ValidationError(_("Only the change requests on this meeting's agenda are decided in it."))
+        note = _("Recorded in the minutes of the %(meeting)s.") % {"meeting": locked}
+        decide(change, user, approve=approve, meeting=locked, note=note, now=now)
+    meeting.__dict__.update(locked.__dict__)
+    return locked
 
 
 def request_pack(user, year: int, quarter: int) -> QuarterlyPack:
@@ -395,14 +560,19 @@ def _editable(report: ActivityReport, user) -> ActivityReport:
 
 
 @transaction.atomic
-def create_report(user, year: int, start: date, end: date) -> ActivityReport:
+def create_report(user, agreement, year: int) -> ActivityReport:
+    """The report of a convention year: its dates are the convention's (``agreements.dates``),
+    cut at the effective end after a notice, as the allocation key's period."""
+    from finance.selectors import key_period
+
     if not can_decide(user):
         raise PermissionDenied(_("Only the committee secretary prepares the annual report."))
-    if end < start or (end - start).days > 366:
-        raise ValidationError(_("A convention year runs at most 366 days, its end after its start."))
-    if ActivityReport.objects.filter(year=year).exists():
+    if not 1 <= year <= agreement.years_agreed:
+        raise ValidationError({"year": _("Choose one of the convention's years.")})
+    if ActivityReport.objects.filter(agreement=agreement, year=year).exists():
         raise ValidationError({"year": _("A report for this year already exists.")})
-    return ActivityReport.objects.create(year=year, start=start, end=end)
+    period = key_period(agreement, year)
+    return ActivityReport.objects.create(agreement=agreement, year=year, start=period.start, end=period.end)
 
 
 @transaction.atomic
@@ -415,24 +585,58 @@ def save_texts(report: ActivityReport, user, *, introduction: str, conclusion: s
 
 @transaction.atomic
 def generate_report(report: ActivityReport, user) -> ActivityReport:
-    """Gather the year's figures and write the PDF and its XLSX annex (until signed off)."""
+    """Hand the report to the background worker: it gathers the year's figures and writes the
+    PDF and its XLSX annex (until signed off); the page shows its progress."""
+    from committee.tasks import generate_report as task
+
     locked = _editable(report, user)
-    locked.figures = annual.collect(locked)
-    locked.generated_at = timezone.now()
-    name = f"rapport-activite-{locked.year}"
-    locked.xlsx.save(f"{name}.xlsx", ContentFile(annual.report_xlsx(locked)), save=False)
-    locked.pdf.save(
-        f"{name}.pdf", ContentFile(html_to_pdf(annual.report_html(locked), archive=False)), save=False
-    )
-    locked.save()
+    if locked.status in (ActivityReport.Status.PENDING, ActivityReport.Status.RUNNING):
+        raise ValidationError(_("The report is already being generated."))
+    locked.status, locked.progress, locked.step, locked.error = ActivityReport.Status.PENDING, 0, "", ""
+    locked.save(update_fields=["status", "progress", "step", "error"])
+    transaction.on_commit(lambda: task.enqueue(locked.pk))
     return locked
+
+
+def build_report(report_id: int) -> ActivityReport:
+    """Gather the year's figures, then write the XLSX annex and the PDF (called by the task)."""
+
+    def progress(percent: int, step: str) -> None:
+        ActivityReport.objects.filter(pk=report_id).update(
+            progress=percent, step=step, status=ActivityReport.Status.RUNNING
+        )
+
+    report = ActivityReport.objects.select_related("agreement").get(pk=report_id)
+    if report.signed:
+        return report
+    try:
+        progress(5, "figures")
+        report.figures = annual.collect(report)
+        progress(50, "xlsx")
+        name = f"rapport-activite-{report.year}"
+        report.xlsx.save(f"{name}.xlsx", ContentFile(annual.report_xlsx(report)), save=False)
+        progress(60, "pdf")
+        report.pdf.save(
+            f"{name}.pdf", ContentFile(html_to_pdf(annual.report_html(report), archive=False)), save=False
+        )
+        report.generated_at, report.status, report.progress, report.step = (
+            timezone.now(), ActivityReport.Status.DONE, 100, ""
+        )  # fmt: skip
+    except Exception as exc:  # the page shows the failure; the log keeps the trace
+        logger.exception("annual report %s failed", report_id)
+        report.status, report.error = ActivityReport.Status.FAILED, str(exc)[:2000]
+    fields = ["figures", "generated_at", "status", "progress", "step", "error", "pdf", "xlsx"]
+    ActivityReport.objects.filter(pk=report_id, signed_at__isnull=True).update(
+        **{name: getattr(report, name) for name in fields}
+    )
+    return report
 
 
 @transaction.atomic
 def sign_off(report: ActivityReport, user) -> ActivityReport:
     """Freeze the report: its figures, texts and files never change again."""
     locked = _editable(report, user)
-    if not locked.generated_at:
+    if not locked.generated_at or locked.status != ActivityReport.Status.DONE:
         raise ValidationError(_("Generate the report before signing it off."))
     locked.signed_by, locked.signed_at = user, timezone.now()
     pdf = html_to_pdf(annual.report_html(locked), archive=False)  # the same figures, with the sign-off

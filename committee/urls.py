@@ -16,7 +16,13 @@ urlpatterns = [
     path("rapports/", views.reports, name="reports"),
     path("rapports/<int:pk>/", views.report, name="report"),
     path("rapports/<int:pk>/rapport.<str:fmt>", views.report_file, name="report_file"),
+    path("reunions/", views.meetings, name="meetings"),
+    path("reunions/calendrier/", views.schedule, name="schedule"),
+    path("reunions/demande/", views.ask_meeting, name="ask_meeting"),
+    path("reunions/demandes/<int:pk>/", views.convene_request, name="convene_request"),
     path("reunions/<int:pk>/", views.meeting, name="meeting"),
+    path("reunions/<int:pk>/convocation/", views.convene, name="convene"),
+    path("reunions/<int:pk>/proces-verbal/", views.minutes, name="minutes"),
     path("reunions/<int:pk>/agenda.ics", views.meeting_calendar, name="meeting_ics"),
     path("reunions/<int:pk>/invitations/", views.invite, name="invite"),
 ]

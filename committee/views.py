@@ -20,14 +20,20 @@ from catalogue.services import latest_version
 from committee import services
 from committee.forms import (
     AnswerForm,
+    ConveneForm,
+    ConveneRequestForm,
     DecisionForm,
     EmergencyForm,
+    MeetingRequestForm,
+    MeetingScheduleForm,
+    MinutesForm,
     PackForm,
     ReportForm,
     TextsForm,
     WithdrawalForm,
 )
-from committee.models import ActivityReport, ChangeRequest, Meeting, Member, QuarterlyPack
+from committee.models import ActivityReport, ChangeRequest, Meeting, MeetingRequest, Member, QuarterlyPack
+from finance.counting import CountingRule
 from organisations.access import scope_for
 
 
@@ -116,10 +122,12 @@ def _change_page(request: HttpRequest, change: ChangeRequest, status: int = 200,
     current = latest_version(change.request_type)
     if current and change.draft and current.pk == change.draft.pk:
         current = None
+    rule = change.impact.get("rule")
     context = {
         "change": change,
         "current": current,
         "impact": change.impact,
+        "rule": CountingRule.from_dict(rule).describe() if rule is not None else [],
         "answers": change.answers.select_related("member__body"),
         "members": Member.objects.filter(active=True).count(),
         "can_decide": change.status == ChangeRequest.Status.PROPOSED and services.can_decide(request.user),
@@ -199,18 +207,158 @@ def emergency(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
-    item = get_object_or_404(Meeting.objects.select_related("requested_by"), pk=pk)
+    item = get_object_or_404(Meeting.objects.select_related("requested_by", "minutes_recorded_by"), pk=pk)
     return render(
         request,
         "committee/meeting.html",
         {
             "meeting": item,
             "agenda": item.agenda.select_related("change_request__request_type"),
-            "attendees": item.attendees.select_related("body"),
+            "attendance": item.attendance.select_related("member__body"),
             "decisions": item.decisions.select_related("request_type"),
-            "can_invite": services.can_decide(request.user),
+            "packs": item.packs.filter(status=QuarterlyPack.Status.DONE),
+            "can_invite": services.can_decide(request.user) and not item.held,
+            "can_record": services.can_decide(request.user) and item.starts_at <= timezone.now(),
         },
     )
+
+
+@login_required
+def meetings(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    is_secretary = services.can_decide(request.user)
+    context = {
+        "meetings": Meeting.objects.order_by("-starts_at")[:100],
+        "requests": MeetingRequest.objects.select_related("member__body", "meeting")[:50],
+        "is_secretary": is_secretary,
+        "is_member": services.member_of(request.user) is not None,
+    }
+    return render(request, "committee/meetings.html", context)
+
+
+def _secretary(request: HttpRequest) -> None:
+    if not services.can_decide(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest) -> HttpResponse:
+    """The quarterly meetings proposed from the convention's date (A7.2): choose a convention
+    year, see the dates, create them."""
+    _secretary(request)
+    form = MeetingScheduleForm(request.POST if request.method == "POST" else request.GET or None)
+    days = []
+    if form.is_bound and form.is_valid():
+        agreement, year = form.cleaned_data["convention_year"]
+        days = services.proposed_schedule(agreement, year)
+        if request.method == "POST":
+            created = services.create_quarterly(days)
+            messages.success(request, _("%(n)s quarterly meetings proposed.") % {"n": len(created)})
+            return redirect("committee:meetings")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "committee/schedule.html", {"form": form, "days": days}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask_meeting(request: HttpRequest) -> HttpResponse:
+    """Any member asks for an extraordinary meeting (A7.2)."""
+    if services.member_of(request.user) is None:
+        raise PermissionDenied
+    form = MeetingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_meeting(request.user, form.cleaned_data["reason"])
+        messages.success(request, _("Your request is sent to the committee secretary."))
+        return redirect("committee:meetings")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "committee/ask_meeting.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convene_request(request: HttpRequest, pk: int) -> HttpResponse:
+    _secretary(request)
+    asked = get_object_or_404(MeetingRequest.objects.select_related("member__body"), pk=pk)
+    form = ConveneRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.convene_request(asked, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Extraordinary meeting created: complete its agenda and send it."))
+            return redirect("committee:convene", pk=item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "committee/convene_request.html", {"form": form, "asked": asked}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def convene(request: HttpRequest, pk: int) -> HttpResponse:
+    """Date, place, agenda and pack of a meeting, then the invitations."""
+    _secretary(request)
+    item = get_object_or_404(Meeting, pk=pk)
+    free = "\n".join(item.agenda.filter(change_request__isnull=True).values_list("title", flat=True))
+    form = ConveneForm(
+        request.POST or None,
+        initial={"starts_at": timezone.localtime(item.starts_at), "place": item.place, "items": free,
+                 "pack": item.packs.filter(status=QuarterlyPack.Status.DONE).first()},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.convene(item, request.user, **form.cleaned_data)
+            if request.POST.get("action") == "send":
+                count = services.send_invitations(item, request.user)
+                messages.success(request, _("Invitations sent to %(n)s members.") % {"n": count})
+            else:
+                messages.success(request, _("The meeting is saved."))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("committee:meeting", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "meeting": item, "agenda": item.agenda.filter(change_request__isnull=False)}
+    return render(request, "committee/convene.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance, minutes, campaigns proposed and decisions of a meeting that took place."""
+    _secretary(request)
+    item = get_object_or_404(Meeting, pk=pk)
+    members = list(Member.objects.filter(active=True).select_related("body"))
+    recorded = {a.member_id: a for a in item.attendance.all()}
+    initial = {"minutes": item.minutes, "campaigns": item.campaigns}
+    for member in members:
+        if member.pk in recorded:
+            initial[f"attendance_{member.pk}"] = recorded[member.pk].status
+            initial[f"proxy_{member.pk}"] = recorded[member.pk].represented_by
+    form = MinutesForm(
+        request.POST or None, initial=initial, members=members, changes=services.agenda_changes(item)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_minutes(
+                item,
+                request.user,
+                attendance=form.attendance(),
+                minutes=form.cleaned_data["minutes"],
+                campaigns=form.cleaned_data["campaigns"],
+                decisions=form.decisions(),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("The minutes are recorded."))
+            return redirect("committee:meeting", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "committee/minutes.html", {"form": form, "meeting": item}, status=status)
 
 
 @login_required
@@ -273,14 +421,11 @@ def pack_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def reports(request: HttpRequest) -> HttpResponse:
     _reader(request)
-    year = timezone.localdate().year - 1
-    form = ReportForm(
-        request.POST or None, initial={"year": year, "start": f"{year}-01-01", "end": f"{year}-12-31"}
-    )
+    form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        agreement, year = form.cleaned_data["convention_year"]
         try:
-            report = services.create_report(request.user, data["year"], data["start"], data["end"])
+            report = services.create_report(request.user, agreement, year)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -288,7 +433,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {
         "form": form,
-        "reports": ActivityReport.objects.select_related("signed_by"),
+        "reports": ActivityReport.objects.select_related("signed_by", "agreement"),
         "can_edit": services.can_decide(request.user),
     }
     return render(request, "committee/reports.html", context, status=status)
@@ -298,7 +443,9 @@ def reports(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
-    item = get_object_or_404(ActivityReport.objects.select_related("signed_by"), pk=pk)
+    item = get_object_or_404(ActivityReport.objects.select_related("signed_by", "agreement"), pk=pk)
+    if request.htmx and request.method == "GET":
+        return render(request, "committee/_report_progress.html", {"report": item})
     form = TextsForm(
         request.POST or None, initial={"introduction": item.introduction, "conclusion": item.conclusion}
     )
@@ -315,7 +462,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             item = services.save_texts(item, request.user, **form.cleaned_data)
             if action == "generate":
                 services.generate_report(item, request.user)
-            messages.success(request, _("The report is saved."))
+                messages.success(request, _("The report is saved; its figures are being gathered."))
+            else:
+                messages.success(request, _("The report is saved."))
             return redirect("committee:report", pk=pk)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -331,7 +480,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     _reader(request)
-    item = get_object_or_404(ActivityReport, pk=pk, generated_at__isnull=False)
+    item = get_object_or_404(
+        ActivityReport, pk=pk, generated_at__isnull=False, status=ActivityReport.Status.DONE
+    )
     if fmt not in ("pdf", "xlsx"):
         raise Http404
     field = item.pdf if fmt == "pdf" else item.xlsx

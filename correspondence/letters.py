@@ -10,19 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from core.dates import french_date  # noqa: F401 - the letters' name for it, used by finance
 from correspondence.branding import Signer
-
-
-def french_date(day: date) -> str:
-    """« 1er décembre 2026 », « 30 novembre 2026 »."""
-    with translation.override("fr"):
-        month_year = formats.date_format(day, "F Y")
-    return f"{'1er' if day.day == 1 else day.day} {month_year}"
-
 
 URL = re.compile(r"https?://\S+[^\s.,;:)]")
 

@@ -189,6 +189,7 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
     body = forms.TypedChoiceField(label=_("Body"), coerce=int, empty_value=None, required=False)
     directorate = forms.TypedChoiceField(label=_("Directorate"), coerce=int, empty_value=None, required=False)
     cell = IdField(required=False, widget=forms.HiddenInput)
+    quartier = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
     family = forms.ChoiceField(label=_("Family"), required=False)
     type = forms.CharField(label=_("Type code"), required=False, max_length=30)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Kind.choices], required=False)

@@ -185,6 +185,8 @@ def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:
             queryset = queryset.filter(**{f"{name}_id": filters[name]})
     if filters.get("cell"):
         queryset = queryset.filter(cell_id=filters["cell"])
+    if filters.get("quartier"):
+        queryset = queryset.filter(quartier=filters["quartier"])
     if filters.get("family"):
         queryset = queryset.filter(request_type__request_type__family__code=filters["family"])
     if filters.get("type"):

@@ -34,6 +34,11 @@ class CountingRule:
         if self.body not in ("final", "creation"):
             raise ValueError(f"Unknown body rule: {self.body!r}")
 
+    @property
+    def body_field(self) -> str:
+        """The fiche's field that names the body a fiche counts for."""
+        return "body_id" if self.body == "final" else "original_body_id"
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

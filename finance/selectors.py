@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from finance import money
 from finance.counting import CountingRule
 from finance.models import AllocationKey, CostSheet, RevenueOrder
 from finance.plan import PlannedInstalment, YearPlan, plan_year
+from organisations.models import Body
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -41,13 +43,39 @@ def counted_fiches(start: date, end: date, rule: CountingRule) -> QuerySet[Fiche
     return fiches
 
 
+def for_partner(rule: CountingRule, partner_ids: Iterable[int]) -> Q:
+    """The counted fiches that go to the partner's side of the key, per the rule's body."""
+    return Q(**{f"{rule.body_field}__in": list(partner_ids)})
+
+
 def count_key(partner_id: int, start: date, end: date, rule: CountingRule) -> tuple[int, int]:
     """(fiches of the partner, fiches counted) in one SQL query."""
-    body_field = "body_id" if rule.body == "final" else "original_body_id"
     row = counted_fiches(start, end, rule).aggregate(
-        total=Count("pk"), partner=Count("pk", filter=Q(**{body_field: partner_id}))
+        total=Count("pk"), partner=Count("pk", filter=for_partner(rule, [partner_id]))
     )
     return row["partner"], row["total"]
+
+
+@dataclass(frozen=True)
+class KeyBasis:
+    """What the key of a day is counted with: the convention in force (None: none is), its
+    partner(s) and the counting rule stored with its latest key (the default rule before the
+    first key). The committee's impact and annual report count with it, as the money does."""
+
+    agreement: Agreement | None
+    partner_ids: tuple[int, ...]
+    rule: CountingRule
+
+
+def key_basis(day: date, agreement: Agreement | None = None) -> KeyBasis:
+    if agreement is None:
+        agreement = Agreement.objects.in_force(day).order_by("-notified_on", "pk").first()
+    if agreement is None:
+        partners = tuple(Body.objects.filter(kind=Body.Kind.PARTNER).values_list("pk", flat=True))
+        return KeyBasis(None, partners, CountingRule())
+    latest = AllocationKey.objects.filter(agreement=agreement).order_by("-year").only("rule").first()
+    rule = CountingRule.from_dict(latest.rule) if latest else CountingRule()
+    return KeyBasis(agreement, (agreement.partner_id,), rule)
 
 
 def key_period(agreement: Agreement, year: int) -> dates.Period:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
+from core.dates import french_date
 from finance import money, selectors
 from finance.counting import CountingRule
 from finance.documents import revenue_order_pdf
@@ -105,7 +106,7 @@ def next_order_number(day: date) -> str:
 
 
 def _object(agreement: Agreement, year: int, instalment: selectors.Instalment) -> str:
-    period = f"du {instalment.period.start:%d/%m/%Y} au {instalment.period.end:%d/%m/%Y}"
+    period = f"du {french_date(instalment.period.start)} au {french_date(instalment.period.end)}"
     if instalment.kind == RevenueOrder.Kind.INSTALMENT:
         what = f"Acompte n° {instalment.quarter} (25 %) de l'année {year}, période {period}"
     elif instalment.kind == RevenueOrder.Kind.SETTLEMENT:

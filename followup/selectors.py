@@ -31,8 +31,21 @@ def can_use_queue(user) -> bool:
 
 
 def can_see_board(user) -> bool:
+    """Supervisors and managers (their fiches, with links to the lists), and the monitoring
+    committee (every fiche's figures, no list: ``board_figures_only``)."""
     scope = scope_for(user)
-    return scope.is_supervisor or scope.has(Role.MANAGER)
+    return scope.is_supervisor or scope.has(Role.MANAGER) or scope.has(Role.COMMITTEE)
+
+
+def board_figures_only(user) -> bool:
+    """A committee member who sees no fiche gets the board's counts over every fiche (like the
+    service barometer, ``Scope.sees_all_service_figures``) and no link to any fiche list."""
+    scope = scope_for(user)
+    return not scope.sees_fiches and scope.sees_all_service_figures
+
+
+def board_fiches(user) -> QuerySet[Fiche]:
+    return Fiche.objects.all() if board_figures_only(user) else visible_fiches(user)
 
 
 def can_reroute(user) -> bool:
@@ -202,9 +215,9 @@ def thread(fiche: Fiche) -> list[Message]:
     return list(Message.objects.filter(fiche=fiche).select_related("author").order_by("at", "id"))
 
 
-def misrouting_stats(user, limit: int = 15) -> list[dict]:
+def misrouting_stats(user, limit: int = 15, fiches: QuerySet[Fiche] | None = None) -> list[dict]:
     """How often each request type had to be re-routed, and how often cells sent it back."""
-    fiches = visible_fiches(user)
+    fiches = visible_fiches(user) if fiches is None else fiches
     return list(
         Event.objects.filter(kind=Event.Kind.REROUTE, fiche__in=fiches.values("pk"))
         .order_by()
@@ -223,9 +236,10 @@ AGE_BUCKETS = [  # (key, label key, min days, max days)
 
 
 def board(user, now: datetime | None = None, weeks: int = 8) -> dict:
-    """The supervisor's follow-up board, restricted to what the user may see."""
+    """The supervisor's follow-up board, restricted to what the user may see (counts only:
+    no fiche leaves this function)."""
     now = now or timezone.now()
-    fiches = visible_fiches(user)
+    fiches = board_fiches(user)
     open_q = Q(status__in=OPEN_STATUSES)
     age = {}
     for key, low, high in AGE_BUCKETS:
@@ -270,7 +284,7 @@ def board(user, now: datetime | None = None, weeks: int = 8) -> dict:
         "bodies": list(bodies.values()),
         "totals": totals,
         "trend": weekly_trend(fiches, now, weeks),
-        "misrouting": misrouting_stats(user),
+        "misrouting": misrouting_stats(user, fiches=fiches),
     }
 
 

@@ -430,6 +430,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "unack_qs": urlencode([("status", s) for s in selectors.UNACKNOWLEDGED]),
             "age_links": _age_links(data["now"]),
             "can_reroute": selectors.can_reroute(request.user),
+            "figures_only": selectors.board_figures_only(request.user),
         },
     )
 

@@ -33,10 +33,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.dates import french_date
 from fiches.models import OPEN_STATUSES, Channel, Event, Fiche, Status
 from fiches.selectors import scope_filter
 from organisations.access import Scope
@@ -85,7 +86,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension(
             "arrondissement", _("Arrondissement"), lambda: F("arrondissement"), list_filter="arrondissement"
         ),
-        Dimension("quartier", _("Quartier"), lambda: F("quartier")),
+        Dimension("quartier", _("Quartier"), lambda: F("quartier"), list_filter="quartier"),
     )
 }
 TIME_DIMENSIONS = tuple(k for k, d in DIMENSIONS.items() if d.time_unit)
@@ -354,9 +355,9 @@ def _key_label(dimension: Dimension, key: Any) -> str:
         return arrondissement_label(int(key))
     if isinstance(key, date):
         return {
-            "day": lambda: key.strftime("%d/%m/%Y"),
-            "week": lambda: str(_("week of %(day)s")) % {"day": key.strftime("%d/%m/%Y")},
-            "month": lambda: key.strftime("%m/%Y"),
+            "day": lambda: french_date(key),
+            "week": lambda: str(_("week of %(day)s")) % {"day": french_date(key)},
+            "month": lambda: formats.date_format(key, "F Y"),
             "quarter": lambda: f"T{(key.month - 1) // 3 + 1} {key.year}",
             "year": lambda: str(key.year),
         }[dimension.time_unit or "day"]()

@@ -23,24 +23,43 @@ def text_of(report: ActivityReport) -> str:
         ).stdout.decode()
 
 
-def test_prepare_generate_and_sign_off(known_fiches, users, members, meeting, catalogue_types):
+@pytest.fixture
+def agreement(bodies):
+    from agreements.models import Agreement
+
+    return Agreement.objects.get(partner=bodies["metro"])  # notified 1 March 2025
+
+
+def test_prepare_generate_and_sign_off(
+    known_fiches, users, members, meeting, catalogue_types, agreement, committed
+):
     secretary = users["comite"]
     with pytest.raises(PermissionDenied):
-        services.create_report(users["admin"], 2026, date(2026, 1, 1), date(2026, 12, 31))
-    report = services.create_report(secretary, 2026, date(2026, 1, 1), date(2026, 12, 31))
+        services.create_report(users["admin"], agreement, 1)
     with pytest.raises(ValidationError):
-        services.create_report(secretary, 2026, date(2026, 1, 1), date(2026, 12, 31))  # one per year
+        services.create_report(secretary, agreement, agreement.years_agreed + 1)  # not a year of it
+    report = services.create_report(secretary, agreement, 1)
+    assert (report.start, report.end) == (date(2025, 3, 1), date(2026, 2, 28))  # agreements.dates
+    with pytest.raises(ValidationError):
+        services.create_report(secretary, agreement, 1)  # one per convention year
     services.save_texts(report, secretary, introduction="Une année de montée en charge.", conclusion="Merci.")
     with pytest.raises(ValidationError):
         services.sign_off(report, secretary)  # nothing generated yet
-    report = services.generate_report(report, secretary)
+    with committed():
+        report = services.generate_report(report, secretary)
+        assert report.status == ActivityReport.Status.PENDING  # handed to the worker
+    report.refresh_from_db()
+    assert report.status == ActivityReport.Status.DONE and report.progress == 100
     figures = report.figures
-    assert figures["activity"]["received"] == 7  # f1–f6 and f9 (April); f7, f8 are in 2025
-    assert figures["activity"]["received_year_before"] == 2
-    assert figures["key"]["partner"] == 3 and figures["key"]["total"] == 6  # f1, f2, f9; no duplicate
+    assert figures["activity"]["received"] == 7  # f1–f7 (March 2025 – February 2026)
+    assert figures["activity"]["received_year_before"] == 1  # f8
+    # the key as the money counts it: duplicate f4 and rejected f5 out; f3 re-routed to the City
+    assert (figures["key"]["partner"], figures["key"]["total"]) == (3, 5)
     text = text_of(report)
     expected = (
-        "Rapport annuel d'activité 2026",
+        "Rapport annuel d'activité, année de convention 1",
+        "1er mars 2025",
+        "28 février 2026",
         "Une année de montée en charge.",
         "Clé de répartition observée",
         "Baromètre téléphonique",
@@ -51,7 +70,7 @@ def test_prepare_generate_and_sign_off(known_fiches, users, members, meeting, ca
     )
     for words in expected:
         assert words in text, words
-    for secret in ("Durand", "Alice", "rue Paradis", "AM-2026-"):
+    for secret in ("Durand", "Alice", "rue Paradis", "AM-2026-", "2025-03-01"):
         assert secret not in text
     report = services.sign_off(report, secretary)
     assert report.signed_by == secretary and "Signé par Paul Arnaud" in text_of(report)
@@ -66,33 +85,30 @@ def test_prepare_generate_and_sign_off(known_fiches, users, members, meeting, ca
     assert report.introduction == "Une année de montée en charge." and report.figures == figures
 
 
-def test_report_pages(client, users, members, catalogue_types):
+def test_report_pages(client, users, members, catalogue_types, agreement, committed):
     client.force_login(users["comite"])
-    year = timezone.localdate().year
-    assert (
-        client.post(
-            "/comite/rapports/", {"year": "2026", "start": "2026-12-31", "end": "2026-01-01"}
-        ).status_code
-        == 400
-    )
-    assert (
-        client.post("/comite/rapports/", {"year": "²", "start": "x", "end": "9999-01-01"}).status_code == 400
-    )
-    response = client.post(
-        "/comite/rapports/", {"year": year, "start": f"{year}-01-01", "end": f"{year}-12-31"}
-    )
+    page = client.get("/comite/rapports/").content.decode()
+    assert f'value="{agreement.pk}-1"' in page and "1er mars 2025" in page  # the convention's years
+    for bad in ("²", f"{agreement.pk}-99", "1-1-1", "9" * 30):
+        assert client.post("/comite/rapports/", {"convention_year": bad}).status_code == 400
+    response = client.post("/comite/rapports/", {"convention_year": f"{agreement.pk}-1"})
     report = ActivityReport.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 302 and report.agreement == agreement and report.year == 1
     long_text = "x" * 20_001
     kept = client.post(
         f"/comite/rapports/{report.pk}/", {"introduction": long_text, "conclusion": "Fin", "action": "save"}
     )
     assert kept.status_code == 400 and "Fin</textarea>" in kept.content.decode()
-    client.post(
-        f"/comite/rapports/{report.pk}/", {"introduction": "Intro", "conclusion": "Fin", "action": "generate"}
-    )
+    assert client.get(f"/comite/rapports/{report.pk}/rapport.pdf").status_code == 404  # not generated
+    with committed():
+        client.post(
+            f"/comite/rapports/{report.pk}/",
+            {"introduction": "Intro", "conclusion": "Fin", "action": "generate"},
+        )
     report.refresh_from_db()
     assert report.generated_at and report.introduction == "Intro"
+    progress = client.get(f"/comite/rapports/{report.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'id="report-progress"' in progress and "hx-get" not in progress  # done: polling stops
     pdf = client.get(f"/comite/rapports/{report.pk}/rapport.pdf")
     assert pdf.status_code == 200
     client.post(f"/comite/rapports/{report.pk}/", {"action": "sign"})
@@ -103,3 +119,14 @@ def test_report_pages(client, users, members, catalogue_types):
     client.force_login(users["agent"])
     assert client.get(f"/comite/rapports/{report.pk}/").status_code == 403
     assert timezone.now() - report.signed_at < timedelta(minutes=5)
+
+
+def test_a_failed_generation_is_shown(users, members, agreement, committed, monkeypatch):
+    from committee import annual
+
+    report = services.create_report(users["comite"], agreement, 1)
+    monkeypatch.setattr(annual, "collect", lambda report: 1 / 0)
+    with committed():
+        services.generate_report(report, users["comite"])
+    report.refresh_from_db()
+    assert report.status == ActivityReport.Status.FAILED and not report.generated_at

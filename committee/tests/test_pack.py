@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from committee import services
 from committee.models import QuarterlyPack
+from core.dates import french_date
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,10 @@ def pdf_text(pack: QuarterlyPack) -> str:
     return result.stdout.decode()
 
 
-def test_pack_pdf_and_xlsx(known_fiches, users, committed):
+def test_pack_pdf_and_xlsx(known_fiches, users, committed, catalogue_types):
+    from committee.tests.test_changes import propose
+
+    change = propose(users, catalogue_types)  # pending: its effective date in words, its code as text
     pack = generate(users["comite"], committed)
     assert pack.status == QuarterlyPack.Status.DONE and pack.progress == 100
     text = pdf_text(pack)
@@ -48,6 +52,9 @@ def test_pack_pdf_and_xlsx(known_fiches, users, committed):
     ):
         assert heading in text, heading
     assert "F6" in text  # the service-level formula is named
+    assert "du 1er janvier 2026 au 31 mars 2026" in text and "2026-03-31" not in text  # dates in French
+    assert "janvier 2026" in text and "01/2026" not in text  # months in words
+    assert "VOI-NID,0" not in text and french_date(change.effective_date) in " ".join(text.split())
     assert "Titres de recettes émis" in text  # the finance app's position (finance/committee.py)
     assert pack.figures["key_figures"]["received"] == 6 and pack.figures["key_figures"]["compliance"] == 50.0
     with pack.xlsx.open("rb") as handle:

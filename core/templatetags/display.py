@@ -5,6 +5,8 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
+from core.dates import french_date, french_datetime
+
 register = template.Library()
 
 
@@ -21,3 +23,15 @@ def local_date(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value)
     return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def long_date(value) -> str:
+    """« 31 mars 2026 » (dates, datetimes in Paris time, ISO texts of the JSON snapshots)."""
+    return french_date(value)
+
+
+@register.filter
+def long_datetime(value) -> str:
+    """« 31 mars 2026, 10 h 00 » in Paris time."""
+    return french_datetime(value)

@@ -49,6 +49,9 @@ def pages() -> list[str]:
         reverse("committee:propose") + "?kind=change&type=VOI-NID",
         reverse("committee:packs"),
         reverse("committee:reports"),
+        reverse("committee:meetings"),
+        reverse("committee:schedule"),
+        reverse("committee:ask_meeting"),
         reverse("password_change"),
         reverse("accounts:security"),
         reverse("accounts:enrol"),
@@ -70,6 +73,14 @@ def pages() -> list[str]:
             reverse("finance:year", args=[agreement.pk, n]) for n in range(1, agreement.years_agreed + 1)
         ]
         urls.append(reverse("finance:sheet", args=[agreement.pk, 1]))
+    from committee.models import Meeting
+
+    for meeting in Meeting.objects.order_by("starts_at")[:1]:
+        urls += [
+            reverse("committee:meeting", args=[meeting.pk]),
+            reverse("committee:convene", args=[meeting.pk]),
+            reverse("committee:minutes", args=[meeting.pk]),
+        ]
     for order in RevenueOrder.objects.all()[:2]:
         urls += [
             reverse("finance:order_pdf", args=[order.number]),

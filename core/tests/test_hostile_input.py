@@ -21,7 +21,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.forms import AccessFilterForm
 from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm
-from committee.forms import AnswerForm, DecisionForm, EmergencyForm, PackForm, ReportForm, TextsForm
+from committee.forms import (
+    AnswerForm,
+    ConveneForm,
+    ConveneRequestForm,
+    DecisionForm,
+    EmergencyForm,
+    MeetingRequestForm,
+    MeetingScheduleForm,
+    MinutesForm,
+    PackForm,
+    ReportForm,
+    TextsForm,
+)
 from core.testing import ROLES as STAFF_ROLES
 from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
 from finance.forms import CancelForm, LineForm, PaidForm, RuleForm, SheetForm
@@ -195,6 +207,16 @@ PAGES: dict[str, Page] = {
     "committee:meeting": Page(),
     "committee:meeting_ics": Page(),
     "committee:invite": Page(),
+    "committee:meetings": Page(),
+    "committee:schedule": Page(query=fields(MeetingScheduleForm), post=fields(MeetingScheduleForm)),
+    "committee:ask_meeting": Page(post=fields(MeetingRequestForm), base_post={"reason": "Urgence"}),
+    "committee:convene_request": Page(post=fields(ConveneRequestForm)),
+    "committee:convene": Page(
+        post=[*fields(ConveneForm), "action"], base_post={"starts_at": "2026-03-31T10:00"}
+    ),
+    "committee:minutes": Page(
+        post=[*fields(MinutesForm), "attendance_1", "proxy_1", "decision_1", "attendance_2", "proxy_2"]
+    ),
     "finance:index": Page(),
     "finance:agreement": Page(),
     "finance:annex": Page(),
@@ -427,7 +449,7 @@ def _open311_values() -> dict[str, dict[str, str]]:
 
 
 def _committee_values() -> dict[str, dict[str, str]]:
-    from committee.models import ActivityReport, ChangeRequest, Meeting, QuarterlyPack
+    from committee.models import ActivityReport, ChangeRequest, Meeting, MeetingRequest, QuarterlyPack
 
     def first(model) -> str:
         return str(model.objects.values_list("pk", flat=True).first() or 1)
@@ -448,6 +470,9 @@ def _committee_values() -> dict[str, dict[str, str]]:
         "committee:meeting": {"pk": meeting},
         "committee:meeting_ics": {"pk": meeting},
         "committee:invite": {"pk": meeting},
+        "committee:convene": {"pk": meeting},
+        "committee:minutes": {"pk": meeting},
+        "committee:convene_request": {"pk": first(MeetingRequest)},
     }
 
 

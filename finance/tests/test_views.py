@@ -183,7 +183,7 @@ def test_renewal_letter_answer_and_notice_from_the_convention_page(client, users
     assert ok.status_code == 302
     agreement.refresh_from_db()
     assert agreement.ends_on.isoformat() == "2027-07-09"
-    assert "09/07/2027" in client.get(url).content.decode()
+    assert "9 juillet 2027" in client.get(url).content.decode()
     assert client.post(reverse("finance:agreement_action", args=[agreement.pk, "bogus"])).status_code == 404
     login(client, users, "comite")
     assert client.post(reverse("finance:agreement_action", args=[agreement.pk, "letter"])).status_code == 403

@@ -180,3 +180,32 @@ def test_thread_message_over_its_maximum_length_says_so(client, make_fiche, user
     url = reverse("followup:thread_post", args=[fiche.reference])
     response = client.post(url, {"body": "x" * 4001}, HTTP_HX_REQUEST="true")
     assert "au plus 4000 caractères" in response.content.decode()
+
+
+def test_committee_members_get_the_board_figures_without_any_fiche(
+    client, make_fiche, users, requester_factory
+):
+    """Issue 11: committee members see the board's figures over both bodies, never a fiche,
+    a link to a fiche list, a reference or personal data."""
+    caller = requester_factory("phone", first_name="Gisèle", last_name="Barbier", phone="0611223344")
+    old = make_fiche("VOI-NID", created_at=timezone.now() - timedelta(days=40), requester=caller)
+    make_fiche("ECL-LAMP", requester=caller, street_name="boulevard Longchamp")
+    supervisor = selectors.board(users["superviseur"])
+    committee = selectors.board(users["comite"])
+    assert committee["totals"] == supervisor["totals"] and committee["totals"]["open"] == 2
+    assert {b["name"]: b["open"] for b in committee["bodies"]} == {"Métropole": 1, "Ville": 1}
+    page = login(client, users["comite"]).get(reverse("followup:board"))
+    html = page.content.decode().split("<main")[1]
+    assert page.status_code == 200 and "trend-data" in html
+    for secret in (
+        "/fiches/",
+        "AM-20",
+        "Barbier",
+        "Gisèle",
+        "0611223344",
+        "Longchamp",
+        "rue Paradis",
+        "/a-reorienter/",
+    ):
+        assert secret not in html, secret
+    assert old.reference not in html

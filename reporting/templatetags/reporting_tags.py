@@ -10,10 +10,13 @@ register = template.Library()
 
 
 @register.filter
-def figure(value: float | int | None, unit: str = "") -> str:
-    """A figure with a decimal comma, or a dash when there is none."""
+def figure(value: float | int | str | None, unit: str = "") -> str:
+    """A figure with a decimal comma, or a dash when there is none; text (a label, a date in
+    words) as it is."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, str):
+        return value
     digits = 0 if isinstance(value, int) else 1
     return f"{number_format(value, digits)}{unit}"
 

@@ -69,8 +69,8 @@ def test_comparisons_with_the_previous_period_and_a_year_before(known_fiches, us
     assert changes["received_previous"].percent == 500.0
     assert changes["compliance_year"].before == 0.0 and changes["compliance_year"].delta == 50.0
     assert [(row.label, row.counts["received"]) for row in result.rows] == [
-        ("01/2026", 3),
-        ("02/2026", 3),
+        ("janvier 2026", 3),
+        ("février 2026", 3),
     ]
     assert result.rows[0].period == Period(date(2026, 1, 1), date(2026, 1, 31))
 

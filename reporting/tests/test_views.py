@@ -84,6 +84,22 @@ def test_those_who_see_fiches_click_through_to_the_list(client, known_fiches, us
     assert "/fiches/?date_from=2026-02-01&amp;date_to=2026-02-28" in months
 
 
+def test_quartier_rows_click_through_to_the_matching_list(client, users, make_fiche):
+    from reporting.tests.conftest import at
+
+    inside = make_fiche("VOI-NID", created_at=at(2026, 1, 5, 9), quartier="La Belle de Mai")
+    other = make_fiche("VOI-NID", created_at=at(2026, 1, 6, 9), quartier="Noailles")
+    html = get(client, users["superviseur"], **Q1, by="quartier").content.decode()
+    link = "/fiches/?date_from=2026-01-01&amp;date_to=2026-03-31&amp;quartier=La+Belle+de+Mai"
+    assert link in html
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert inside.reference in listed and other.reference not in listed
+    client.force_login(users["direction-voirie"])  # a manager follows it within their scope
+    assert link in get(client, users["direction-voirie"], **Q1, by="quartier").content.decode()
+    committee = get(client, users["comite"], **Q1, by="quartier").content.decode()
+    assert "La Belle de Mai" in committee and "/fiches/?" not in committee  # figures only
+
+
 def test_exports_carry_the_table(client, known_fiches, users):
     response = get(client, users["comite"], "/barometre/export.csv", **Q1, by="body")
     rows = list(
