@@ -186,3 +186,14 @@ def type_history(request_type: RequestType, at: datetime | None = None) -> list[
         if version.status == RequestTypeVersion.Status.PUBLISHED:
             previous = version
     return list(reversed(entries))
+
+
+def public_versions(at: datetime | None = None) -> QuerySet[RequestTypeVersion]:
+    """The types citizens (the online form) and their applications (Open311) may file
+    themselves: in force, open to the public channel, not reserved to the telephone."""
+    return (
+        RequestTypeVersion.objects.in_force(at)
+        .filter(public_channel=True, phone_only=False)
+        .select_related("request_type__family")
+        .order_by("request_type__family__order", "request_type__family__label", "label")
+    )

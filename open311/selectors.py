@@ -15,6 +15,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from catalogue.models import RequestTypeVersion
+from catalogue.selectors import public_versions
 from fiches.models import OPEN_STATUSES, Attachment, Event, Fiche, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -25,17 +26,6 @@ CLOSED_STATUSES = [s for s in Status.values if s not in OPEN_STATUSES]
 
 def jurisdiction() -> str:
     return getattr(settings, "OPEN311_JURISDICTION", "marseille.fr")
-
-
-def public_versions() -> QuerySet[RequestTypeVersion]:
-    """The types citizens' applications may file now: in force, open to the public channel,
-    not reserved to the telephone."""
-    return (
-        RequestTypeVersion.objects.in_force()
-        .filter(public_channel=True, phone_only=False)
-        .select_related("request_type__family")
-        .order_by("request_type__family__order", "request_type__code")
-    )
 
 
 def public_version(code: str) -> RequestTypeVersion | None:

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalogue.models import Kind, RequestTypeVersion, normalise
+from catalogue.models import RequestTypeVersion, normalise
+from catalogue.selectors import public_versions
 from catalogue.services import current_version
 from fiches.models import Channel, Fiche
 from fiches.services import FicheInput, create_fiche, save_requester
@@ -31,15 +32,9 @@ URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
 def public_types() -> list[RequestTypeVersion]:
-    """Types citizens may report online: in force, not information questions, not phone-only
-    (urgent ones the call centre must hear), in the family order."""
-    return list(
-        RequestTypeVersion.objects.in_force()
-        .exclude(kind=Kind.INFORMATION)
-        .filter(phone_only=False)
-        .select_related("request_type__family")
-        .order_by("request_type__family__order", "request_type__family__label", "label")
-    )
+    """Types citizens may report online: those open to the public channel (the nomenclature
+    says which), in the family order."""
+    return list(public_versions())
 
 
 def type_choices(versions: list[RequestTypeVersion]) -> list:

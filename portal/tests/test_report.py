@@ -17,6 +17,15 @@ from portal.photos import clean
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _public_types(catalogue_types):
+    """The nomenclature opens every type to the public channel but the information one
+    (HYG-ANIMAL stays phone-only)."""
+    from catalogue.models import RequestTypeVersion
+
+    RequestTypeVersion.objects.exclude(request_type__code="INF-ETATCIVIL").update(public_channel=True)
+
 FORM = {
     "request_type": "VOI-NID",
     "description": "Un trou profond devant la boulangerie",

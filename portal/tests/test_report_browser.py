@@ -18,6 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_citizen_reports_on_a_phone_and_the_agent_sees_it(
     browser, page, live_server, catalogue_types, users, tmp_path
 ):
+    from catalogue.models import RequestTypeVersion
+
+    RequestTypeVersion.objects.update(public_channel=True)
     picture = tmp_path / "trou.jpg"
     image = io.BytesIO()
     Image.new("RGB", (1200, 900), "gray").save(image, "JPEG")
