@@ -228,9 +228,7 @@ PLACES_API_URL = env("PLACES_API_URL", default="")
 PLACES_API_TIMEOUT = env.float("PLACES_API_TIMEOUT", default=1.5)
 # Map tiles ({z}/{x}/{y}); empty: no tiles (the map still shows points, the text list stays).
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = env(
-    "MAP_TILE_ATTRIBUTION", default="© les contributeurs d’OpenStreetMap"
-)
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="© les contributeurs d’OpenStreetMap")
 _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
 if _tiles.netloc:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")

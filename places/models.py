@@ -50,6 +50,9 @@ class StreetWord(models.Model):
     class Meta:
         indexes = [models.Index(fields=["word", "street"], name="street_word")]
 
+    def __str__(self) -> str:
+        return self.word
+
 
 class Address(models.Model):
     street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="addresses")
@@ -90,3 +93,6 @@ class ImportRun(models.Model):
         verbose_name = _("address import")
         verbose_name_plural = _("address imports")
         ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.addresses})"

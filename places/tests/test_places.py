@@ -85,9 +85,17 @@ def test_reimport_replaces_the_release_and_is_idempotent(db, tmp_path):
     assert not Street.objects.filter(name="Rue Paradis").exists()
     assert Address.objects.count() == 11
     assert ImportRun.objects.count() == 3
-    assert Street.objects.create(
-        insee_code="13201", postal_code="13001", name="Rue Neuve", key="RUE NEUVE", latitude=43.3, longitude=5.4
-    ).pk > Street.objects.exclude(name="Rue Neuve").order_by("-pk")[0].pk
+    assert (
+        Street.objects.create(
+            insee_code="13201",
+            postal_code="13001",
+            name="Rue Neuve",
+            key="RUE NEUVE",
+            latitude=43.3,
+            longitude=5.4,
+        ).pk
+        > Street.objects.exclude(name="Rue Neuve").order_by("-pk")[0].pk
+    )
 
 
 def test_a_file_in_another_layout_changes_nothing(reference, tmp_path):
@@ -161,7 +169,10 @@ def test_a_missing_number_offers_the_nearest_one_as_not_exact(reference):
 def test_lieux_dits_are_found(reference):
     hits = selectors.search("les goudes")
     assert labels(hits) == ["Les Goudes, 13008 Marseille"]
-    assert labels(selectors.search("panier"))[:2] == ["Le Panier, 13002 Marseille", "Rue du Panier, 13002 Marseille"]
+    assert labels(selectors.search("panier"))[:2] == [
+        "Le Panier, 13002 Marseille",
+        "Rue du Panier, 13002 Marseille",
+    ]
 
 
 def test_short_or_unknown_queries_find_nothing(reference):
