@@ -214,6 +214,25 @@ def neighbours(fiche: Fiche, user, limit: int = 20) -> list[Fiche]:
     )
 
 
+def map_points(fiches) -> list[dict]:
+    """Fiches with coordinates as the maps' points: position, a text label and the page."""
+    from django.urls import reverse
+
+    points = []
+    for fiche in fiches:
+        if fiche.latitude is None or fiche.longitude is None:
+            continue
+        distance = getattr(fiche, "distance_m", None)
+        label = " · ".join(
+            part
+            for part in (fiche.reference, f"{distance} m" if distance is not None else "", fiche.request_type.label)
+            if part
+        )
+        url = reverse("fiches:detail", args=[fiche.reference])
+        points.append({"lat": fiche.latitude, "lon": fiche.longitude, "label": label, "url": url})
+    return points
+
+
 def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:
     """Narrow a (scoped) queryset with the list's filter values (cleaned form data)."""
     from datetime import time as dtime

@@ -21,7 +21,7 @@ from catalogue.models import RequestTypeVersion, normalise
 from core.forms import error_messages
 from core.parsing import MAX_SMALL, parse_id, parse_int
 from fiches.models import OPEN_STATUSES, Fiche
-from fiches.selectors import visible_fiches
+from fiches.selectors import map_points, neighbours, visible_fiches
 from fiches.services import ConcurrentUpdate, allowed_actions, transition
 from followup import selectors, services
 from followup.forms import (
@@ -248,6 +248,7 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect(_back(request, reverse("followup:work", args=[fiche.reference])))
+    nearby = neighbours(fiche, request.user)
     return render(
         request,
         "followup/work.html",
@@ -259,6 +260,8 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
             "detail_url": fiche_detail_url(fiche.reference),
             "interventions": fiche.interventions.all()[:5],
             "holds": fiche.holds.all()[:5],
+            "neighbours": nearby,
+            "neighbour_points": map_points(nearby),
         },
     )
 

@@ -99,6 +99,8 @@ PAGES: dict[str, Page] = {
         base_query={"request_type": "VOI-NID", "street_name": "rue Paradis", "postal_code": "13001"},
     ),
     "fiches:detail": Page(),
+    "places:search": Page(query=["address_query"], base_query={"address_query": "14 bd Longchamp"}),
+    "places:reverse": Page(query=["lat", "lon"], base_query={"lat": "43.30158", "lon": "5.38708"}),
     "fiches:created": Page(),
     "fiches:act": Page(post=fields(ActionForm), base_post={"action": "acknowledge"}),
     "fiches:note": Page(post=fields(NoteForm), base_post={"comment": "Note"}),

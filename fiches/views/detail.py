@@ -15,7 +15,7 @@ from catalogue.services import current_version
 from core.forms import error_messages
 from fiches.forms import ActionForm, AttachmentForm, NoteForm
 from fiches.models import Attachment, Fiche
-from fiches.selectors import can_see_personal_data, visible_fiches
+from fiches.selectors import can_see_personal_data, map_points, neighbours, visible_fiches
 from fiches.services import ConcurrentUpdate, add_note, allowed_actions, attach, transition
 from fiches.workflow import REJECT_REASONS
 
@@ -39,6 +39,7 @@ def _fiche(request: HttpRequest, reference: str) -> Fiche:
 def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None, status=200) -> HttpResponse:
     actions = allowed_actions(fiche, request.user)
     needs_types = any(a.name == "reroute" for a in actions)
+    nearby = neighbours(fiche, request.user)
     return render(
         request,
         "fiches/detail.html",
@@ -59,6 +60,8 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
             "posted": posted or {},
             "reject_reasons": REJECT_REASONS.items(),
             "action_error": error,
+            "neighbours": nearby,
+            "neighbour_points": map_points(nearby),
         },
         status=status,
     )

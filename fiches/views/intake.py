@@ -26,6 +26,7 @@ from fiches.selectors import (
 )
 from fiches.services import AlreadySubmitted, FicheInput, create_fiche, follow_existing, save_requester
 from organisations.access import scope_for
+from places import selectors as places
 
 
 def call_centre_only(user) -> None:
@@ -134,6 +135,7 @@ def _save(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion) -
                 quartier=data["quartier"],
                 latitude=data["latitude"],
                 longitude=data["longitude"],
+                address_verified=address_verified(data),
                 requester=requester,
                 outcome=data["outcome"],
                 attachments=data["attachments"],
@@ -141,6 +143,16 @@ def _save(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion) -
             ),
             request.user,
         )
+
+
+def address_verified(data: dict) -> bool:
+    """The address fields are those of the address picked in the reference (not retyped)."""
+    hit = places.address(data.get("address_id"))
+    return hit is not None and (hit.number, hit.street, hit.postal_code) == (
+        data["street_number"].strip(),
+        data["street_name"].strip(),
+        data["postal_code"].strip(),
+    )
 
 
 FIELD_ALIASES = {"requester": "last_name", "request_type": "type_query", "original": "type_query"}
