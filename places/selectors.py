@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
 
 from places import adapter
 from places.geo import bounding_box, distance_m
-from places.models import Address, Street, StreetWord
-from places.text import WORD_LENGTH, parse_query
+from places.models import Address, Street
+from places.text import WORD_LENGTH, Query, parse_query
 
 CANDIDATE_STREETS = 60
 NUMBER_SPREAD = 20
@@ -44,29 +44,39 @@ class Hit:
         return f"{place}, {self.postal_code} Marseille"
 
 
-def word_range(word: str) -> Q:
-    """`word` as a prefix, as a range an index answers on every database and collation (no
-    LIKE): words are upper-case letters and digits, so every word starting with `word` lies
-    between it and `word` followed by Zs."""
-    return Q(word__gte=word, word__lte=word + "Z" * (WORD_LENGTH - len(word)))
+def word_conditions(words: tuple[str, ...], column: str) -> tuple[str, list[str]]:
+    """SQL: `column` is a street having, for each query word, a word starting with it. A prefix
+    is a range that the `street_word` index answers on every database and collation (no LIKE):
+    words are upper-case letters and digits, so all words starting with `w` lie between `w` and
+    `w` followed by Zs. Longest words first: they narrow most."""
+    sql, params = [], []
+    for word in sorted(words, key=len, reverse=True):
+        sql.append(f"{column} IN (SELECT street_id FROM places_streetword WHERE word >= %s AND word <= %s)")  # noqa: S608
+        params += [word, word + "Z" * (WORD_LENGTH - len(word))]
+    return " AND ".join(sql), params
+
+
+STREET_COLUMNS = "s.id, s.name, s.key, s.word_count, s.kind, s.postal_code, s.arrondissement, s.quartier"
+
+
+def _street_rank(words: tuple[str, ...], key: str, word_count: int, kind: str, name: str) -> tuple:
+    """All query words whole first, then the fewest other words, streets before lieux-dits."""
+    own = key.split()
+    whole = sum(word in own for word in words)
+    return (-whole, word_count - len(words), kind != Street.Kind.STREET, name)
 
 
 def matching_streets(words: tuple[str, ...], limit: int = CANDIDATE_STREETS) -> list[Street]:
-    """Streets having, for every query word, a word that starts with it; best first: all words
-    whole, then the fewest other words, then the name."""
+    """Streets having, for every query word, a word that starts with it; best first."""
     if not words:
         return []
-    queryset = Street.objects.all()
-    for word in sorted(words, key=len, reverse=True):
-        queryset = queryset.filter(pk__in=StreetWord.objects.filter(word_range(word)).values("street_id"))
-    candidates = list(queryset.order_by("word_count", "name", "postal_code")[: limit * 4])
-
-    def rank(street: Street) -> tuple:
-        own = street.key.split()
-        whole = sum(word in own for word in words)
-        return (-whole, street.word_count - len(words), street.kind != Street.Kind.STREET, street.name)
-
-    return sorted(candidates, key=rank)[:limit]
+    condition, params = word_conditions(words, "id")
+    candidates = Street.objects.raw(
+        f"SELECT * FROM places_street WHERE {condition} "  # noqa: S608 - fixed SQL, values as parameters
+        "ORDER BY word_count, name, postal_code LIMIT %s",
+        [*params, limit * 4],
+    )
+    return sorted(candidates, key=lambda s: _street_rank(words, s.key, s.word_count, s.kind, s.name))[:limit]
 
 
 def search(q: str, limit: int = 8) -> list[Hit]:
@@ -84,32 +94,52 @@ def search(q: str, limit: int = 8) -> list[Hit]:
 
 def local_search(q: str, limit: int = 8) -> list[Hit]:
     query = parse_query(q[:200])
-    streets = matching_streets(query.words, CANDIDATE_STREETS)
-    if not streets:
+    if not query.words:
         return []
     if query.number is None:
-        return [street_hit(street) for street in streets[:limit]]
-    by_street = {street.pk: street for street in streets}
-    nearby = Address.objects.filter(
-        street_id__in=list(by_street),
-        number__range=(max(query.number - NUMBER_SPREAD, 0), query.number + NUMBER_SPREAD),
-    ).only("id", "street_id", "number", "repetition", "postal_code", "quartier", "latitude", "longitude")
-    best: dict[int, list[Address]] = {}
-    for address in nearby:
-        best.setdefault(address.street_id, []).append(address)
-    hits: list[Hit] = []
-    for street in streets:
-        addresses = best.get(street.pk)
-        if not addresses:
-            continue
-        addresses.sort(
-            key=lambda a: (abs(a.number - query.number), a.repetition != query.repetition, a.repetition)
+        return [street_hit(street) for street in matching_streets(query.words, limit)]
+    condition, params = word_conditions(query.words, "a.street_id")
+    hits = _numbered(query, condition, [query.number, *params], "a.number = %s", limit, exact=True)
+    if not hits:
+        spread = [max(query.number - NUMBER_SPREAD, 0), query.number + NUMBER_SPREAD]
+        between = "a.number BETWEEN %s AND %s"
+        hits = _numbered(query, condition, [*spread, *params], between, limit, exact=False)
+    return hits
+
+
+def _numbered(
+    query: Query, condition: str, params: list, number_sql: str, limit: int, exact: bool
+) -> list[Hit]:
+    """Addresses of the matching streets with the number (or, not exact, the nearest one of each
+    street), best street first and the repetition typed first, in one indexed query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.id, a.number, a.repetition, a.postal_code, a.quartier, a.latitude, a.longitude, "  # noqa: S608
+            f"{STREET_COLUMNS} FROM places_address a JOIN places_street s ON s.id = a.street_id "
+            f"WHERE {number_sql} AND {condition} ORDER BY s.word_count, s.name, a.id LIMIT %s",
+            [*params, CANDIDATE_STREETS * 4],
         )
-        exact = [a for a in addresses if a.number == query.number]
-        for address in exact or addresses[:1]:
-            hits.append(address_hit(address, street, exact=bool(exact)))
-    hits.sort(key=lambda hit: not hit.exact)
-    return hits[:limit]
+        rows = cursor.fetchall()
+
+    def rank(row: tuple) -> tuple:
+        street = _street_rank(query.words, row[9], row[10], row[11], row[8])
+        return (street, row[7], abs(row[1] - query.number), row[2] != query.repetition, row[2])
+
+    hits: list[Hit] = []
+    seen: set[int] = set()
+    for row in sorted(rows, key=rank):
+        street_id = row[7]
+        if not exact and street_id in seen:
+            continue
+        seen.add(street_id)
+        number = f"{row[1]} {row[2]}".strip()
+        hits.append(
+            Hit(number=number, street=row[8], postal_code=row[3], arrondissement=row[13],
+                quartier=row[4] or row[14], latitude=row[5], longitude=row[6], address_id=row[0], exact=exact)
+        )  # fmt: skip
+        if len(hits) >= limit:
+            break
+    return hits
 
 
 def street_hit(street: Street) -> Hit:

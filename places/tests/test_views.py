@@ -58,8 +58,9 @@ def test_anonymous_is_sent_to_log_in(client, reference):
 INTAKE = {
     "channel": "phone",
     "anonymous": "on",
-    "request_type": "VOI-NID",
-    "type_query": "nid",
+    "preferred_channel": "phone",
+    "request_type": "PRO-DEPOT",
+    "type_query": "depot",
     "street_number": "14",
     "street_name": "Boulevard Longchamp",
     "postal_code": "13001",
@@ -75,4 +76,6 @@ def test_a_picked_address_is_verified_a_retyped_one_is_not(as_user):
     client.post(reverse("fiches:intake"), {**INTAKE, "address_id": picked.pk})
     client.post(reverse("fiches:intake"), {**INTAKE, "address_id": picked.pk, "street_number": "16"})
     client.post(reverse("fiches:intake"), INTAKE)
-    assert list(Fiche.objects.order_by("pk").values_list("address_verified", flat=True)) == [True, False, False]
+    verified = Fiche.objects.order_by("pk").values_list("address_verified", flat=True)
+    assert list(verified) == [True, False, False]
+
