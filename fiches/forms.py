@@ -98,7 +98,9 @@ class IntakeForm(StyledFormMixin, forms.Form):
     latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=43.1, max_value=43.45)
     longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=5.2, max_value=5.6)
     # The address picked in the reference (places): the fiche's address is then "verified".
-    address_id = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    address_id = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
     outcome = forms.CharField(
         label=_("Answer given to the caller"),
         required=False,

@@ -225,7 +225,11 @@ def map_points(fiches) -> list[dict]:
         distance = getattr(fiche, "distance_m", None)
         label = " · ".join(
             part
-            for part in (fiche.reference, f"{distance} m" if distance is not None else "", fiche.request_type.label)
+            for part in (
+                fiche.reference,
+                f"{distance} m" if distance is not None else "",
+                fiche.request_type.label,
+            )
             if part
         )
         url = reverse("fiches:detail", args=[fiche.reference])
