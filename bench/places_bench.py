@@ -24,7 +24,12 @@ from pathlib import Path
 
 from common import median_ms, record, report, setup_django
 
-HEADER = ["id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune", "code_insee_ancienne_commune", "nom_ancienne_commune", "x", "y", "lon", "lat", "type_position", "alias", "nom_ld", "libelle_acheminement", "nom_afnor", "source_position", "source_nom_voie", "certification_commune", "cad_parcelles"]
+HEADER = [
+    "id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
+    "code_insee_ancienne_commune", "nom_ancienne_commune", "x", "y", "lon", "lat", "type_position",
+    "alias", "nom_ld", "libelle_acheminement", "nom_afnor", "source_position", "source_nom_voie",
+    "certification_commune", "cad_parcelles",
+]  # fmt: skip
 KINDS = ["Rue", "Boulevard", "Avenue", "Chemin", "Traverse", "Impasse", "Allée", "Place", "Montée", "Cours"]
 NAMES = [
     "Longchamp", "Saint-Ferréol", "Paradis", "de Rome", "du Prado", "Sainte", "Breteuil", "Grignan",
