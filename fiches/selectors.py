@@ -237,6 +237,31 @@ def map_points(fiches) -> list[dict]:
     return points
 
 
+# Most fiches drawn on a list's map (the newest first); the list itself gives them all.
+MAP_LIMIT = 2000
+
+
+def located_points(queryset: QuerySet[Fiche], url_base: str, limit: int = MAP_LIMIT) -> list[dict]:
+    """The (filtered, scoped) fiches that have coordinates, as map points, in one query.
+    `url_base`: the page of a fiche without its reference (e.g. "/fiches/")."""
+    labels = dict(Status.choices)
+    rows = (
+        queryset.exclude(latitude=None)
+        .exclude(longitude=None)
+        .order_by("-created_at", "-id")
+        .values_list("reference", "latitude", "longitude", "request_type__label", "status")[:limit]
+    )
+    return [
+        {
+            "lat": lat,
+            "lon": lon,
+            "label": f"{ref} · {label} · {labels.get(status, status)}",
+            "url": f"{url_base}{ref}/",
+        }
+        for ref, lat, lon, label, status in rows
+    ]
+
+
 def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:
     """Narrow a (scoped) queryset with the list's filter values (cleaned form data)."""
     from datetime import time as dtime

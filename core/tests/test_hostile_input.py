@@ -82,7 +82,7 @@ PAGES: dict[str, Page] = {
     "catalogue:detail": Page(),
     "catalogue:publish": Page(post=fields(NewTypeForm)),
     "catalogue:toggle_active": Page(),
-    "fiches:list": Page(query=[*fields(FicheFilterForm), "after"]),
+    "fiches:list": Page(query=[*fields(FicheFilterForm), "after", "vue"], base_query={"vue": "carte"}),
     "fiches:export": Page(query=fields(FicheFilterForm)),
     "fiches:lookup": Page(query=["reference"]),
     "fiches:intake": Page(
@@ -106,7 +106,7 @@ PAGES: dict[str, Page] = {
     "fiches:note": Page(post=fields(NoteForm), base_post={"comment": "Note"}),
     "fiches:upload": Page(post=["file"]),
     "fiches:download": Page(),
-    "followup:queue": Page(query=[*fields(QueueFilterForm), "after"]),
+    "followup:queue": Page(query=[*fields(QueueFilterForm), "after", "vue"], base_query={"vue": "carte"}),
     "followup:bulk": Page(
         post=[*fields(BulkForm), "fiche", "next"], base_post={"action": "acknowledge", "fiche": "1"}
     ),

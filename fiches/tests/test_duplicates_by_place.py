@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import Family
@@ -108,3 +109,56 @@ def test_the_search_is_two_queries(users, make_fiche, lighting, django_assert_ma
     found(agent)
     with django_assert_max_num_queries(3):
         assert len(found(agent)) == 3
+
+
+# --- maps of the lists: clustered points of the filtered, scoped fiches ---
+
+
+def map_points_of(response) -> list[str]:
+    return [point["label"].split(" · ")[0] for point in response.context["points"]]
+
+
+def test_the_fiche_list_map_keeps_the_filters_and_the_scope(client, users, make_fiche, lighting):
+    city = make_fiche("ECL-LAMP", **at(0))
+    metro = make_fiche("VOI-NID", **at(10))
+    make_fiche("ECL-LAMP")  # no coordinates: in the list, not on the map
+    client.force_login(users["superviseur"])
+    response = client.get(reverse("fiches:list"), {"vue": "carte"})
+    assert sorted(map_points_of(response)) == sorted([city.reference, metro.reference])
+    page = response.content.decode()
+    assert 'id="list-map"' in page and "leaflet.markercluster.js" in page
+    assert 'name="vue" value="carte"' in page  # the filter form keeps the map
+    response = client.get(reverse("fiches:list"), {"vue": "carte", "q": city.reference})
+    assert map_points_of(response) == [city.reference]
+    assert "vue=carte" not in response.context["query"]
+    assert "list-map" not in client.get(reverse("fiches:list")).content.decode()
+    client.force_login(users["cellule-voirie"])
+    assert map_points_of(client.get(reverse("fiches:list"), {"vue": "carte"})) == [metro.reference]
+
+
+def test_the_queue_map_shows_only_the_cell_fiches(client, users, make_fiche, lighting):
+    make_fiche("ECL-LAMP", **at(0))
+    road = make_fiche("VOI-NID", **at(10))
+    client.force_login(users["cellule-voirie"])
+    response = client.get(reverse("followup:queue"), {"vue": "carte"})
+    assert map_points_of(response) == [road.reference]
+    assert response.context["points"][0]["url"] == reverse("followup:work", args=[road.reference])
+
+
+def test_a_list_map_is_one_query_whatever_the_number_of_fiches(client, users, make_fiche, lighting):
+    client.force_login(users["superviseur"])
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("fiches:list"), {"vue": "carte"})
+        return len(captured)
+
+    make_fiche("ECL-LAMP", **at(0))
+    queries()  # filter choices cached
+    few = queries()
+    for metres in range(5, 50, 5):
+        make_fiche("ECL-LAMP", **at(metres))
+    assert queries() == few

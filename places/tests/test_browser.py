@@ -80,3 +80,20 @@ def test_address_map_and_duplicate_nearby(page, live_server, make_fiche):
     page.locator("#fiche-map.leaflet-container").wait_for()
     assert page.locator("#fiche-map .leaflet-marker-icon").count() == 1
     assert_accessible(page, "fiche-map")
+
+
+def test_queue_map_clusters_and_keeps_the_filters(page, live_server, make_fiche):
+    for metres in (0, 5, 10):
+        make_fiche("VOI-NID", street_number="", street_name="", postal_code="", **dict(zip(
+            ("latitude", "longitude"), offset(LAT, LON, metres, 0), strict=True
+        )))  # fmt: skip
+    make_fiche("ECL-LAMP", street_number="", street_name="", postal_code="", latitude=LAT, longitude=LON)
+    log_in(page, live_server, "cellule-voirie")
+    page.goto(f"{live_server.url}/suivi/?status=unacknowledged")
+    page.get_by_role("link", name="Afficher sur une carte").click()
+    page.locator("#list-map.leaflet-container").wait_for()
+    assert "status=unacknowledged" in page.url and "vue=carte" in page.url
+    cluster = page.locator("#list-map .marker-cluster")
+    cluster.first.wait_for()
+    assert cluster.first.inner_text() == "3"  # the three road fiches; the City's lamp is not there
+    assert_accessible(page, "queue-map")

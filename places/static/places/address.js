@@ -47,7 +47,7 @@
     setField("addressId", d.addressId || "");
     p.input.value = d.label;
     open(p, false);
-    p.status.textContent = p.input.dataset.pickedText + " : " + d.label;
+    p.status.textContent = p.input.dataset.pickedText + "\u202f: " + d.label;
     var lon = document.getElementById(FIELDS.lon);
     if (lon) { lon.dispatchEvent(new Event("change", { bubbles: true })); }
     document.dispatchEvent(new CustomEvent("places:picked",

@@ -77,7 +77,7 @@
   function moved(state) {
     var at = state.marker.getLatLng();
     setInputs(state, at);
-    announce(state, state.el.dataset.movedText + " : " + at.lat.toFixed(5) + ", " + at.lng.toFixed(5));
+    announce(state, state.el.dataset.movedText + "\u202f: " + at.lat.toFixed(5) + ", " + at.lng.toFixed(5));
   }
 
   function onKey(state, event) {
