@@ -78,4 +78,3 @@ def test_a_picked_address_is_verified_a_retyped_one_is_not(as_user):
     client.post(reverse("fiches:intake"), INTAKE)
     verified = Fiche.objects.order_by("pk").values_list("address_verified", flat=True)
     assert list(verified) == [True, False, False]
-
