@@ -104,7 +104,8 @@
     el.dataset.ready = "1";
     var hasPoint = el.dataset.lat && el.dataset.lon;
     var centre = hasPoint ? [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)] : MARSEILLE;
-    var map = L.map(el, { center: centre, zoom: hasPoint ? 17 : 12, maxZoom: 19, keyboard: true });
+    var map = L.map(el, { center: centre, zoom: hasPoint ? 17 : 12, maxZoom: 19, keyboard: true, zoomControl: false });
+    L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
     }
