@@ -246,3 +246,11 @@ def test_the_api_adapter_falls_back_to_the_local_reference(reference, settings, 
         hits = selectors.search("14 bd longchamp")
     assert hits[0].source == "local"
     assert hits[0].label == "14 Boulevard Longchamp, 13001 Marseille"
+
+
+def test_the_demo_reference_loads(db):
+    from places.demo import load_demo_addresses
+
+    report = load_demo_addresses()
+    assert (report.bad_count, report.outside) == (0, 0) and report.addresses == 2220
+    assert selectors.search("14 bd longchamp")[0].label == "14 Boulevard Longchamp, 13001 Marseille"
