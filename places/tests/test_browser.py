@@ -53,6 +53,7 @@ def test_address_map_and_duplicate_nearby(page, live_server, make_fiche):
     # the point on the map, and the duplicate of the same family 40 m away (not the road one)
     marker = page.locator("#intake-map .leaflet-marker-icon")
     marker.wait_for()
+    page.wait_for_function("document.querySelector('#intake-map .leaflet-marker-icon').naturalWidth > 0")
     duplicates = page.locator("#duplicates li")
     duplicates.filter(has_text="40 m").wait_for()
     assert duplicates.count() == 1 and existing.reference in duplicates.inner_text()

@@ -102,6 +102,11 @@
   function init(el) {
     if (el.dataset.ready || !window.L) { return; }
     el.dataset.ready = "1";
+    // The icons' own (hashed) URLs: Leaflet's guess from its CSS fails on fingerprinted files.
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({
+      iconUrl: el.dataset.icon, iconRetinaUrl: el.dataset.icon2x, shadowUrl: el.dataset.shadow
+    });
     var hasPoint = el.dataset.lat && el.dataset.lon;
     var centre = hasPoint ? [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)] : MARSEILLE;
     var map = L.map(el, { center: centre, zoom: hasPoint ? 17 : 12, maxZoom: 19, keyboard: true, zoomControl: false });
