@@ -41,7 +41,7 @@ def test_address_map_and_duplicate_nearby(page, live_server, make_fiche):
     page.focus("#address-query")
     page.keyboard.type("14 bd Longchamp")
     page.locator("#address-options [role=option]").first.wait_for()
-    assert page.get_attribute("#address-query", "aria-expanded") == "true"
+    page.locator("#address-query[aria-expanded=true]").wait_for()
     page.keyboard.press("ArrowDown")
     assert page.get_attribute("#address-query", "aria-activedescendant") == "address-option-1"
     page.keyboard.press("Enter")
@@ -57,6 +57,7 @@ def test_address_map_and_duplicate_nearby(page, live_server, make_fiche):
     duplicates = page.locator("#duplicates li")
     duplicates.filter(has_text="40 m").wait_for()
     assert duplicates.count() == 1 and existing.reference in duplicates.inner_text()
+    page.locator("#intake-map path.places-neighbour").wait_for()
     assert page.locator("#intake-map path.places-neighbour").count() == 1
     assert_accessible(page, "intake-address-map")
     # move the point 10 m north with the keyboard
