@@ -1,6 +1,7 @@
 """Settings for Allô Mairie, read from the environment (see README, "Configuration")."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "organisations",
     "agreements",
     "catalogue",
+    "places",
     "fiches",
     "followup",
     "correspondence",
@@ -238,7 +240,16 @@ LOGGING = {
 # Business settings.
 MAX_ATTACHMENT_SIZE = env.int("MAX_ATTACHMENT_SIZE", default=5 * 1024 * 1024)
 FICHE_REFERENCE_PREFIX = env("FICHE_REFERENCE_PREFIX", default="AM")
-NEARBY_DUPLICATE_METRES = env.int("NEARBY_DUPLICATE_METRES", default=150)
+# --- places --- the national address API (e.g. https://api-adresse.data.gouv.fr/search/), off
+# when empty: the local reference (manage.py import_addresses) answers; a failure falls back to it.
+PLACES_API_URL = env("PLACES_API_URL", default="")
+PLACES_API_TIMEOUT = env.float("PLACES_API_TIMEOUT", default=1.5)
+# Map tiles ({z}/{x}/{y}); empty: no tiles (the map still shows points, the text list stays).
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="© les contributeurs d’OpenStreetMap")
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+if _tiles.netloc:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 # Uploaded zip archives (XLSX) are refused before parsing beyond these (core/uploads.py):
 # number of members, total size once uncompressed (bytes), compression ratio of a member.
 UPLOAD_ARCHIVE_MAX_MEMBERS = env.int("UPLOAD_ARCHIVE_MAX_MEMBERS", default=200)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("nomenclature/", include("catalogue.urls")),
     path("fiches/", include("fiches.urls")),
+    path("adresses/", include("places.urls")),
     path("suivi/", include("followup.urls")),
     path("courriers/", include("correspondence.urls")),
     path("suivre/", include("portal.urls")),

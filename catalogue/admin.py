@@ -6,8 +6,8 @@ from catalogue.models import Family, RequestType, RequestTypeVersion
 
 @admin.register(Family)
 class FamilyAdmin(admin.ModelAdmin):
-    list_display = ("code", "label", "order")
-    list_editable = ("order",)
+    list_display = ("code", "label", "order", "duplicate_radius_m", "duplicate_window_days")
+    list_editable = ("order", "duplicate_radius_m", "duplicate_window_days")
     search_fields = ("code", "label")
 
 

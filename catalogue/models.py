@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,19 @@ class Family(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     label = models.CharField(_("label"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Duplicates by place: open fiches of the family this close and this recent (fiches.selectors).
+    duplicate_radius_m = models.PositiveIntegerField(
+        _("duplicate distance (m)"),
+        default=150,
+        validators=[MinValueValidator(5), MaxValueValidator(5000)],
+        help_text=_("Open fiches of this family within this distance are shown as possible duplicates."),
+    )
+    duplicate_window_days = models.PositiveSmallIntegerField(
+        _("duplicate time window (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("Only fiches created within this many days are possible duplicates."),
+    )
 
     class Meta:
         verbose_name = _("family")

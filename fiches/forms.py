@@ -97,6 +97,10 @@ class IntakeForm(StyledFormMixin, forms.Form):
     quartier = forms.CharField(label=_("Quartier"), required=False, max_length=80)
     latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=43.1, max_value=43.45)
     longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=5.2, max_value=5.6)
+    # The address picked in the reference (places): the fiche's address is then "verified".
+    address_id = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
     outcome = forms.CharField(
         label=_("Answer given to the caller"),
         required=False,

@@ -148,6 +148,8 @@ class Fiche(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     address_key = models.CharField(max_length=220, blank=True, editable=False)
+    # True when the address was picked in the address reference (places), not typed freely.
+    address_verified = models.BooleanField(_("address verified"), default=False)
 
     requester = models.ForeignKey(
         Requester,
@@ -226,6 +228,7 @@ class Fiche(models.Model):
             models.Index(fields=["status", "due_at"], name="fiche_status_due"),
             models.Index(fields=["status", "cycle_started_at"], name="fiche_status_cycle"),
             models.Index(fields=["address_key", "status"], name="fiche_address"),
+            models.Index(fields=["latitude", "longitude"], name="fiche_point"),
             models.Index(fields=["arrondissement", "-created_at"], name="fiche_arr_created"),
         ]
 

@@ -3,7 +3,6 @@ and API starts from it, so a partner's staff can never reach another body's fich
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -12,11 +11,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from catalogue.models import normalise
+from catalogue.models import Family, normalise
 from fiches.models import OPEN_STATUSES, Fiche, Requester, Status
 from fiches.workflow import CALL_CENTRE, CELL, SUPERVISOR
 from organisations.access import Scope, scope_for
+from places.geo import bounding_box, distance_m
 
+# Fiches read in a duplicate search's bounding box before the exact distance is measured.
+NEARBY_CANDIDATES = 500
 LIST_RELATED = ("request_type__request_type__family", "body", "directorate", "cell")
 
 
@@ -157,21 +159,107 @@ def nearby_open_fiches(
     latitude: float | None = None,
     longitude: float | None = None,
     limit: int = 5,
+    exclude: int | None = None,
 ) -> list[Fiche]:
-    """Open fiches of the same type at the same address, or within a short distance."""
-    base = visible_fiches(user).filter(status__in=OPEN_STATUSES, request_type__request_type__code=type_code)
-    condition = Q(pk__in=[])
+    """Possible duplicates: open fiches of the same family, created within the family's time
+    window, within the family's distance of the point (a bounding box on the `fiche_point`
+    index, then the exact distance) or at the same address; nearest first. Each fiche carries
+    `distance_m` (None when it matched by address only, without coordinates)."""
+    family = Family.objects.filter(types__code=type_code).first()
+    if family is None:
+        return []
+    since = timezone.now() - timedelta(days=family.duplicate_window_days)
+    base = visible_fiches(user).filter(
+        status__in=OPEN_STATUSES, request_type__request_type__family=family, created_at__gte=since
+    )
+    if exclude is not None:
+        base = base.exclude(pk=exclude)
+    found: dict[int, Fiche] = {}
+    has_point = latitude is not None and longitude is not None
+    if has_point:
+        south, north, west, east = bounding_box(latitude, longitude, family.duplicate_radius_m)
+        boxed = base.filter(latitude__range=(south, north), longitude__range=(west, east))
+        for fiche in boxed.select_related(*LIST_RELATED)[:NEARBY_CANDIDATES]:
+            distance = distance_m(latitude, longitude, fiche.latitude, fiche.longitude)
+            if distance <= family.duplicate_radius_m:
+                fiche.distance_m = round(distance)
+                found[fiche.pk] = fiche
     if address:
-        condition |= Q(address_key=address)
-    if latitude is not None and longitude is not None:
-        metres = settings.NEARBY_DUPLICATE_METRES
-        dlat = metres / 111_320
-        dlon = metres / (111_320 * max(math.cos(math.radians(latitude)), 0.01))
-        condition |= Q(
-            latitude__range=(latitude - dlat, latitude + dlat),
-            longitude__range=(longitude - dlon, longitude + dlon),
+        same = base.filter(address_key=address).exclude(pk__in=list(found)).select_related(*LIST_RELATED)
+        for fiche in same[:limit]:
+            located = has_point and fiche.latitude is not None and fiche.longitude is not None
+            fiche.distance_m = (
+                round(distance_m(latitude, longitude, fiche.latitude, fiche.longitude)) if located else None
+            )
+            found[fiche.pk] = fiche
+    ordered = sorted(
+        found.values(),
+        key=lambda f: (f.distance_m is None, f.distance_m or 0, -f.created_at.timestamp(), f.pk),
+    )
+    return ordered[:limit]
+
+
+def neighbours(fiche: Fiche, user, limit: int = 20) -> list[Fiche]:
+    """The fiche's possible duplicates around it (the map of the fiche and work pages)."""
+    if fiche.latitude is None and not fiche.address_key:
+        return []
+    return nearby_open_fiches(
+        user,
+        type_code=fiche.request_type.code,
+        address=fiche.address_key,
+        latitude=fiche.latitude,
+        longitude=fiche.longitude if fiche.latitude is not None else None,
+        limit=limit,
+        exclude=fiche.pk,
+    )
+
+
+def map_points(fiches) -> list[dict]:
+    """Fiches with coordinates as the maps' points: position, a text label and the page."""
+    from django.urls import reverse
+
+    points = []
+    for fiche in fiches:
+        if fiche.latitude is None or fiche.longitude is None:
+            continue
+        distance = getattr(fiche, "distance_m", None)
+        label = " · ".join(
+            part
+            for part in (
+                fiche.reference,
+                f"{distance} m" if distance is not None else "",
+                fiche.request_type.label,
+            )
+            if part
         )
-    return list(base.filter(condition).select_related(*LIST_RELATED).order_by("-created_at")[:limit])
+        url = reverse("fiches:detail", args=[fiche.reference])
+        points.append({"lat": fiche.latitude, "lon": fiche.longitude, "label": label, "url": url})
+    return points
+
+
+# Most fiches drawn on a list's map (the newest first); the list itself gives them all.
+MAP_LIMIT = 2000
+
+
+def located_points(queryset: QuerySet[Fiche], url_base: str, limit: int = MAP_LIMIT) -> list[dict]:
+    """The (filtered, scoped) fiches that have coordinates, as map points, in one query.
+    `url_base`: the page of a fiche without its reference (e.g. "/fiches/")."""
+    labels = dict(Status.choices)
+    rows = (
+        queryset.exclude(latitude=None)
+        .exclude(longitude=None)
+        .order_by("-created_at", "-id")
+        .values_list("reference", "latitude", "longitude", "request_type__label", "status")[:limit]
+    )
+    return [
+        {
+            "lat": lat,
+            "lon": lon,
+            "label": f"{ref} · {label} · {labels.get(status, status)}",
+            "url": f"{url_base}{ref}/",
+        }
+        for ref, lat, lon, label, status in rows
+    ]
 
 
 def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:

@@ -93,6 +93,7 @@ class FicheInput:
     quartier: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    address_verified: bool = False  # picked in the address reference (places)
     requester: Requester | None = None
     call_id: str = ""
     outcome: str = ""  # information requests answered at intake
@@ -181,6 +182,7 @@ def _insert_fiche(data: FicheInput, user, token: str | None, now: datetime, plac
         quartier=data.quartier,
         latitude=data.latitude,
         longitude=data.longitude,
+        address_verified=data.address_verified,
         address_key=address_key(data.street_number, data.street_name, data.postal_code)
         if data.street_name
         else "",

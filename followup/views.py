@@ -21,7 +21,7 @@ from catalogue.models import RequestTypeVersion, normalise
 from core.forms import error_messages
 from core.parsing import MAX_SMALL, parse_id, parse_int
 from fiches.models import OPEN_STATUSES, Fiche
-from fiches.selectors import visible_fiches
+from fiches.selectors import MAP_LIMIT, located_points, map_points, neighbours, visible_fiches
 from fiches.services import ConcurrentUpdate, allowed_actions, transition
 from followup import selectors, services
 from followup.forms import (
@@ -103,10 +103,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         fiche.late = bool(fiche.due_at and fiche.due_at < now)
     querystring = urlencode([(k, request.GET[k]) for k in FILTER_KEYS if request.GET.get(k)])
     next_url = f"?{querystring}&after={page.next_cursor}" if page.next_cursor else None
+    on_map = request.GET.get("vue") == "carte"
     return render(
         request,
         "followup/queue.html",
         {
+            "on_map": on_map,
+            "points": located_points(filtered, work_base) if on_map else [],
+            "map_limit": MAP_LIMIT,
             "form": form,
             "page": page,
             "counters": selectors.queue_counters(base, now),
@@ -248,6 +252,7 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect(_back(request, reverse("followup:work", args=[fiche.reference])))
+    nearby = neighbours(fiche, request.user)
     return render(
         request,
         "followup/work.html",
@@ -259,6 +264,8 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
             "detail_url": fiche_detail_url(fiche.reference),
             "interventions": fiche.interventions.all()[:5],
             "holds": fiche.holds.all()[:5],
+            "neighbours": nearby,
+            "neighbour_points": map_points(nearby),
         },
     )
 

@@ -102,7 +102,7 @@ PAGES: dict[str, Page] = {
     "catalogue:detail": Page(),
     "catalogue:publish": Page(post=fields(NewTypeForm)),
     "catalogue:toggle_active": Page(),
-    "fiches:list": Page(query=[*fields(FicheFilterForm), "after"]),
+    "fiches:list": Page(query=[*fields(FicheFilterForm), "after", "vue"], base_query={"vue": "carte"}),
     "fiches:export": Page(query=fields(FicheFilterForm)),
     "fiches:lookup": Page(query=["reference"]),
     "fiches:intake": Page(
@@ -119,13 +119,15 @@ PAGES: dict[str, Page] = {
         base_query={"request_type": "VOI-NID", "street_name": "rue Paradis", "postal_code": "13001"},
     ),
     "fiches:detail": Page(),
+    "places:search": Page(query=["address_query"], base_query={"address_query": "14 bd Longchamp"}),
+    "places:reverse": Page(query=["lat", "lon"], base_query={"lat": "43.30158", "lon": "5.38708"}),
     "fiches:created": Page(),
     "fiches:act": Page(post=fields(ActionForm), base_post={"action": "acknowledge"}),
     "fiches:note": Page(post=fields(NoteForm), base_post={"comment": "Note"}),
     "fiches:upload": Page(post=["file"]),
     "fiches:download": Page(),
     "fiches:publication": Page(post=["publishable", "expected_version"]),
-    "followup:queue": Page(query=[*fields(QueueFilterForm), "after"]),
+    "followup:queue": Page(query=[*fields(QueueFilterForm), "after", "vue"], base_query={"vue": "carte"}),
     "followup:bulk": Page(
         post=[*fields(BulkForm), "fiche", "next"], base_post={"action": "acknowledge", "fiche": "1"}
     ),

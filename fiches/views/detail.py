@@ -18,7 +18,7 @@ from catalogue.services import current_version
 from core.forms import error_messages
 from fiches.forms import ActionForm, AttachmentForm, NoteForm, PublicationForm
 from fiches.models import Attachment, Fiche
-from fiches.selectors import can_see_personal_data, visible_fiches
+from fiches.selectors import can_see_personal_data, map_points, neighbours, visible_fiches
 from fiches.services import (
     ConcurrentUpdate,
     add_note,
@@ -52,6 +52,7 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
         log_access(request.user, AccessKind.FICHE, fiche, request.path)
     actions = allowed_actions(fiche, request.user)
     needs_types = any(a.name == "reroute" for a in actions)
+    nearby = neighbours(fiche, request.user)
     return render(
         request,
         "fiches/detail.html",
@@ -72,6 +73,8 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
             "posted": posted or {},
             "reject_reasons": REJECT_REASONS.items(),
             "action_error": error,
+            "neighbours": nearby,
+            "neighbour_points": map_points(nearby),
         },
         status=status,
     )

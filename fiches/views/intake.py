@@ -29,6 +29,7 @@ from fiches.selectors import (
 )
 from fiches.services import AlreadySubmitted, FicheInput, create_fiche, follow_existing, save_requester
 from organisations.access import scope_for
+from places import selectors as places
 
 
 def call_centre_only(user) -> None:
@@ -81,7 +82,11 @@ def intake(request: HttpRequest) -> HttpResponse:
             "options": type_options(form["type_query"].value() or "", version),
             "requester": requester,
             "history": requester_history(requester, request.user) if requester else [],
-            "duplicates": _duplicates(request, form, version),
+            "duplicates": _duplicates(
+                request,
+                {name: form[name].value() for name in DUPLICATE_FIELDS},
+                version.code if version else "",
+            ),
         },
     )
 
@@ -165,6 +170,7 @@ def _save(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion) -
                 quartier=data["quartier"],
                 latitude=data["latitude"],
                 longitude=data["longitude"],
+                address_verified=address_verified(data),
                 requester=requester,
                 outcome=data["outcome"],
                 attachments=data["attachments"],
@@ -172,6 +178,16 @@ def _save(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion) -
             ),
             request.user,
         )
+
+
+def address_verified(data: dict) -> bool:
+    """The address fields are those of the address picked in the reference (not retyped)."""
+    hit = places.address(data.get("address_id"))
+    return hit is not None and (hit.number, hit.street, hit.postal_code) == (
+        data["street_number"].strip(),
+        data["street_name"].strip(),
+        data["postal_code"].strip(),
+    )
 
 
 FIELD_ALIASES = {"requester": "last_name", "request_type": "type_query", "original": "type_query"}
@@ -186,16 +202,24 @@ def _attach_errors(form: IntakeForm, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def _duplicates(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion | None) -> list[Fiche]:
-    if version is None:
+DUPLICATE_FIELDS = ("street_number", "street_name", "postal_code", "latitude", "longitude")
+
+
+def _duplicates(request: HttpRequest, values, type_code: str) -> list[Fiche]:
+    """Possible duplicates of what the form holds (`values`: the form's or the query's)."""
+    if not type_code:
         return []
-    values = {name: (form[name].value() or "") for name in ("street_number", "street_name", "postal_code")}
-    key = address_key(**values) if values["street_name"] else ""
-    lat = parse_float(form["latitude"].value(), minimum=-90, maximum=90)
-    lon = parse_float(form["longitude"].value(), minimum=-180, maximum=180)
-    if not key and lat is None:
+    text = {name: str(values.get(name) or "")[:200] for name in DUPLICATE_FIELDS}
+    key = (
+        address_key(text["street_number"], text["street_name"], text["postal_code"])
+        if text["street_name"]
+        else ""
+    )
+    lat = parse_float(text["latitude"], minimum=-90, maximum=90)
+    lon = parse_float(text["longitude"], minimum=-180, maximum=180)
+    if not key and (lat is None or lon is None):
         return []
-    return nearby_open_fiches(request.user, type_code=version.code, address=key, latitude=lat, longitude=lon)
+    return nearby_open_fiches(request.user, type_code=type_code, address=key, latitude=lat, longitude=lon)
 
 
 @login_required
@@ -247,9 +271,8 @@ def intake_caller(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def intake_duplicates(request: HttpRequest) -> HttpResponse:
     call_centre_only(request.user)
-    version = chosen_version(request.GET.get("request_type"))
-    form = IntakeForm(request.GET, version=version)
-    return render(request, "fiches/_duplicates.html", {"duplicates": _duplicates(request, form, version)})
+    code = (request.GET.get("request_type") or "").strip().upper()[:30]
+    return render(request, "fiches/_duplicates.html", {"duplicates": _duplicates(request, request.GET, code)})
 
 
 @login_required

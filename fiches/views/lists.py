@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 
 from core.exports import csv_response, xlsx_response
 from fiches.forms import FicheFilterForm
-from fiches.selectors import LIST_RELATED, apply_filters, keyset_page, visible_fiches
+from fiches.selectors import (
+    LIST_RELATED,
+    MAP_LIMIT,
+    apply_filters,
+    keyset_page,
+    located_points,
+    visible_fiches,
+)
 from organisations.access import scope_for
 
 EXPORT_HEADER = [
@@ -54,10 +61,19 @@ def fiche_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(queryset, request.GET.get("after"))
     query = request.GET.copy()
     query.pop("after", None)
+    on_map = query.pop("vue", None) == ["carte"]
     return render(
         request,
         "fiches/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+            "on_map": on_map,
+            "points": located_points(queryset, reverse("fiches:detail", args=["-"])[:-2]) if on_map else [],
+            "map_limit": MAP_LIMIT,
+        },
     )
 
 

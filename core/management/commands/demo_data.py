@@ -20,6 +20,7 @@ from fiches.demo import generate_fiches, link_calls_to_fiches
 from finance.demo import create_demo_finance
 from organisations.demo import DEMO_PASSWORD, DEMO_USERS, create_organisations, create_users
 from organisations.models import Body
+from places.demo import load_demo_addresses
 from telephony.demo import generate_demo_calls
 
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         since = timezone.now() - timedelta(days=400)
         report = load_demo_nomenclature(user=admin, effective_from=since)
         self.stdout.write(f"  nomenclature: {len(report.created)} request types")
+        self.stdout.write(f"  address reference: {load_demo_addresses().addresses} addresses")
         agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
         created = generate_fiches(fiches, agents=agents)
         self.stdout.write(f"  fiches: {created}")
