@@ -18,6 +18,7 @@ from core.forms import (
     StyledFormMixin,
     VersionField,
 )
+from fiches.contacts import is_french_mobile, normalise_phone, postal_address_complete
 from fiches.geography import place_for_postal_code
 from fiches.models import Channel, Civility, Requester, Status
 from fiches.selectors import filter_choices
@@ -132,6 +133,9 @@ class IntakeForm(StyledFormMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("attachments", error)
         self._check_email(data)
+        self._check_phone(data)
+        if not data.get("anonymous") or data.get("requester_id"):
+            self._check_reachable(data)
         requester_chosen = data.get("requester_id") or data.get("anonymous")
         if not requester_chosen and not data.get("last_name"):
             self.add_error("last_name", _("Enter the caller's name, or tick “Anonymous request”."))
@@ -153,6 +157,36 @@ class IntakeForm(StyledFormMixin, forms.Form):
                 self.kept_invalid_email = email
             else:
                 self.add_error("email", error)
+
+    def _check_phone(self, data: dict) -> None:
+        phone = normalise_phone(data.get("phone") or "")
+        if phone is None:
+            self.add_error(
+                "phone",
+                _("Enter a French number (10 digits, e.g. 06 12 34 56 78) or an international one starting with +."),
+            )
+        elif "phone" in data:
+            data["phone"] = phone
+
+    def _check_reachable(self, data: dict) -> None:
+        """The preferred reply channel must be able to reach the caller. (A known caller's
+        legacy e-mail address that no longer validates is kept with a warning, see above.)"""
+        channel = data.get("preferred_channel")
+        if channel == "email":
+            if not data.get("email") and "email" not in self.errors:
+                self.add_error("email", _("An e-mail reply needs the caller's e-mail address."))
+        elif channel == "sms":
+            if "phone" not in self.errors and not is_french_mobile(data.get("phone") or ""):
+                self.add_error("phone", _("An SMS reply needs a French mobile number (06 or 07)."))
+        elif channel == "letter":
+            if not postal_address_complete(
+                data.get("address") or "", data.get("requester_postal_code") or "", data.get("city") or ""
+            ):
+                self.add_error(
+                    "address", _("A reply by letter needs the full postal address: street, postal code and town.")
+                )
+        elif channel == "phone" and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("A reply by phone needs the caller's phone number."))
 
     def answers(self) -> dict[str, str]:
         return {name[2:]: self.cleaned_data.get(name, "") for name in self.question_fields}
