@@ -59,3 +59,14 @@ def test_the_caller_list_shows_district_and_last_fiche(client, users, make_fiche
 def test_phone_look_up_still_works():
     sylvie = person("Nicolas", "Sylvie", phone="06 12 34 56 78")
     assert find_requesters("+33 6 12 34") == [sylvie]
+
+
+def test_fiche_and_work_pages_show_the_questions_labels_not_their_keys(client, users, make_fiche):
+    fiche = make_fiche("ECL-LAMP", answers={"lamp": "L-4521"})
+    client.force_login(users["agent"])
+    detail = client.get(reverse("fiches:detail", args=[fiche.reference])).content.decode()
+    assert "Numéro du lampadaire" in detail and "L-4521" in detail
+    assert ">lamp<" not in detail
+    client.force_login(users["cellule-eclairage"])
+    work = client.get(reverse("followup:work", args=[fiche.reference])).content.decode()
+    assert "Numéro du lampadaire" in work and "L-4521" in work
