@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "fiches",
     "followup",
     "correspondence",
+    "callbacks",
     "portal",
     "telephony",
     "finance",
@@ -278,6 +279,10 @@ SMS_OPTIONS = {
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 SMS_SENDER = env("SMS_SENDER", default="AlloMairie")
 SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=2)
+# Callbacks (citizens who want their answers by phone): due after the notice, retried, given up.
+CALLBACK_DUE_HOURS = env.int("CALLBACK_DUE_HOURS", default=4)
+CALLBACK_RETRY_HOURS = env.int("CALLBACK_RETRY_HOURS", default=2)
+CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=3)
 # Public tracking page: FAILED look-ups allowed per window, per address and per reference +
 # contact pair (Django cache; production needs a shared cache such as Redis through
 # CACHE_URL, or each worker counts on its own). Successful look-ups are never counted.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("fiches/", include("fiches.urls")),
     path("suivi/", include("followup.urls")),
     path("courriers/", include("correspondence.urls")),
+    path("rappels/", include("callbacks.urls")),
     path("suivre/", include("portal.urls")),
     path("telephonie/", include("telephony.urls")),
     path("finances/", include("finance.urls")),

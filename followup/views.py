@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from callbacks.selectors import counts as callback_counts
 from catalogue.models import RequestTypeVersion, normalise
 from core.forms import error_messages
 from core.parsing import MAX_SMALL, parse_id, parse_int
@@ -430,6 +431,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "unack_qs": urlencode([("status", s) for s in selectors.UNACKNOWLEDGED]),
             "age_links": _age_links(data["now"]),
             "can_reroute": selectors.can_reroute(request.user),
+            "callbacks": callback_counts(request.user) if scope_for(request.user).is_call_centre else None,
         },
     )
 

@@ -28,6 +28,8 @@ def pages() -> list[str]:
         reverse("followup:reroute_list"),
         reverse("correspondence:post_room"),
         reverse("correspondence:register"),
+        reverse("callbacks:queue"),
+        reverse("callbacks:queue") + "?outcome=reached&outcome=pending",
         reverse("portal:track"),
         reverse("portal:satisfaction"),
         reverse("catalogue:list"),

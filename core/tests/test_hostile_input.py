@@ -19,6 +19,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from callbacks.forms import AttemptForm
+from callbacks.forms import QueueFilterForm as CallbackFilterForm
 from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm
 from committee.forms import AnswerForm, DecisionForm, EmergencyForm, PackForm, ReportForm, TextsForm
 from core.testing import ROLES as STAFF_ROLES
@@ -105,6 +107,8 @@ PAGES: dict[str, Page] = {
     "fiches:upload": Page(post=["file"]),
     "fiches:download": Page(),
     "followup:queue": Page(query=[*fields(QueueFilterForm), "after"]),
+    "callbacks:queue": Page(query=fields(CallbackFilterForm)),
+    "callbacks:attempt": Page(post=fields(AttemptForm), base_post={"result": "no_answer"}),
     "followup:bulk": Page(
         post=[*fields(BulkForm), "fiche", "next"], base_post={"action": "acknowledge", "fiche": "1"}
     ),
@@ -242,6 +246,7 @@ class Demo:
 
 def _real_values() -> dict[str, dict[str, str]]:
     from agreements.models import Agreement, Annex
+    from callbacks.models import Callback
     from correspondence.models import Batch, Channel, Message
     from fiches.models import Attachment, Fiche, Requester
     from finance.models import RevenueOrder
@@ -277,6 +282,7 @@ def _real_values() -> dict[str, dict[str, str]]:
             "pk": str(attachment.pk if attachment else 1),
         },
         "fiches:export": {"fmt": "csv"},
+        "callbacks:attempt": {"pk": str(Callback.objects.values_list("pk", flat=True).first() or 1)},
         "fiches:intake_caller": {"pk": str(Requester.objects.values_list("pk", flat=True).first())},
         "followup:view_delete": {"pk": str(view.pk) if view else "1"},
         "correspondence:batch_pdf": {"pk": str(Batch.objects.values_list("pk", flat=True).first() or 1)},
