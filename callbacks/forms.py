@@ -6,7 +6,9 @@ from core.forms import SHORT_TEXT, StyledFormMixin
 
 
 class AttemptForm(StyledFormMixin, forms.Form):
-    result = forms.ChoiceField(label=_("Result of the call"), choices=list(RESULTS.items()), widget=forms.RadioSelect)
+    result = forms.ChoiceField(
+        label=_("Result of the call"), choices=list(RESULTS.items()), widget=forms.RadioSelect
+    )
     note = forms.CharField(label=_("Note (internal)"), required=False, max_length=SHORT_TEXT)
 
 

@@ -45,13 +45,14 @@ def _position(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def queue_page(user, outcomes: list[str], cursor: str = "", size: int = PAGE_SIZE) -> Page:
+def queue_page(user, outcomes: list[str], cursor: str = "", size: int | None = None) -> Page:
     """Callbacks with these outcomes, soonest due first; keyset on (due_at, id)."""
+    size = size or PAGE_SIZE
     base = visible_callbacks(user).filter(outcome__in=outcomes)
     total = base.count()
-    queryset = base.select_related(
-        "fiche__request_type", "message__requester", "last_attempt_by"
-    ).order_by("due_at", "id")
+    queryset = base.select_related("fiche__request_type", "message__requester", "last_attempt_by").order_by(
+        "due_at", "id"
+    )
     position = _position(cursor) if cursor else None
     if position:
         moment, pk = position

@@ -59,7 +59,9 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose the result of the call."))
         return redirect("callbacks:queue")
     try:
-        callback = services.record_attempt(callback, form.cleaned_data["result"], request.user, form.cleaned_data["note"])
+        callback = services.record_attempt(
+            callback, form.cleaned_data["result"], request.user, form.cleaned_data["note"]
+        )
     except ConcurrentUpdate as exc:
         messages.error(request, str(exc))
         return redirect("callbacks:queue")

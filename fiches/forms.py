@@ -163,7 +163,9 @@ class IntakeForm(StyledFormMixin, forms.Form):
         if phone is None:
             self.add_error(
                 "phone",
-                _("Enter a French number (10 digits, e.g. 06 12 34 56 78) or an international one starting with +."),
+                _(
+                    "Enter a French number (10 digits, e.g. 06 12 34 56 78) or an international one starting with +."
+                ),
             )
         elif "phone" in data:
             data["phone"] = phone
@@ -183,7 +185,8 @@ class IntakeForm(StyledFormMixin, forms.Form):
                 data.get("address") or "", data.get("requester_postal_code") or "", data.get("city") or ""
             ):
                 self.add_error(
-                    "address", _("A reply by letter needs the full postal address: street, postal code and town.")
+                    "address",
+                    _("A reply by letter needs the full postal address: street, postal code and town."),
                 )
         elif channel == "phone" and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", _("A reply by phone needs the caller's phone number."))

@@ -79,10 +79,10 @@ def test_reaching_the_citizen_closes_the_callback_and_its_notice(client, users, 
     client.post(reverse("callbacks:attempt", args=[callback.pk]), {"result": "reached"})
     callback.refresh_from_db()
     assert callback.outcome == Outcome.REACHED and callback.message.state == Message.State.SENT
-    page = client.get(reverse("callbacks:queue")).content.decode()
-    assert callback.fiche.reference not in page
+    row = f'id="callback-{callback.pk}"'
+    assert row not in client.get(reverse("callbacks:queue")).content.decode()
     done = client.get(reverse("callbacks:queue"), {"outcome": "reached"}).content.decode()
-    assert callback.fiche.reference in done
+    assert row in done and "Usager joint" in done
 
 
 def test_the_supervisor_board_counts_callbacks(client, users, phone_fiche):
@@ -100,7 +100,10 @@ def test_only_the_call_centre_works_the_queue(client, users, phone_fiche, userna
     callback = Callback.objects.get(fiche=phone_fiche())
     client.force_login(users[username])
     assert client.get(reverse("callbacks:queue")).status_code == 403
-    assert client.post(reverse("callbacks:attempt", args=[callback.pk]), {"result": "reached"}).status_code == 403
+    assert (
+        client.post(reverse("callbacks:attempt", args=[callback.pk]), {"result": "reached"}).status_code
+        == 403
+    )
     callback.refresh_from_db()
     assert callback.attempts == 0
     assert counts(users["cellule-eclairage"])["pending"] == 0  # a City cell never counts Métropole fiches

@@ -15,7 +15,9 @@ def person(last: str, first: str, **fields) -> Requester:
     return Requester.objects.create(last_name=last, first_name=first, **fields)
 
 
-@pytest.mark.parametrize("query", ["Sylvie Nicolas", "nicolas sylvie", "NICOLAS", "sylv", "Nicolas Sylvie", "sylvie nico"])
+@pytest.mark.parametrize(
+    "query", ["Sylvie Nicolas", "nicolas sylvie", "NICOLAS", "sylv", "Nicolas Sylvie", "sylvie nico"]
+)
 def test_the_caller_is_found_in_any_word_order(query):
     sylvie = person("Nicolas", "Sylvie")
     person("Martin", "Paul")

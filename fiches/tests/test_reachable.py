@@ -61,7 +61,11 @@ def post(client, users, **fields):
         ({"preferred_channel": "sms", "phone": "04 91 00 00 00"}, "phone", "mobile"),
         ({"preferred_channel": "phone"}, "phone", "numéro de téléphone"),
         ({"preferred_channel": "letter", "address": "3 rue Paradis"}, "address", "adresse postale"),
-        ({"preferred_channel": "letter", "requester_postal_code": "13001", "city": "Marseille"}, "address", "adresse postale"),
+        (
+            {"preferred_channel": "letter", "requester_postal_code": "13001", "city": "Marseille"},
+            "address",
+            "adresse postale",
+        ),
         ({"preferred_channel": "email", "phone": "12 34"}, "phone", "10 chiffres"),
     ],
 )
