@@ -164,7 +164,8 @@ class IntakeForm(StyledFormMixin, forms.Form):
             self.add_error(
                 "phone",
                 _(
-                    "Enter a French number (10 digits, e.g. 06 12 34 56 78) or an international one starting with +."
+                    "Enter a French number (10 digits, e.g. 06 12 34 56 78)"
+                    " or an international one starting with +."
                 ),
             )
         elif "phone" in data:
