@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "followup",
     "correspondence",
     "callbacks",
+    "knowledge",
     "portal",
     "telephony",
     "finance",

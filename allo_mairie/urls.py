@@ -17,6 +17,7 @@ urlpatterns = [
     path("suivi/", include("followup.urls")),
     path("courriers/", include("correspondence.urls")),
     path("rappels/", include("callbacks.urls")),
+    path("connaissances/", include("knowledge.urls")),
     path("suivre/", include("portal.urls")),
     path("telephonie/", include("telephony.urls")),
     path("finances/", include("finance.urls")),

@@ -106,6 +106,13 @@ class IntakeForm(StyledFormMixin, forms.Form):
         help_text=_("For information requests: the fiche is answered and closed at once."),
     )
     attachments = MultipleFileField(label=_("Photos or documents"), required=False)
+    knowledge_query = forms.CharField(
+        label=_("Search the knowledge base"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    knowledge_answer = IdField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, version: RequestTypeVersion | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -27,6 +27,7 @@ from core.testing import ROLES as STAFF_ROLES
 from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
 from finance.forms import CancelForm, LineForm, PaidForm, RuleForm, SheetForm
 from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, ResolveForm, ScheduleForm
+from knowledge.forms import AnswerForm as KnowledgeAnswerForm
 from portal.forms import SurveyForm, TrackForm
 from reporting.forms import BarometerForm
 from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
@@ -108,6 +109,12 @@ PAGES: dict[str, Page] = {
     "fiches:download": Page(),
     "followup:queue": Page(query=[*fields(QueueFilterForm), "after"]),
     "callbacks:queue": Page(query=fields(CallbackFilterForm)),
+    "knowledge:list": Page(),
+    "knowledge:new": Page(post=fields(KnowledgeAnswerForm), base_post={"title": "Titre", "text": "Texte"}),
+    "knowledge:edit": Page(post=fields(KnowledgeAnswerForm), base_post={"title": "Titre", "text": "Texte"}),
+    "knowledge:search": Page(query=["knowledge_query", "request_type"]),
+    "knowledge:use": Page(),
+    "knowledge:send": Page(post=["use", "channel"], base_post={"channel": "email"}),
     "callbacks:attempt": Page(post=fields(AttemptForm), base_post={"result": "no_answer"}),
     "followup:bulk": Page(
         post=[*fields(BulkForm), "fiche", "next"], base_post={"action": "acknowledge", "fiche": "1"}
@@ -251,6 +258,7 @@ def _real_values() -> dict[str, dict[str, str]]:
     from fiches.models import Attachment, Fiche, Requester
     from finance.models import RevenueOrder
     from followup.models import SavedView
+    from knowledge.models import Answer
     from portal import links
     from telephony.models import ImportRun, QueuePassage
 
@@ -282,6 +290,9 @@ def _real_values() -> dict[str, dict[str, str]]:
             "pk": str(attachment.pk if attachment else 1),
         },
         "fiches:export": {"fmt": "csv"},
+        "knowledge:edit": {"pk": str(Answer.objects.values_list("pk", flat=True).first() or 1)},
+        "knowledge:use": {"pk": str(Answer.objects.values_list("pk", flat=True).first() or 1)},
+        "knowledge:send": by_reference,
         "callbacks:attempt": {"pk": str(Callback.objects.values_list("pk", flat=True).first() or 1)},
         "fiches:intake_caller": {"pk": str(Requester.objects.values_list("pk", flat=True).first())},
         "followup:view_delete": {"pk": str(view.pk) if view else "1"},
