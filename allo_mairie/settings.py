@@ -258,6 +258,10 @@ TELEPHONY_OPENING_HOURS = {
 LETTER_PDF_VARIANT = env("LETTER_PDF_VARIANT", default="pdf/a-3b")
 LETTER_CITY = env("LETTER_CITY", default="Marseille")
 LETTER_PHONE = env("LETTER_PHONE", default="3013 (appel gratuit)")
+# Where citizens exercise their data-protection rights (RGPD art. 13), printed on letters.
+LETTER_PRIVACY_CONTACT = env(
+    "LETTER_PRIVACY_CONTACT", default="dpo@marseille.fr (délégué à la protection des données)"
+)
 # Revenue orders (titres de recettes) of the cost sharing: see docs/finance.md.
 REVENUE_ORDER_ISSUER_CAPACITY = env(
     "REVENUE_ORDER_ISSUER_CAPACITY", default="ordonnateur, par délégation du Maire de Marseille"

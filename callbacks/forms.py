@@ -14,9 +14,9 @@ class AttemptForm(StyledFormMixin, forms.Form):
 
 class QueueFilterForm(forms.Form):
     outcome = forms.MultipleChoiceField(
-        label=_("Outcome"),
+        label=_("Callback outcome"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         choices=[],
     )
     after = forms.CharField(required=False, max_length=40)

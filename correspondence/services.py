@@ -123,6 +123,7 @@ def fields_for(fiche: Fiche, event: Event | None, requester: Requester | None, m
         "outcome": outcome if moment in CLOSING_MOMENTS else "",
         "public_comment": public_comment,
         "tracking_url": links.tracking_home_url(),
+        "tracking_code": links.tracking_code(fiche.reference),
         "survey_url": links.tracking_home_url(),
         "today": _local_day(timezone.now()),
     }
@@ -223,6 +224,7 @@ def letter_content(
         signers=branding.letterhead_for(fiche),
         day=timezone.localtime(message.created_at).date(),
         tracking_url=links.tracking_home_url(),
+        tracking_code=links.tracking_code(fiche.reference),
     )
 
 

@@ -18,7 +18,7 @@ def shot(page, name: str) -> None:
         page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
-def test_a_phone_reply_fiche_appears_in_the_callback_queue(page, live_server, catalogue_types):
+def test_a_phone_reply_fiche_appears_in_the_callback_queue(page, live_server, users, catalogue_types):
     log_in(page, live_server, "agent")
     page.goto(f"{live_server.url}/fiches/nouvelle/")
     page.fill("#id_last_name", "Nicolas")
