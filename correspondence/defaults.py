@@ -25,10 +25,7 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
             "Elle porte la référence {{ reference }}, à rappeler dans vos échanges avec "
             "Allô Mairie. Elle a été transmise au service compétent : {{ directorate_name }} "
             "({{ body_name }}){% if due_on %}, qui s'engage à intervenir au plus tard le "
-            "{{ due_on }}{% endif %}.\n\n"
-            + TRACKING_SENTENCE
-            + "\n\n"
-            + CLOSING
+            "{{ due_on }}{% endif %}.\n\n" + TRACKING_SENTENCE + "\n\n" + CLOSING
         ),
         "sms": "Allo Mairie : votre demande ({{ request_label }}) est enregistree.",
     },

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from callbacks.selectors import counts as callback_counts
@@ -179,7 +179,11 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     if report.missing:
         messages.error(
             request,
-            _("%(count)s selected fiche(s) are not in your scope and were left untouched.")
+            ngettext(
+                "%(count)s selected fiche is not in your scope and was left untouched.",
+                "%(count)s selected fiches are not in your scope and were left untouched.",
+                report.missing,
+            )
             % {"count": report.missing},
         )
     return redirect(back)

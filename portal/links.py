@@ -47,7 +47,9 @@ def tracking_code(reference: str) -> str:
     """The code printed on a fiche's letters (``K7QM-2XHD``): with the reference it opens the
     tracking page for a citizen who gave neither an e-mail address nor a phone number.
     Derived from the reference with the site's secret key: nothing stored, nothing guessable."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{CODE_SALT}:{reference}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{CODE_SALT}:{reference}".encode(), hashlib.sha256
+    ).digest()
     letters = "".join(CODE_ALPHABET[byte % len(CODE_ALPHABET)] for byte in digest[:8])
     return f"{letters[:4]}-{letters[4:]}"
 

@@ -79,7 +79,9 @@ def test_a_wrong_or_another_fiches_code_is_refused(make_fiche, postal_fiche, cli
     other = make_fiche("VOI-NID")
     assert find_for_citizen(postal_fiche.reference, links.tracking_code(other.reference)) is None
     assert find_for_citizen(postal_fiche.reference, "ABCD-EFGH") is None
-    response = client.post(reverse("portal:track"), {"reference": postal_fiche.reference, "contact": "ABCD-EFGH"})
+    response = client.post(
+        reverse("portal:track"), {"reference": postal_fiche.reference, "contact": "ABCD-EFGH"}
+    )
     assert response.status_code == 200 and 'id="track-error"' in response.content.decode()
 
 
