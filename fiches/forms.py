@@ -13,13 +13,12 @@ from core.forms import (
     LONG_TEXT,
     SHORT_TEXT,
     BoundedDateField,
-    FastSelectMultiple,
     IdField,
     StyledFormMixin,
     VersionField,
 )
 from fiches.contacts import is_french_mobile, normalise_phone, postal_address_complete
-from fiches.geography import place_for_postal_code
+from fiches.geography import arrondissement_label, place_for_postal_code
 from fiches.models import Channel, Civility, Requester, Status
 from fiches.selectors import filter_choices
 from fiches.services import check_upload
@@ -231,13 +230,13 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
     cell = IdField(required=False, widget=forms.HiddenInput)
     family = forms.ChoiceField(label=_("Family"), required=False)
     type = forms.CharField(label=_("Type code"), required=False, max_length=30)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Kind.choices], required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False)
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", "---------"), *Channel.choices], required=False
+        label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False
     )
     arrondissement = forms.TypedChoiceField(
         label=_("Arrondissement"),
-        choices=[("", "---------")] + [(n, f"{n:02d}") for n in range(1, 17)],
+        choices=[("", _("All arrondissements"))] + [(n, arrondissement_label(n)) for n in range(1, 17)],
         coerce=int,
         empty_value=None,
         required=False,
@@ -254,8 +253,13 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = filter_choices()
-        for name in ("body", "directorate", "family"):
-            self.fields[name].choices = [("", "---------"), *choices[name]]
-        self.fields["status"].widget = FastSelectMultiple(
-            choices=Status.choices, attrs={"class": "form-select", "size": 4}
+        everything = {
+            "body": _("All bodies"),
+            "directorate": _("All directorates"),
+            "family": _("All families"),
+        }
+        for name, label in everything.items():
+            self.fields[name].choices = [("", label), *choices[name]]
+        self.fields["status"].widget = forms.CheckboxSelectMultiple(
+            choices=Status.choices, attrs={"class": "form-check-input"}
         )

@@ -57,7 +57,13 @@ def fiche_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "fiches/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()},
+        {
+            "form": form,
+            "page": page,
+            "total": queryset.count(),
+            "query": query.urlencode(),
+            "now": timezone.now(),
+        },
     )
 
 
