@@ -20,8 +20,9 @@ def test_the_list_counts_what_matches_and_reads_well(client, users, make_fiche):
     assert 'type="checkbox" name="status" value="transmitted"' in page
     assert f'<td class="text-nowrap"><a href="/fiches/{city.reference}/">' in page
     filtered = client.get(reverse("fiches:list"), {"status": ["transmitted", "closed"], "type": "ECL-LAMP"})
-    assert "1 fiche correspond aux filtres" in filtered.content.decode()
-    assert 'value="transmitted" class="form-check-input" id="id_status_1" checked' in filtered.content.decode()
+    html = filtered.content.decode()
+    assert "1 fiche correspond aux filtres" in html
+    assert 'value="transmitted" class="form-check-input" id="id_status_1" checked' in html
 
 
 def test_a_metropole_cell_counts_only_its_fiches(client, users, make_fiche):
