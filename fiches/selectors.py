@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from catalogue.models import normalise
@@ -102,17 +102,80 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def keyset_page(queryset: QuerySet[Fiche], cursor: str | None, size: int = 50) -> Page:
-    """Newest first; ``cursor`` is the last fiche of the previous page."""
-    queryset = queryset.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+SORTS = ("newest", "oldest", "due", "status")
+
+
+def keyset_page(queryset: QuerySet[Fiche], cursor: str | None, size: int = 50, sort: str = "newest") -> Page:
+    """One page in the ``sort`` order (newest first, oldest first, soonest due first with
+    undated fiches last, or by status then newest); ``cursor`` is the last fiche of the
+    previous page, so each page is one indexed range read whatever the page number."""
+    queryset = queryset.select_related(*LIST_RELATED)
+    if sort == "due":
+        return _due_page(queryset, cursor, size)
+    if sort == "status":
+        return _status_page(queryset, cursor, size)
+    oldest = sort == "oldest"
+    queryset = queryset.order_by("created_at", "id") if oldest else queryset.order_by("-created_at", "-id")
     position = decode_cursor(cursor) if cursor else None
     if position:
         moment, pk = position
-        queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
-    items = list(queryset[: size + 1])
+        if oldest:
+            queryset = queryset.filter(Q(created_at__gt=moment) | Q(created_at=moment, id__gt=pk))
+        else:
+            queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
+    return _page(list(queryset[: size + 1]), size, bool(position), encode_cursor)
+
+
+def _page(items: list[Fiche], size: int, has_previous: bool, encode) -> Page:
     has_more = len(items) > size
     items = items[:size]
-    return Page(items, encode_cursor(items[-1]) if has_more and items else None, bool(position))
+    return Page(items, encode(items[-1]) if has_more and items else None, has_previous)
+
+
+def _due_cursor(fiche: Fiche) -> str:
+    due = "n" if fiche.due_at is None else str((fiche.due_at - EPOCH) // MICROSECOND)
+    return f"{due}_{fiche.pk}"
+
+
+def _due_page(queryset: QuerySet[Fiche], cursor: str | None, size: int) -> Page:
+    queryset = queryset.order_by(F("due_at").asc(nulls_last=True), "id")
+    position = None
+    if cursor:
+        try:
+            due, pk = cursor.split("_")
+            position = (None if due == "n" else EPOCH + int(due) * MICROSECOND, int(pk))
+        except (ValueError, OverflowError):
+            position = None
+    if position:
+        moment, pk = position
+        if moment is None:
+            queryset = queryset.filter(due_at__isnull=True, id__gt=pk)
+        else:
+            queryset = queryset.filter(
+                Q(due_at__gt=moment) | Q(due_at=moment, id__gt=pk) | Q(due_at__isnull=True)
+            )
+    return _page(list(queryset[: size + 1]), size, bool(position), _due_cursor)
+
+
+def _status_cursor(fiche: Fiche) -> str:
+    return f"{fiche.status}_{encode_cursor(fiche)}"
+
+
+def _status_page(queryset: QuerySet[Fiche], cursor: str | None, size: int) -> Page:
+    queryset = queryset.order_by("status", "-created_at", "-id")
+    position = None
+    if cursor:
+        status, _sep, rest = cursor.partition("_")
+        place = decode_cursor(rest)
+        position = (status, *place) if place and status in Status.values else None
+    if position:
+        status, moment, pk = position
+        queryset = queryset.filter(
+            Q(status__gt=status)
+            | Q(status=status, created_at__lt=moment)
+            | Q(status=status, created_at=moment, id__lt=pk)
+        )
+    return _page(list(queryset[: size + 1]), size, bool(position), _status_cursor)
 
 
 def find_requesters(query: str, limit: int = 8) -> list[Requester]:
