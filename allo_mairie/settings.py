@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "fiches",
     "followup",
     "correspondence",
+    "callbacks",
+    "knowledge",
     "portal",
     "telephony",
     "finance",
@@ -296,6 +298,10 @@ CTI_WAIT_ALERT = env.int("CTI_WAIT_ALERT", default=60)
 LETTER_PDF_VARIANT = env("LETTER_PDF_VARIANT", default="pdf/a-3b")
 LETTER_CITY = env("LETTER_CITY", default="Marseille")
 LETTER_PHONE = env("LETTER_PHONE", default="3013 (appel gratuit)")
+# Where citizens exercise their data-protection rights (RGPD art. 13), printed on letters.
+LETTER_PRIVACY_CONTACT = env(
+    "LETTER_PRIVACY_CONTACT", default="dpo@marseille.fr (délégué à la protection des données)"
+)
 # Revenue orders (titres de recettes) of the cost sharing: see docs/finance.md.
 REVENUE_ORDER_ISSUER_CAPACITY = env(
     "REVENUE_ORDER_ISSUER_CAPACITY", default="ordonnateur, par délégation du Maire de Marseille"
@@ -318,6 +324,10 @@ SMS_OPTIONS = {
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
 SMS_SENDER = env("SMS_SENDER", default="AlloMairie")
 SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=2)
+# Callbacks (citizens who want their answers by phone): due after the notice, retried, given up.
+CALLBACK_DUE_HOURS = env.int("CALLBACK_DUE_HOURS", default=4)
+CALLBACK_RETRY_HOURS = env.int("CALLBACK_RETRY_HOURS", default=2)
+CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=3)
 # Public tracking page: FAILED look-ups allowed per window, per address and per reference +
 # contact pair (Django cache; production needs a shared cache such as Redis through
 # CACHE_URL, or each worker counts on its own). Successful look-ups are never counted.

@@ -21,6 +21,8 @@ urlpatterns = [
     path("adresses/", include("places.urls")),
     path("suivi/", include("followup.urls")),
     path("courriers/", include("correspondence.urls")),
+    path("rappels/", include("callbacks.urls")),
+    path("connaissances/", include("knowledge.urls")),
     path("suivre/", include("portal.urls")),
     path("telephonie/direct/", include("cti.urls")),
     path("signaler/", include("portal.report_urls")),

@@ -49,35 +49,51 @@ MAX_COLUMNS = 64
 MAX_CELL = 10_000
 FAMILY_LABEL_MAX = 120
 
-# Column key -> header written on export.
+# Column key -> header written on export: French, and read back by the import (HEADER_ALIASES,
+# which also accepts the English headers of earlier exports).
 COLUMNS: list[tuple[str, str]] = [
     ("code", "code"),
-    ("family_code", "family code"),
-    ("family_label", "family label"),
-    ("label", "label"),
-    ("keywords", "keywords"),
-    ("kind", "kind"),
-    ("directorate", "directorate code"),
-    ("deadline_amount", "deadline amount"),
-    ("deadline_unit", "deadline unit"),
-    ("priority", "priority"),
-    ("phone_only", "phone_only"),
-    ("anonymous_allowed", "anonymous_allowed"),
-    ("questions", "questions"),
-    ("active", "active"),
-    ("public_channel", "public_channel"),
-    ("publishable", "publishable"),
+    ("family_code", "code famille"),
+    ("family_label", "libellé famille"),
+    ("label", "libellé"),
+    ("keywords", "mots-clés"),
+    ("kind", "nature"),
+    ("directorate", "code direction"),
+    ("deadline_amount", "délai"),
+    ("deadline_unit", "unité du délai"),
+    ("priority", "priorité"),
+    ("phone_only", "téléphone uniquement"),
+    ("anonymous_allowed", "anonymat autorisé"),
+    ("questions", "questions complémentaires"),
+    ("active", "actif"),
+    ("public_channel", "canal public"),
+    ("publishable", "publiable"),
 ]
 HISTORY_COLUMNS: list[tuple[str, str]] = [
     ("version", "version"),
-    ("status", "status"),
-    ("effective_from", "effective from"),
-    ("recorded_at", "recorded at"),
-    ("recorded_by", "recorded by"),
-    ("reason", "reason"),
+    ("status", "statut"),
+    ("effective_from", "en vigueur le"),
+    ("recorded_at", "enregistrée le"),
+    ("recorded_by", "enregistrée par"),
+    ("reason", "motif"),
 ]
 # Flags a sheet may leave out (older sheets): the type keeps its value.
 KEPT_FLAGS = ("public_channel", "publishable")
+# Values written on export, in French; the import reads them back (the *_ALIASES below).
+KIND_WORDS = {Kind.ANOMALY: "anomalie"}
+UNIT_WORDS = {
+    Unit.HOURS: "heures",
+    Unit.CALENDAR_DAYS: "jours calendaires",
+    Unit.WORKING_DAYS: "jours ouvrés",
+    Unit.BUSINESS_DAYS: "jours ouvrables",
+}
+PRIORITY_WORDS = {Priority.URGENT: "urgente", Priority.NORMAL: "normale", Priority.LOW: "basse"}
+
+
+def yes_no(value: bool) -> str:
+    return "oui" if value else "non"
+
+
 REQUIRED = ("code", "family_code", "label", "kind", "directorate", "deadline_amount", "deadline_unit")
 
 # Accepted headers (normalised: lower case, no accents, "_" and "-" as spaces) -> column key.
@@ -168,17 +184,17 @@ def version_row(version: RequestTypeVersion, *, history: bool = False) -> list[A
         request_type.family.label,
         version.label,
         version.keywords,
-        version.kind,
+        KIND_WORDS.get(version.kind, version.kind),
         version.directorate.code,
         version.deadline_amount,
-        version.deadline_unit,
-        version.priority,
-        "yes" if version.phone_only else "no",
-        "yes" if version.anonymous_allowed else "no",
+        UNIT_WORDS.get(version.deadline_unit, version.deadline_unit),
+        PRIORITY_WORDS.get(version.priority, version.priority),
+        yes_no(version.phone_only),
+        yes_no(version.anonymous_allowed),
         json.dumps(version.questions or [], ensure_ascii=False) if version.questions else "",
-        "yes" if request_type.active else "no",
-        "yes" if version.public_channel else "no",
-        "yes" if version.publishable else "no",
+        yes_no(request_type.active),
+        yes_no(version.public_channel),
+        yes_no(version.publishable),
     ]
     if history:
         row += [

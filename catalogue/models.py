@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from organisations.models import Body, Cell, Directorate
 from worktime import DeadlineUnit
@@ -203,4 +204,13 @@ class RequestTypeVersion(models.Model):
 
     @property
     def deadline_display(self) -> str:
-        return f"{self.deadline_amount} {self.get_deadline_unit_display()}"
+        """« 1 jour ouvré (lun.-ven.) », « 5 jours ouvrés (lun.-ven.) »: the plural follows the amount."""
+        n = self.deadline_amount
+        texts = {
+            Unit.HOURS: ngettext("%(n)s hour", "%(n)s hours", n),
+            Unit.CALENDAR_DAYS: ngettext("%(n)s calendar day", "%(n)s calendar days", n),
+            Unit.WORKING_DAYS: ngettext("%(n)s working day (Mon-Fri)", "%(n)s working days (Mon-Fri)", n),
+            Unit.BUSINESS_DAYS: ngettext("%(n)s business day (Mon-Sat)", "%(n)s business days (Mon-Sat)", n),
+        }
+        text = texts.get(self.deadline_unit)
+        return text % {"n": n} if text else f"{n} {self.get_deadline_unit_display()}"

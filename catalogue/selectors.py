@@ -21,7 +21,7 @@ def query_tokens(query: str) -> list[str]:
     return label_words(query).split()
 
 
-def _all_tokens(field: str, tokens: list[str], *, prefix: bool) -> Q:
+def all_tokens(field: str, tokens: list[str], *, prefix: bool) -> Q:
     condition = Q()
     for token in tokens:
         condition &= Q(**{f"{field}__contains": f" {token}" if prefix else token})
@@ -40,12 +40,12 @@ def search_types(query: str, limit: int = 12, at: datetime | None = None) -> lis
         return []
     return list(
         RequestTypeVersion.objects.in_force(at)
-        .filter(_all_tokens("word_text", tokens, prefix=False))
+        .filter(all_tokens("word_text", tokens, prefix=False))
         .annotate(
             rank=Case(
-                When(_all_tokens("label_text", tokens, prefix=True), then=Value(0)),
-                When(_all_tokens("label_text", tokens, prefix=False), then=Value(1)),
-                When(_all_tokens("word_text", tokens, prefix=True), then=Value(2)),
+                When(all_tokens("label_text", tokens, prefix=True), then=Value(0)),
+                When(all_tokens("label_text", tokens, prefix=False), then=Value(1)),
+                When(all_tokens("word_text", tokens, prefix=True), then=Value(2)),
                 default=Value(3),
                 output_field=IntegerField(),
             )
@@ -71,7 +71,7 @@ def catalogue_list(filters: Filters, at: datetime | None = None) -> QuerySet[Req
         queryset = queryset.filter(request_type__active=False)
     tokens = query_tokens(filters.query)
     if tokens:
-        queryset = queryset.filter(_all_tokens("word_text", tokens, prefix=False))
+        queryset = queryset.filter(all_tokens("word_text", tokens, prefix=False))
     if filters.family:
         queryset = queryset.filter(request_type__family_id=filters.family)
     if filters.body:

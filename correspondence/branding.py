@@ -25,6 +25,22 @@ class Signer:
     signatory_name: str
     signatory_title: str
 
+    @property
+    def delegation_lines(self) -> tuple[str, str]:
+        """The signature block, one form for every body: « Pour le Maire et par délégation, »
+        then the signatory's office (« l'Adjoint délégué à la relation citoyenne »)."""
+        return delegation_lines(self.signatory_title)
+
+
+def delegation_lines(title: str) -> tuple[str, str]:
+    title = " ".join(title.split())
+    if not title.lower().startswith("pour ") or "," not in title:
+        return title, ""
+    authority, office = (part.strip() for part in title.split(",", 1))
+    if "délégation" not in authority:
+        authority += " et par délégation"
+    return f"{authority},", office
+
 
 def partner_convention_in_force(body: Body, on: date) -> bool:
     """Whether ``body`` acts under a partnership convention in force on ``on`` (article 4:

@@ -3,6 +3,18 @@ Plain data (no Django import) so the data migration can use it."""
 
 CLOSING = "Nous vous prions d'agréer, {{ greeting }}, l'expression de nos salutations distinguées."
 
+# Works for every citizen, including those who gave only a postal address (portal.links).
+TRACKING_SENTENCE = (
+    "Vous pouvez suivre son avancement à tout moment sur {{ tracking_url }} avec votre "
+    "référence et le code de suivi {{ tracking_code }}, ou en appelant Allô Mairie au 3013."
+)
+# The sentence before: it asked for a contact that a citizen writing by post never gave.
+OLD_TRACKING_SENTENCE = (
+    "Vous pouvez suivre son avancement à tout moment sur {{ tracking_url }} avec votre "
+    "référence et l'adresse électronique ou le numéro de téléphone que vous nous avez "
+    "indiqués."
+)
+
 DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
     "acknowledgement": {
         "subject": "Votre demande {{ reference }} a bien été enregistrée",
@@ -13,10 +25,7 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
             "Elle porte la référence {{ reference }}, à rappeler dans vos échanges avec "
             "Allô Mairie. Elle a été transmise au service compétent : {{ directorate_name }} "
             "({{ body_name }}){% if due_on %}, qui s'engage à intervenir au plus tard le "
-            "{{ due_on }}{% endif %}.\n\n"
-            "Vous pouvez suivre son avancement à tout moment sur {{ tracking_url }} avec votre "
-            "référence et l'adresse électronique ou le numéro de téléphone que vous nous avez "
-            "indiqués.\n\n" + CLOSING
+            "{{ due_on }}{% endif %}.\n\n" + TRACKING_SENTENCE + "\n\n" + CLOSING
         ),
         "sms": "Allo Mairie : votre demande ({{ request_label }}) est enregistree.",
     },

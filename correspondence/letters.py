@@ -48,6 +48,7 @@ class LetterContent:
     signers: list[Signer]
     day: date
     tracking_url: str
+    tracking_code: str = ""
 
 
 def letter_html(content: LetterContent) -> str:
@@ -63,6 +64,7 @@ def letter_html(content: LetterContent) -> str:
             "city": settings.LETTER_CITY,
             "cobranded": len(content.signers) > 1,
             "phone": settings.LETTER_PHONE,
+            "privacy_contact": settings.LETTER_PRIVACY_CONTACT,
             "footer_bodies": [
                 (s.body.name, ", ".join(line.strip() for line in s.body.address.splitlines() if line.strip()))
                 for s in content.signers

@@ -17,6 +17,7 @@ from core.plaintext import render_text
 from correspondence import branding, letters, smstext, templating
 from correspondence.defaults import DEFAULT_TEMPLATES
 from correspondence.models import Batch, Channel, LetterTemplate, Message, Moment
+from fiches.contacts import is_french_mobile, postal_address_complete
 from fiches.models import OPEN_STATUSES, Event, Fiche, Requester, Status
 from organisations.models import Body
 from portal import links
@@ -67,18 +68,22 @@ def recipients(fiche: Fiche) -> list[Requester]:
     return people
 
 
+def _usable(requester: Requester, channel: str) -> bool:
+    if channel == Channel.EMAIL:
+        return requester.has_valid_email
+    if channel == Channel.SMS:
+        return is_french_mobile(requester.phone)
+    if channel == Channel.LETTER:
+        return postal_address_complete(requester.address, requester.postal_code, requester.city)
+    return bool(requester.phone)
+
+
 def channel_for(requester: Requester) -> str | None:
     """The preferred channel when it can be used, otherwise the first usable one."""
-    usable = {
-        Channel.EMAIL: requester.has_valid_email,
-        Channel.SMS: bool(requester.phone_digits.startswith(("06", "07"))),
-        Channel.LETTER: bool(requester.address and requester.postal_code and requester.city),
-        Channel.PHONE: bool(requester.phone),
-    }
-    if usable.get(requester.preferred_channel):
+    if requester.preferred_channel in Channel.values and _usable(requester, requester.preferred_channel):
         return requester.preferred_channel
     for channel in (Channel.EMAIL, Channel.SMS, Channel.LETTER, Channel.PHONE):
-        if usable[channel]:
+        if _usable(requester, channel):
             return channel
     return None
 
@@ -118,6 +123,7 @@ def fields_for(fiche: Fiche, event: Event | None, requester: Requester | None, m
         "outcome": outcome if moment in CLOSING_MOMENTS else "",
         "public_comment": public_comment,
         "tracking_url": links.tracking_home_url(),
+        "tracking_code": links.tracking_code(fiche.reference),
         "survey_url": links.tracking_home_url(),
         "today": _local_day(timezone.now()),
     }
@@ -218,6 +224,7 @@ def letter_content(
         signers=branding.letterhead_for(fiche),
         day=timezone.localtime(message.created_at).date(),
         tracking_url=links.tracking_home_url(),
+        tracking_code=links.tracking_code(fiche.reference),
     )
 
 
@@ -296,26 +303,42 @@ def build_batch(user=None, *, limit: int | None = None) -> Batch | None:
     return batch
 
 
-def send_manually(fiche: Fiche, moment: str, user) -> list[Message]:
+def usable_channels(requester: Requester) -> set[str]:
+    """The channels that can reach this person."""
+    return {c for c in (Channel.EMAIL, Channel.SMS, Channel.LETTER, Channel.PHONE) if _usable(requester, c)}
+
+
+def send_manually(
+    fiche: Fiche, moment: str, user, *, channel: str | None = None, requester_only: bool = False
+) -> list[Message]:
     """A call-centre agent sends a notice by hand (e.g. "outside our competence" after a
-    rejection, or a copy after the citizen's contact details were corrected)."""
+    rejection, or a copy after the citizen's contact details were corrected), through each
+    person's preferred channel, or through ``channel`` to those it can reach (e.g. an
+    information answer the caller asked for by e-mail or SMS)."""
     if moment not in Moment.values:
         raise ValueError("unknown moment")
     fiche = Fiche.objects.select_related("requester", "body", "directorate", "request_type").get(pk=fiche.pk)
+    people = recipients(fiche)
+    if requester_only:
+        people = people[:1] if fiche.requester_id else []
     created = []
-    for requester in recipients(fiche):
-        channel = channel_for(requester)
+    for requester in people:
         if channel is None:
+            chosen = channel_for(requester)
+        else:
+            chosen = channel if channel in usable_channels(requester) else None
+        if chosen is None:
             continue
+        channel_used = chosen
         created.append(
             Message.objects.create(
                 fiche=fiche,
                 event=None,
                 requester=requester,
                 moment=moment,
-                channel=channel,
+                channel=channel_used,
                 recipient=str(requester),
-                state=Message.State.NOT_SENT if channel == Channel.PHONE else Message.State.PENDING,
+                state=Message.State.NOT_SENT if channel_used == Channel.PHONE else Message.State.PENDING,
             )
         )
     from correspondence.tasks import deliver

@@ -25,6 +25,7 @@ FIELDS: dict[str, str] = {
     "outcome": "Réponse ou suite donnée, telle que rédigée pour l'usager",
     "public_comment": "Commentaire public de l'étape (vide pour une note interne)",
     "tracking_url": "Adresse de la page de suivi",
+    "tracking_code": "Code de suivi de la fiche (avec la référence, il ouvre la page de suivi)",
     "survey_url": "Adresse du questionnaire de satisfaction (courriers de clôture)",
     "today": "Date du jour",
 }
@@ -44,6 +45,7 @@ SAMPLE: dict[str, str] = {
     "outcome": "La chaussée a été reprise le 5 mars.",
     "public_comment": "Intervention programmée la semaine prochaine.",
     "tracking_url": "https://allo-mairie.example.org/suivre/",
+    "tracking_code": "K7QM-2XHD",
     "survey_url": "https://allo-mairie.example.org/suivre/avis/xyz/",
     "today": "10 mars 2026",
 }

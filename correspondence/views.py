@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit import log_access
@@ -111,5 +112,9 @@ def send_notice(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         with transaction.atomic():
             sent = services.send_manually(fiche, moment, request.user)
-        messages.success(request, _("%(count)s message(s) prepared.") % {"count": len(sent)})
+        messages.success(
+            request,
+            ngettext("%(count)s message prepared.", "%(count)s messages prepared.", len(sent))
+            % {"count": len(sent)},
+        )
     return redirect(fiche_url(fiche.reference) or "correspondence:register")

@@ -13,12 +13,12 @@ from core.forms import (
     LONG_TEXT,
     SHORT_TEXT,
     BoundedDateField,
-    FastSelectMultiple,
     IdField,
     StyledFormMixin,
     VersionField,
 )
-from fiches.geography import place_for_postal_code
+from fiches.contacts import is_french_mobile, normalise_phone, postal_address_complete
+from fiches.geography import arrondissement_label, place_for_postal_code
 from fiches.models import Channel, Civility, Requester, Status
 from fiches.selectors import filter_choices
 from fiches.services import check_upload
@@ -109,6 +109,13 @@ class IntakeForm(StyledFormMixin, forms.Form):
         help_text=_("For information requests: the fiche is answered and closed at once."),
     )
     attachments = MultipleFileField(label=_("Photos or documents"), required=False)
+    knowledge_query = forms.CharField(
+        label=_("Search the knowledge base"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    knowledge_answer = IdField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, version: RequestTypeVersion | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -136,6 +143,9 @@ class IntakeForm(StyledFormMixin, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("attachments", error)
         self._check_email(data)
+        self._check_phone(data)
+        if not data.get("anonymous") or data.get("requester_id"):
+            self._check_reachable(data)
         requester_chosen = data.get("requester_id") or data.get("anonymous")
         if not requester_chosen and not data.get("last_name"):
             self.add_error("last_name", _("Enter the caller's name, or tick “Anonymous request”."))
@@ -157,6 +167,40 @@ class IntakeForm(StyledFormMixin, forms.Form):
                 self.kept_invalid_email = email
             else:
                 self.add_error("email", error)
+
+    def _check_phone(self, data: dict) -> None:
+        phone = normalise_phone(data.get("phone") or "")
+        if phone is None:
+            self.add_error(
+                "phone",
+                _(
+                    "Enter a French number (10 digits, e.g. 06 12 34 56 78)"
+                    " or an international one starting with +."
+                ),
+            )
+        elif "phone" in data:
+            data["phone"] = phone
+
+    def _check_reachable(self, data: dict) -> None:
+        """The preferred reply channel must be able to reach the caller. (A known caller's
+        legacy e-mail address that no longer validates is kept with a warning, see above.)"""
+        channel = data.get("preferred_channel")
+        if channel == "email":
+            if not data.get("email") and "email" not in self.errors:
+                self.add_error("email", _("An e-mail reply needs the caller's e-mail address."))
+        elif channel == "sms":
+            if "phone" not in self.errors and not is_french_mobile(data.get("phone") or ""):
+                self.add_error("phone", _("An SMS reply needs a French mobile number (06 or 07)."))
+        elif channel == "letter":
+            if not postal_address_complete(
+                data.get("address") or "", data.get("requester_postal_code") or "", data.get("city") or ""
+            ):
+                self.add_error(
+                    "address",
+                    _("A reply by letter needs the full postal address: street, postal code and town."),
+                )
+        elif channel == "phone" and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("A reply by phone needs the caller's phone number."))
 
     def answers(self) -> dict[str, str]:
         return {name[2:]: self.cleaned_data.get(name, "") for name in self.question_fields}
@@ -196,13 +240,13 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
     quartier = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
     family = forms.ChoiceField(label=_("Family"), required=False)
     type = forms.CharField(label=_("Type code"), required=False, max_length=30)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Kind.choices], required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False)
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", "---------"), *Channel.choices], required=False
+        label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False
     )
     arrondissement = forms.TypedChoiceField(
         label=_("Arrondissement"),
-        choices=[("", "---------")] + [(n, f"{n:02d}") for n in range(1, 17)],
+        choices=[("", _("All arrondissements"))] + [(n, arrondissement_label(n)) for n in range(1, 17)],
         coerce=int,
         empty_value=None,
         required=False,
@@ -215,12 +259,27 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
         label=_("Created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label=_("Reference or street"), required=False, max_length=100)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("due", _("Due date (soonest first)")),
+            ("status", _("Status")),
+        ],
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = filter_choices()
-        for name in ("body", "directorate", "family"):
-            self.fields[name].choices = [("", "---------"), *choices[name]]
-        self.fields["status"].widget = FastSelectMultiple(
-            choices=Status.choices, attrs={"class": "form-select", "size": 4}
+        everything = {
+            "body": _("All bodies"),
+            "directorate": _("All directorates"),
+            "family": _("All families"),
+        }
+        for name, label in everything.items():
+            self.fields[name].choices = [("", label), *choices[name]]
+        self.fields["status"].widget = forms.CheckboxSelectMultiple(
+            choices=Status.choices, attrs={"class": "form-check-input"}
         )

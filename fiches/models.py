@@ -253,6 +253,13 @@ class Fiche(models.Model):
         )
 
     @property
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """The extra questions' answers with the questions' labels (of the fiche's version);
+        an answer whose question is no longer in the version keeps its key."""
+        labels = {q["key"]: q.get("label") or q["key"] for q in self.request_type.questions or []}
+        return [(labels.get(key, key), str(value)) for key, value in (self.answers or {}).items()]
+
+    @property
     def reference_spoken(self) -> str:
         """The reference grouped for reading aloud: AM · 2026 · 004 213."""
         prefix, year, number = self.reference.split("-")

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from catalogue.models import Family, normalise
+from fiches.geography import arrondissement_label, place_for_postal_code
 from fiches.models import OPEN_STATUSES, Fiche, Requester, Status
 from fiches.workflow import CALL_CENTRE, CELL, SUPERVISOR
 from organisations.access import Scope, scope_for
@@ -103,38 +104,141 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def keyset_page(queryset: QuerySet[Fiche], cursor: str | None, size: int = 50) -> Page:
-    """Newest first; ``cursor`` is the last fiche of the previous page."""
-    queryset = queryset.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+SORTS = ("newest", "oldest", "due", "status")
+
+
+def keyset_page(queryset: QuerySet[Fiche], cursor: str | None, size: int = 50, sort: str = "newest") -> Page:
+    """One page in the ``sort`` order (newest first, oldest first, soonest due first with
+    undated fiches last, or by status then newest); ``cursor`` is the last fiche of the
+    previous page, so each page is one indexed range read whatever the page number."""
+    queryset = queryset.select_related(*LIST_RELATED)
+    if sort == "due":
+        return _due_page(queryset, cursor, size)
+    if sort == "status":
+        return _status_page(queryset, cursor, size)
+    oldest = sort == "oldest"
+    queryset = queryset.order_by("created_at", "id") if oldest else queryset.order_by("-created_at", "-id")
     position = decode_cursor(cursor) if cursor else None
     if position:
         moment, pk = position
-        queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
-    items = list(queryset[: size + 1])
+        if oldest:
+            queryset = queryset.filter(Q(created_at__gt=moment) | Q(created_at=moment, id__gt=pk))
+        else:
+            queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
+    return _page(list(queryset[: size + 1]), size, bool(position), encode_cursor)
+
+
+def _page(items: list[Fiche], size: int, has_previous: bool, encode) -> Page:
     has_more = len(items) > size
     items = items[:size]
-    return Page(items, encode_cursor(items[-1]) if has_more and items else None, bool(position))
+    return Page(items, encode(items[-1]) if has_more and items else None, has_previous)
+
+
+def _due_cursor(fiche: Fiche) -> str:
+    due = "n" if fiche.due_at is None else str((fiche.due_at - EPOCH) // MICROSECOND)
+    return f"{due}_{fiche.pk}"
+
+
+def _due_page(queryset: QuerySet[Fiche], cursor: str | None, size: int) -> Page:
+    queryset = queryset.order_by(F("due_at").asc(nulls_last=True), "id")
+    position = None
+    if cursor:
+        try:
+            due, pk = cursor.split("_")
+            position = (None if due == "n" else EPOCH + int(due) * MICROSECOND, int(pk))
+        except (ValueError, OverflowError):
+            position = None
+    if position:
+        moment, pk = position
+        if moment is None:
+            queryset = queryset.filter(due_at__isnull=True, id__gt=pk)
+        else:
+            queryset = queryset.filter(
+                Q(due_at__gt=moment) | Q(due_at=moment, id__gt=pk) | Q(due_at__isnull=True)
+            )
+    return _page(list(queryset[: size + 1]), size, bool(position), _due_cursor)
+
+
+def _status_cursor(fiche: Fiche) -> str:
+    return f"{fiche.status}_{encode_cursor(fiche)}"
+
+
+def _status_page(queryset: QuerySet[Fiche], cursor: str | None, size: int) -> Page:
+    queryset = queryset.order_by("status", "-created_at", "-id")
+    position = None
+    if cursor:
+        status, _sep, rest = cursor.partition("_")
+        place = decode_cursor(rest)
+        position = (status, *place) if place and status in Status.values else None
+    if position:
+        status, moment, pk = position
+        queryset = queryset.filter(
+            Q(status__gt=status)
+            | Q(status=status, created_at__lt=moment)
+            | Q(status=status, created_at=moment, id__lt=pk)
+        )
+    return _page(list(queryset[: size + 1]), size, bool(position), _status_cursor)
 
 
 def find_requesters(query: str, limit: int = 8) -> list[Requester]:
-    """Callers by phone number (any format) or by name (accent-insensitive prefix)."""
+    """Callers by phone number (any format) or by name, in any word order ("Sylvie Nicolas"
+    finds "NICOLAS Sylvie"), accent-insensitive: each word typed starts a word of the name.
+
+    Ranked: the whole name exactly (in either order), then every word typed a whole word of
+    the name, then the rest; newest caller first within a rank. Each caller carries
+    ``fiche_count``, ``last_reference`` and ``last_fiche_at`` (their latest fiche) so the agent
+    can tell two homonyms apart, with their district (``district``)."""
     query = (query or "").strip()
     if len(query) < 2:
         return []
     from fiches.models import digits_of
 
     digits = digits_of(query)
-    if len(digits) >= 4 and len(digits) >= len(query.replace(" ", "").replace(".", "")) - 3:
-        condition = Q(phone_digits__startswith=digits)
-    else:
-        condition = Q(search_name__startswith=normalise(query)) | Q(
-            search_name__contains=f" {normalise(query)}"
-        )
-    return list(
-        Requester.objects.filter(condition)
-        .annotate(fiche_count=Count("fiches"))
-        .order_by("-created_at")[:limit]
+    compact = query.replace(" ", "")
+    for prefix in ("+33", "0033"):  # a partly typed international number: +33 6 12 …
+        if compact.startswith(prefix):
+            digits = "0" + digits_of(compact[len(prefix) :]).removeprefix("0")
+    latest = Fiche.objects.filter(requester=OuterRef("pk")).order_by("-created_at", "-id")
+    callers = Requester.objects.annotate(
+        fiche_count=Count("fiches"),
+        last_reference=Subquery(latest.values("reference")[:1]),
+        last_fiche_at=Subquery(latest.values("created_at")[:1]),
     )
+    if len(digits) >= 4 and len(digits) >= len(query.replace(" ", "").replace(".", "")) - 3:
+        found = callers.filter(phone_digits__startswith=digits).order_by("-created_at", "-id")
+    else:
+        words = normalise(query).split()
+        if not words:
+            return []
+        condition = Q()
+        for word in words:
+            condition &= Q(search_name__startswith=word) | Q(search_name__contains=f" {word}")
+        exact = {" ".join(words), " ".join(reversed(words))}
+        whole_words = Q()
+        for word in words:
+            whole_words &= (
+                Q(search_name=word)
+                | Q(search_name__startswith=f"{word} ")
+                | Q(search_name__endswith=f" {word}")
+                | Q(search_name__contains=f" {word} ")
+            )
+        found = (
+            callers.filter(condition)
+            .annotate(
+                rank=Case(
+                    When(search_name__in=exact, then=Value(0)),
+                    When(whole_words, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("rank", "-created_at", "-id")
+        )
+    people = list(found[:limit])
+    for person in people:
+        place = place_for_postal_code(person.postal_code)
+        person.district = arrondissement_label(place.arrondissement) if place else person.city
+    return people
 
 
 def requester_history(requester: Requester, user, limit: int = 10) -> list[Fiche]:

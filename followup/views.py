@@ -14,9 +14,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
+from callbacks.selectors import counts as callback_counts
 from catalogue.models import RequestTypeVersion, normalise
 from core.forms import error_messages
 from core.parsing import MAX_SMALL, parse_id, parse_int
@@ -182,7 +183,11 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     if report.missing:
         messages.error(
             request,
-            _("%(count)s selected fiche(s) are not in your scope and were left untouched.")
+            ngettext(
+                "%(count)s selected fiche is not in your scope and was left untouched.",
+                "%(count)s selected fiches are not in your scope and were left untouched.",
+                report.missing,
+            )
             % {"count": report.missing},
         )
     return redirect(back)
@@ -438,6 +443,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "age_links": _age_links(data["now"]),
             "can_reroute": selectors.can_reroute(request.user),
             "figures_only": selectors.board_figures_only(request.user),
+            "callbacks": callback_counts(request.user) if scope_for(request.user).is_call_centre else None,
         },
     )
 

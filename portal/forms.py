@@ -12,7 +12,9 @@ class TrackForm(StyledFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     contact = forms.CharField(
-        label=_("E-mail address or phone number given with your request"),
+        label=_(
+            "E-mail address or phone number given with your request, or the tracking code of your letter"
+        ),
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "email"}),
     )

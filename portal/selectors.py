@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fiches.models import OPEN_STATUSES, Event, Fiche, Requester, Status, digits_of
+from portal import links
 
 SURVEY_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED})
 
@@ -63,7 +64,10 @@ def normalise_reference(text: str) -> str:
 
 
 def contact_key(contact: str) -> str:
-    """An e-mail in lower case or a phone's national digits: one key however it is typed."""
+    """An e-mail in lower case, a phone's national digits or a letter's tracking code: one
+    key however it is typed (the rate limit counts per reference and key)."""
+    if links.is_tracking_code(contact):
+        return links.normalise_code(contact)
     contact = (contact or "").strip()
     return contact.lower() if "@" in contact else digits_of(contact)
 
@@ -71,6 +75,10 @@ def contact_key(contact: str) -> str:
 def find_for_citizen(reference: str, contact: str) -> Fiche | None:
     """The fiche when the contact is its requester's or a follower's e-mail or phone."""
     reference = normalise_reference(reference)
+    if links.is_tracking_code(contact):
+        # The code printed on the letters (citizens who gave only a postal address).
+        fiche = Fiche.objects.filter(reference=reference).first()
+        return fiche if fiche is not None and links.tracking_code_matches(reference, contact) else None
     key = contact_key(contact)
     if not reference or not key:
         return None

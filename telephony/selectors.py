@@ -319,10 +319,18 @@ def staffing_plan(
                     "asa": need.result.asa if need.agents_needed else None,
                     "logged_in": logged,
                     "gap": gap,
-                    "status": "under" if gap < 0 else ("over" if gap >= 2 else "ok"),
+                    "status": slot_status(open_slot, gap),
                 }
             )
     return plan
+
+
+def slot_status(open_slot: bool, gap: float) -> str:
+    """Under-, over- or adequately staffed; a slot where the centre is closed is never
+    under-staffed (calls then are turned away by the opening hours, not by a lack of agents)."""
+    if not open_slot:
+        return "closed"
+    return "under" if gap < 0 else ("over" if gap >= 2 else "ok")
 
 
 def logged_in_by_slot(filters: Filters, occurrences: dict[int, int]) -> dict[tuple[int, int], float]:

@@ -23,7 +23,12 @@ from catalogue.models import Family, RequestType, RequestTypeVersion
 from catalogue.services import current_version
 from core.exports import escape_formula
 
-HEADER = [title for _key, title in COLUMNS]
+# The English headers of earlier exports: still accepted (the export now writes French ones).
+HEADER = [
+    "code", "family code", "family label", "label", "keywords", "kind", "directorate code", "deadline amount",
+    "deadline unit", "priority", "phone_only", "anonymous_allowed", "questions", "active",
+]  # fmt: skip
+FRENCH_HEADER = [title for _key, title in COLUMNS]
 GOOD = [
     ["VOI-NID", "voirie", "Voirie", "Nid-de-poule sur la chaussée", "trou chaussée", "anomaly", "amp-voirie",
      "5", "working_days", "normal", "no", "yes", "", "yes", "yes", "no"],
@@ -99,7 +104,7 @@ def test_missing_required_columns(bodies):
     report = import_nomenclature(csv_bytes([], header=header), "n.csv")
     assert len(report.errors) == 1
     assert report.errors[0].line == 1
-    assert "kind" in report.errors[0].message and "deadline unit" in report.errors[0].message
+    assert "nature" in report.errors[0].message and "unité du délai" in report.errors[0].message
 
 
 def test_unsupported_or_broken_file(bodies):
@@ -198,7 +203,7 @@ def test_export_all_versions_has_history_columns(bodies, users):
     import_nomenclature(csv_bytes(GOOD), "n.csv", user=users["admin"])
     import_nomenclature(csv_bytes([GOOD[0][:7] + ["4"] + GOOD[0][8:]]), "n.csv", reason="why")
     lines = export_csv(all_versions=True).decode("utf-8-sig").splitlines()
-    assert lines[0].endswith("version;status;effective from;recorded at;recorded by;reason")
+    assert lines[0].endswith("version;statut;en vigueur le;enregistrée le;enregistrée par;motif")
     assert len(lines) == 1 + 4
     assert any(line.startswith("VOI-NID;") and line.endswith(";why") for line in lines)
 
@@ -269,3 +274,19 @@ def test_errors_name_columns_as_the_file_does(bodies):
     )
     report = import_nomenclature(content, "n.csv")
     assert [(e.line, e.column) for e in report.errors] == [(2, "Code direction")]
+
+
+def test_the_export_speaks_french_and_reads_back(users, bodies):
+    report = import_nomenclature(csv_bytes(GOOD), "n.csv", user=users["admin"])
+    assert report.ok, report.errors
+    exported = export_csv().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
+    assert rows[0] == FRENCH_HEADER
+    assert rows[0][:4] == ["code", "code famille", "libellé famille", "libellé"]
+    animal = next(row for row in rows if row[0] == "HYG-ANIMAL")
+    assert animal[5:12] == ["anomalie", "vdm-hygiene", "24", "heures", "urgente", "oui", "oui"]
+    lamp = next(row for row in rows if row[0] == "ECL-LAMP")
+    assert lamp[8] == "jours ouvrés" and lamp[9] == "normale" and lamp[10] == "non"
+    again = import_nomenclature(exported.encode("utf-8"), "again.csv", user=users["admin"])
+    assert again.ok, again.errors
+    assert current_version("HYG-ANIMAL").deadline_unit == "hours" and current_version("HYG-ANIMAL").phone_only

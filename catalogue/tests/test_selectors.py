@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from catalogue.demo import load_demo_nomenclature
@@ -89,3 +90,17 @@ def test_same_effective_moment_higher_number_wins(catalogue_types):
     assert [e.version.number for e in history] == [3, 2, 1]
     assert history[0].in_force and not history[1].in_force
     assert [c.after for c in history[0].changes] == ["4"]
+
+
+@pytest.mark.django_db
+def test_deadlines_read_in_the_singular_and_the_plural(catalogue_types):
+    from django.utils import translation
+
+    version = catalogue_types["VOI-NID"]
+    with translation.override("fr"):
+        version.deadline_amount = 1
+        assert version.deadline_display == "1 jour ouvré (lun.-ven.)"
+        version.deadline_amount = 5
+        assert version.deadline_display == "5 jours ouvrés (lun.-ven.)"
+        version.deadline_unit, version.deadline_amount = "hours", 1
+        assert version.deadline_display == "1 heure"

@@ -20,6 +20,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.forms import AccessFilterForm
+from callbacks.forms import AttemptForm
+from callbacks.forms import QueueFilterForm as CallbackFilterForm
 from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm
 from committee.forms import (
     AnswerForm,
@@ -39,6 +41,7 @@ from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
 from finance.forms import CancelForm, LineForm, PaidForm, RuleForm, SheetForm
 from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, ResolveForm, ScheduleForm
 from portal.forms import ReportForm as OnlineReportForm
+from knowledge.forms import AnswerForm as KnowledgeAnswerForm
 from portal.forms import SurveyForm, TrackForm
 from reporting.forms import BarometerForm
 from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
@@ -128,6 +131,14 @@ PAGES: dict[str, Page] = {
     "fiches:download": Page(),
     "fiches:publication": Page(post=["publishable", "expected_version"]),
     "followup:queue": Page(query=[*fields(QueueFilterForm), "after", "vue"], base_query={"vue": "carte"}),
+    "callbacks:queue": Page(query=fields(CallbackFilterForm)),
+    "knowledge:list": Page(),
+    "knowledge:new": Page(post=fields(KnowledgeAnswerForm), base_post={"title": "Titre", "text": "Texte"}),
+    "knowledge:edit": Page(post=fields(KnowledgeAnswerForm), base_post={"title": "Titre", "text": "Texte"}),
+    "knowledge:search": Page(query=["knowledge_query", "request_type"]),
+    "knowledge:use": Page(),
+    "knowledge:send": Page(post=["use", "channel"], base_post={"channel": "email"}),
+    "callbacks:attempt": Page(post=fields(AttemptForm), base_post={"result": "no_answer"}),
     "followup:bulk": Page(
         post=[*fields(BulkForm), "fiche", "next"], base_post={"action": "acknowledge", "fiche": "1"}
     ),
@@ -357,10 +368,12 @@ class Demo:
 
 def _real_values() -> dict[str, dict[str, str]]:
     from agreements.models import Agreement, Annex
+    from callbacks.models import Callback
     from correspondence.models import Batch, Channel, Message
     from fiches.models import Attachment, Fiche, Requester
     from finance.models import RevenueOrder
     from followup.models import SavedView
+    from knowledge.models import Answer
     from portal import links
     from telephony.models import ImportRun, QueuePassage
 
@@ -401,6 +414,10 @@ def _real_values() -> dict[str, dict[str, str]]:
             "pk": str(attachment.pk if attachment else 1),
         },
         "fiches:export": {"fmt": "csv"},
+        "knowledge:edit": {"pk": str(Answer.objects.values_list("pk", flat=True).first() or 1)},
+        "knowledge:use": {"pk": str(Answer.objects.values_list("pk", flat=True).first() or 1)},
+        "knowledge:send": by_reference,
+        "callbacks:attempt": {"pk": str(Callback.objects.values_list("pk", flat=True).first() or 1)},
         "fiches:intake_caller": {"pk": str(Requester.objects.values_list("pk", flat=True).first())},
         "followup:view_delete": {"pk": str(view.pk) if view else "1"},
         "correspondence:batch_pdf": {"pk": str(Batch.objects.values_list("pk", flat=True).first() or 1)},

@@ -64,3 +64,24 @@ def test_app_catalogue_is_up_to_date(app, tmp_path):
     )  # fmt: skip
     missing = _msgids(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po") - _msgids(po)
     assert not missing, f"run makemessages in {app.label}/ and translate: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("app", PROJECT_APPS, ids=lambda a: a.label)
+def test_french_typography(app):
+    """A narrow no-break space before « : ; ? ! » (run ``manage.py french_typography``)."""
+    from core.typography import msgstrs, needs_spacing
+
+    po = Path(app.path) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    if not po.exists():
+        return
+    wrong = [text for text in msgstrs(po) if needs_spacing(text)]
+    assert not wrong, f"run manage.py french_typography: {wrong[:5]}"
+
+
+def test_french_spacing_rules():
+    from core.typography import french_spacing
+
+    assert french_spacing("Objet : x ; y ? z !") == "Objet\u202f: x\u202f; y\u202f? z\u202f!"
+    assert french_spacing("Tél.\u00a0: 3013") == "Tél.\u202f: 3013"
+    for unchanged in ("https://allo.example.org/suivre/", "10:30", "/fiches/?status=new", "Objet\u202f: x"):
+        assert french_spacing(unchanged) == unchanged

@@ -34,7 +34,7 @@ def test_the_same_form_sent_twice_in_a_row_makes_one_fiche(client, users, catalo
     fiche = Fiche.objects.get()
     created = reverse("fiches:created", args=[fiche.reference])
     assert first.url == again.url == created
-    repeat = f"Cet appel est déjà enregistré dans la fiche {fiche.reference} : il n'a pas été enregistré"
+    repeat = f"Cet appel est déjà enregistré dans la fiche {fiche.reference}\u202f: il n'a pas été enregistré"
     assert [str(m) for m in get_messages(again.wsgi_request)] == [f"{repeat} deux fois."]
     assert Requester.objects.count() == 1
     assert Event.objects.filter(kind=Event.Kind.CREATED).count() == 1

@@ -28,6 +28,7 @@ INTAKE = {
     "last_name": "Durand",
     "first_name": "Alice",
     "phone": "06 11 22 33 44",
+    "email": "alice.durand@example.org",
     "preferred_channel": "email",
     "request_type": "VOI-NID",
     "type_query": "nid",

@@ -28,6 +28,9 @@ from fiches.selectors import (
     visible_fiches,
 )
 from fiches.services import AlreadySubmitted, FicheInput, create_fiche, follow_existing, save_requester
+from knowledge import selectors as knowledge_selectors
+from knowledge import services as knowledge_services
+from knowledge.models import Answer
 from organisations.access import scope_for
 from places import selectors as places
 
@@ -69,6 +72,8 @@ def intake(request: HttpRequest) -> HttpResponse:
             return redirect("fiches:created", reference=repeat.fiche.reference)
         else:
             if fiche is not None:
+                if not request.POST.get("follow_fiche"):
+                    _record_knowledge(request, form, fiche, version)
                 if form.kept_invalid_email:
                     messages.warning(request, invalid_email_text(form.kept_invalid_email))
                 return redirect("fiches:created", reference=fiche.reference)
@@ -87,8 +92,32 @@ def intake(request: HttpRequest) -> HttpResponse:
                 {name: form[name].value() for name in DUPLICATE_FIELDS},
                 version.code if version else "",
             ),
+            "knowledge": knowledge_selectors.search_answers(
+                form["knowledge_query"].value() or "", version.code if version else ""
+            )
+            if data is not None
+            else [],
+            "chosen_answer": _chosen_answer(form),
         },
     )
+
+
+def _chosen_answer(form: IntakeForm) -> Answer | None:
+    pk = parse_id(str(form["knowledge_answer"].value() or ""))
+    return knowledge_selectors.in_force().filter(pk=pk).first() if pk else None
+
+
+def _record_knowledge(
+    request: HttpRequest, form: IntakeForm, fiche: Fiche, version: RequestTypeVersion
+) -> None:
+    """The knowledge answer given on the call, or the search that found none."""
+    answer = _chosen_answer(form)
+    if answer is not None:
+        knowledge_services.record_use(answer, fiche, request.user)
+        return
+    query = form.cleaned_data.get("knowledge_query") or ""
+    if query and not knowledge_selectors.search_answers(query, version.code):
+        knowledge_services.record_missed(query)
 
 
 def invalid_email_text(email: str) -> str:

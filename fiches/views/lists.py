@@ -58,7 +58,8 @@ def _filtered(request: HttpRequest):
 @login_required
 def fiche_list(request: HttpRequest) -> HttpResponse:
     form, queryset = _filtered(request)
-    page = keyset_page(queryset, request.GET.get("after"))
+    sort = (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "") or "newest"
+    page = keyset_page(queryset, request.GET.get("after"), sort=sort)
     query = request.GET.copy()
     query.pop("after", None)
     on_map = query.pop("vue", None) == ["carte"]
@@ -68,6 +69,7 @@ def fiche_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "total": queryset.count(),
             "query": query.urlencode(),
             "now": timezone.now(),
             "on_map": on_map,

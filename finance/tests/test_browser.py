@@ -28,7 +28,7 @@ def test_finance_officer_settles_a_year(page, live_server, users, make_fiche, tm
     assert_accessible(page, "finance-index")
     page.click(f"text={agreement.reference}")
     assert_accessible(page, "finance-agreement")
-    page.click("text=Année 1 : du 1er mars 2025 au 28 février 2026")
+    page.click("text=Année 1\u202f: du 1er mars 2025 au 28 février 2026")
     page.click("text=Saisir les dépenses")
     page.select_option("#id_lines-0-category", label="Personnel")
     page.fill("#id_lines-0-amount", "612 345,00")

@@ -147,7 +147,9 @@ def test_compute_and_validate_the_key(client, users, agreement, make_fiche):
     key = agreement.keys.get(year=1)
     assert (key.numerator, key.denominator) == (1, 2) and key.validated
     page = client.get(reverse("finance:year", args=[agreement.pk, 1])).content.decode()
-    assert "Doublons : exclues" in page and "Fiches rejetées : exclues" in page and "50,00 %" in page
+    assert (
+        "Doublons\u202f: exclues" in page and "Fiches rejetées\u202f: exclues" in page and "50,00 %" in page
+    )
     response = client.post(
         reverse("finance:key_compute", args=[agreement.pk, 1]), {"body": "bogus"}, follow=True
     )

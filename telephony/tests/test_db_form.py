@@ -132,7 +132,7 @@ def test_an_upload_that_fails_says_why_and_its_copy_is_deleted(client, users, se
     run = ImportRun.objects.get()
     assert response.status_code == 302 and run.status == "failed" and "event" in run.error
     page = html.unescape(client.get(reverse("telephony:import_run", kwargs={"pk": run.pk})).content.decode())
-    assert "L'import a échoué et n'a rien modifié : colonnes absentes de l'en-tête : event" in page
+    assert "L'import a échoué et n'a rien modifié\u202f: colonnes absentes de l'en-tête\u202f: event" in page
     assert run.stored_path == "" and not any((settings.MEDIA_ROOT / "telephony").iterdir())
 
 

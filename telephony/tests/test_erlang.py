@@ -181,3 +181,36 @@ def test_parameters_out_of_bounds_are_refused(changes, message):
             params.pop("calls"), params.pop("period"), params.pop("aht"), params.pop("target"),
             params.pop("threshold"), **params,
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("open_slot", "gap", "status"),
+    [
+        (True, -1.5, "under"),
+        (True, 0.0, "ok"),
+        (True, 2.0, "over"),
+        (False, -3.0, "closed"),
+        (False, 1.0, "closed"),
+    ],
+)
+def test_a_closed_slot_is_never_flagged_under_staffed(open_slot, gap, status):
+    from telephony.selectors import slot_status
+
+    assert slot_status(open_slot, gap) == status
+
+
+@pytest.mark.django_db
+def test_calls_outside_opening_hours_show_a_closed_slot(tmp_path):
+    """A call at 03:00 (centre closed) needs agents in Erlang's arithmetic, yet the slot is
+    reported as closed, not under-staffed."""
+    from datetime import date
+
+    from telephony import selectors, services
+
+    night = 1776042000  # Monday 13 April 2026, 03:00 in Paris
+    path = tmp_path / "queue_log"
+    path.write_text(f"{night}|n1|info|NONE|ENTERQUEUE||06|1\n{night + 30}|n1|info|NONE|ABANDON|1|1|30\n")
+    services.import_file(path, final=True)
+    plan = selectors.staffing_plan(selectors.Filters(date_from=date(2026, 4, 13), date_to=date(2026, 4, 19)))
+    three = next(row for row in plan if (row["weekday"], row["minute"]) == (0, 180))
+    assert not three["open"] and three["agents_needed"] >= 1 and three["status"] == "closed"

@@ -344,7 +344,7 @@ def test_dashboard_compares_with_the_previous_period_and_links_usual_periods(cli
     assert (page.context["totals"]["offered"], page.context["before"]["offered"]) == (3, 3)
     assert page.context["before"]["abandoned"] == 1
     html = page.content.decode()
-    assert "Période précédente, pour comparer : du 22/02/2026 au 28/02/2026." in html
+    assert "Période précédente, pour comparer\u202f: du 22/02/2026 au 28/02/2026." in html
     labels = [label for label, _query in page.context["periods"]]
     assert labels == [
         "Aujourd’hui",
