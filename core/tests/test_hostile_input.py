@@ -40,8 +40,8 @@ from core.testing import ROLES as STAFF_ROLES
 from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
 from finance.forms import CancelForm, LineForm, PaidForm, RuleForm, SheetForm
 from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, ResolveForm, ScheduleForm
-from portal.forms import ReportForm as OnlineReportForm
 from knowledge.forms import AnswerForm as KnowledgeAnswerForm
+from portal.forms import ReportForm as OnlineReportForm
 from portal.forms import SurveyForm, TrackForm
 from reporting.forms import BarometerForm
 from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
