@@ -248,9 +248,10 @@ class Fiche(models.Model):
 
     @property
     def reference_spoken(self) -> str:
-        """The reference grouped for reading aloud: AM · 2026 · 004 213."""
+        """The reference grouped for reading aloud: AM · 2026 · 004 213 (1 000 000 past 999,999)."""
         prefix, year, number = self.reference.split("-")
-        return f"{prefix} · {year} · {number[:3]} {number[3:]}"
+        groups = [number[max(end - 3, 0) : end] for end in range(len(number), 0, -3)]
+        return f"{prefix} · {year} · {' '.join(reversed(groups))}"
 
 
 class Event(models.Model):
