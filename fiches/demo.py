@@ -81,9 +81,18 @@ def _calendars(versions: list[RequestTypeVersion]) -> dict[int, WorkCalendar]:
 
 @transaction.atomic
 def generate_fiches(
-    count: int = 6000, *, days: int = 365, seed: int = 2026, agents=(), now=None, with_events: bool = True
+    count: int = 6000,
+    *,
+    days: int = 365,
+    seed: int = 2026,
+    agents=(),
+    now=None,
+    with_events: bool = True,
+    growth: float = 0.0,
 ) -> int:
-    """Create about ``count`` fiches over the last ``days`` days. Returns the number created."""
+    """Create about ``count`` fiches over the ``days`` days before ``now``. Returns the number
+    created. ``growth``: the yearly growth of the volume (0.05: each year before ``now``
+    has 5 % fewer requests than the next), for several years of history."""
     rng = random.Random(seed)
     now = now or timezone.now()
     versions = list(
@@ -106,6 +115,7 @@ def generate_fiches(
         hour_ok = 7 <= local.hour < 20 or rng.random() < 0.08
         version = rng.choices(versions, weights)[0]
         keep = WEEKDAY_FACTOR[local.weekday()] * _season(version, local.month) / 1.5
+        keep /= (1 + growth) ** ((now - moment).days / 365)
         if not hour_ok or rng.random() > keep:
             continue
         fiches.append(_fiche(rng, version, moment, now, calendars, requesters, agents))

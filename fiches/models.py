@@ -224,6 +224,7 @@ class Fiche(models.Model):
             models.Index(fields=["status", "cycle_started_at"], name="fiche_status_cycle"),
             models.Index(fields=["address_key", "status"], name="fiche_address"),
             models.Index(fields=["arrondissement", "-created_at"], name="fiche_arr_created"),
+            models.Index(fields=["resolved_at"], name="fiche_resolved"),
         ]
 
     def __str__(self) -> str:
