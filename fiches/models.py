@@ -225,6 +225,8 @@ class Fiche(models.Model):
             models.Index(fields=["address_key", "status"], name="fiche_address"),
             models.Index(fields=["arrondissement", "-created_at"], name="fiche_arr_created"),
             models.Index(fields=["resolved_at"], name="fiche_resolved"),
+            # The SLA sweep's reminder bands: one range of due dates per deadline's types.
+            models.Index(fields=["status", "request_type", "due_at"], name="fiche_status_type_due"),
         ]
 
     def __str__(self) -> str:

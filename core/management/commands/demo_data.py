@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from catalogue.demo import load_demo_nomenclature
 from committee.demo import create_demo_committee
+from core.database import refresh_statistics
 from correspondence.demo import send_demo_notices
 from fiches.demo import generate_fiches, link_calls_to_fiches
 from finance.demo import create_demo_finance
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         orders = create_demo_finance(bodies, timezone.localdate())
         self.stdout.write(f"  convention: financial sheets, first year's key, {orders} revenue orders")
         self.stdout.write(f"  monitoring committee: 2 members, {create_demo_committee(bodies)} meetings")
+        refresh_statistics()
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
 
     def _print_logins(self) -> None:
