@@ -284,7 +284,11 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["fiche", "at"])]
+        indexes = [
+            models.Index(fields=["fiche", "at"]),
+            # Rare kinds (re-routings) counted over years without reading every event.
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fiche_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
