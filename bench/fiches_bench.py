@@ -211,7 +211,9 @@ def measure(repeat: int) -> dict[str, tuple[float, float]]:
             )
 
     results["intake save"] = (median_ms(save, repeat), median_ms(bare_insert, repeat))
-    print(f"  measured at {Fiche.objects.count()} fiches", flush=True)
+    print(f"  measured at {Fiche.objects.count()} fiches:", flush=True)
+    for name, (page, base) in results.items():
+        print(f"    {name:<34}{page:10.1f} ms   bare {base:8.1f} ms   {page / base:6.2f}×", flush=True)
     return results
 
 
