@@ -188,12 +188,10 @@ def generate(versions: dict, start_index: int, count: int, open_count: int, queu
 
 
 def analyze() -> None:
-    """Planner statistics after a bulk load, as autovacuum would gather them (PostgreSQL)."""
-    from django.db import connection
+    """Planner statistics after a bulk load, as after an import (core.database)."""
+    from core.database import refresh_statistics
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    refresh_statistics()
 
 
 def bench_sweep(now, repeat: int) -> dict:

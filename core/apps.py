@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,5 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from allo_mairie.production import check_production
+        from core.database import after_migrate
 
         checks.register(check_production)
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="core.after_migrate")

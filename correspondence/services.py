@@ -61,10 +61,12 @@ def seed_templates() -> None:
         template_for(moment)
 
 
-def recipients(fiche: Fiche) -> list[Requester]:
-    """The requester then the followers (a duplicate's requester follows the original)."""
+def recipients(fiche: Fiche, *, followers: bool = True) -> list[Requester]:
+    """The requester then the followers (a duplicate's requester follows the original);
+    ``followers=False`` for a fiche just created, which nobody follows yet."""
     people = [fiche.requester] if fiche.requester_id else []
-    people += [r for r in fiche.followers.order_by("pk") if r.pk != fiche.requester_id]
+    if followers:
+        people += [r for r in fiche.followers.order_by("pk") if r.pk != fiche.requester_id]
     return people
 
 
@@ -157,14 +159,17 @@ def sms_text(template: LetterTemplate, fields: dict[str, str], reference: str) -
 # --- from the fiche signal to messages ------------------------------------------------------
 
 
-def notify(fiche: Fiche, event: Event, action: str) -> list[Message]:
-    """Create one message per recipient for this event (idempotent) and queue the sending."""
+def notify(fiche: Fiche, event: Event, action: str, *, new: bool = False) -> list[Message]:
+    """Create one message per recipient for this event (idempotent) and queue the sending.
+    ``new``: the fiche was created with this event (no followers to look up)."""
     moment = moment_for(action, event)
     if moment is None:
         return []
-    fiche = Fiche.objects.select_related("requester", "body", "directorate", "request_type").get(pk=fiche.pk)
+    related = ("requester", "body", "directorate", "request_type")
+    if not all(Fiche._meta.get_field(name).is_cached(fiche) for name in related):
+        fiche = Fiche.objects.select_related(*related).get(pk=fiche.pk)
     created: list[Message] = []
-    for requester in recipients(fiche):
+    for requester in recipients(fiche, followers=not new):
         channel = channel_for(requester)
         if channel is None:
             continue

@@ -17,6 +17,7 @@ from catalogue.models import Kind, RequestTypeVersion, normalise
 from fiches.geography import place_for_postal_code
 from fiches.models import Channel, Event, Fiche, ReferenceCounter, Requester, Status, digits_of
 from fiches.selectors import address_key
+from fiches.services import catch_up_counter, format_reference
 from worktime import DeadlineUnit, WorkCalendar, add_deadline, working_seconds
 
 LAST_NAMES = """Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent
@@ -80,9 +81,18 @@ def _calendars(versions: list[RequestTypeVersion]) -> dict[int, WorkCalendar]:
 
 @transaction.atomic
 def generate_fiches(
-    count: int = 6000, *, days: int = 365, seed: int = 2026, agents=(), now=None, with_events: bool = True
+    count: int = 6000,
+    *,
+    days: int = 365,
+    seed: int = 2026,
+    agents=(),
+    now=None,
+    with_events: bool = True,
+    growth: float = 0.0,
 ) -> int:
-    """Create about ``count`` fiches over the last ``days`` days. Returns the number created."""
+    """Create about ``count`` fiches over the ``days`` days before ``now``. Returns the number
+    created. ``growth``: the yearly growth of the volume (0.05: each year before ``now``
+    has 5 % fewer requests than the next), for several years of history."""
     rng = random.Random(seed)
     now = now or timezone.now()
     versions = list(
@@ -96,7 +106,6 @@ def generate_fiches(
     weights = [0.3 if v.kind == Kind.INFORMATION else 1.0 for v in versions]
     requesters = _requesters(rng, max(count // 2, 1))
     start = now - timedelta(days=days)
-    counters: dict[int, int] = {}
     fiches: list[Fiche] = []
     for _ in range(count * 8):
         if len(fiches) >= count:
@@ -106,11 +115,12 @@ def generate_fiches(
         hour_ok = 7 <= local.hour < 20 or rng.random() < 0.08
         version = rng.choices(versions, weights)[0]
         keep = WEEKDAY_FACTOR[local.weekday()] * _season(version, local.month) / 1.5
+        keep /= (1 + growth) ** ((now - moment).days / 365)
         if not hour_ok or rng.random() > keep:
             continue
-        fiches.append(_fiche(rng, version, moment, now, calendars, requesters, counters, agents))
+        fiches.append(_fiche(rng, version, moment, now, calendars, requesters, agents))
     fiches.sort(key=lambda f: f.created_at)
-    _number(fiches)
+    counters = _number(fiches)
     Fiche.objects.bulk_create(fiches, batch_size=1000)
     if with_events:
         _events(fiches, agents)
@@ -145,7 +155,7 @@ def _requesters(rng: random.Random, count: int) -> list[Requester]:
     return Requester.objects.bulk_create(people, batch_size=1000)
 
 
-def _fiche(rng, version, moment, now, calendars, requesters, counters, agents) -> Fiche:
+def _fiche(rng, version, moment, now, calendars, requesters, agents) -> Fiche:
     street, postal_code, lat, lon = rng.choice(STREETS)
     number = str(rng.randint(1, 180))
     place = place_for_postal_code(postal_code)
@@ -197,8 +207,6 @@ def _fiche(rng, version, moment, now, calendars, requesters, counters, agents) -
         else None,
         outcome="Intervention réalisée." if resolved_at else "",
     )
-    year = timezone.localtime(moment).year
-    counters[year] = counters.get(year, 0) + 1
     return fiche
 
 
@@ -223,13 +231,17 @@ def _lifecycle(rng, version, moment: datetime, due: datetime, now: datetime, age
     return status, None, None, None if status == Status.TRANSMITTED else acknowledged
 
 
-def _number(fiches: list[Fiche]) -> None:
-    per_year: dict[int, int] = {}
-    existing = dict(ReferenceCounter.objects.values_list("year", "last"))
+def _number(fiches: list[Fiche]) -> dict[int, int]:
+    """Number the new fiches after the highest reference already used in their year (the
+    counter, or the table when the counter is behind); returns each year's last number."""
+    last: dict[int, int] = {}
     for fiche in fiches:
         year = timezone.localtime(fiche.created_at).year
-        per_year[year] = per_year.get(year, existing.get(year, 0)) + 1
-        fiche.reference = f"AM-{year}-{per_year[year]:06d}"
+        if year not in last:
+            last[year] = catch_up_counter(year)
+        last[year] += 1
+        fiche.reference = format_reference(year, last[year])
+    return last
 
 
 def _events(fiches: list[Fiche], agents) -> None:

@@ -230,6 +230,9 @@ class Fiche(models.Model):
             models.Index(fields=["address_key", "status"], name="fiche_address"),
             models.Index(fields=["latitude", "longitude"], name="fiche_point"),
             models.Index(fields=["arrondissement", "-created_at"], name="fiche_arr_created"),
+            models.Index(fields=["resolved_at"], name="fiche_resolved"),
+            # The SLA sweep's reminder bands: one range of due dates per deadline's types.
+            models.Index(fields=["status", "request_type", "due_at"], name="fiche_status_type_due"),
         ]
 
     def __str__(self) -> str:
@@ -261,9 +264,10 @@ class Fiche(models.Model):
 
     @property
     def reference_spoken(self) -> str:
-        """The reference grouped for reading aloud: AM · 2026 · 004 213."""
+        """The reference grouped for reading aloud: AM · 2026 · 004 213 (1 000 000 past 999,999)."""
         prefix, year, number = self.reference.split("-")
-        return f"{prefix} · {year} · {number[:3]} {number[3:]}"
+        groups = [number[max(end - 3, 0) : end] for end in range(len(number), 0, -3)]
+        return f"{prefix} · {year} · {' '.join(reversed(groups))}"
 
 
 class Event(models.Model):
@@ -294,7 +298,11 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["fiche", "at"])]
+        indexes = [
+            models.Index(fields=["fiche", "at"]),
+            # Rare kinds (re-routings) counted over years without reading every event.
+            models.Index(fields=["kind", "at"], name="event_kind_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fiche_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -13,8 +13,9 @@ import django.dispatch
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,8 @@ from fiches.selectors import actor_groups, address_key
 from fiches.workflow import ACTIONS, CALL_CENTRE, CELL, REJECT_REASONS, SUPERVISOR, Action
 from worktime import DeadlineUnit, add_deadline, working_seconds
 
-# Sent after commit: (sender=Fiche, fiche, event, action). Correspondence listens to it.
+# Sent after commit: (sender=Fiche, fiche, event, action, new). Correspondence listens to it.
+# ``new``: the fiche was created in that transaction (so nobody follows it yet).
 fiche_changed = django.dispatch.Signal()
 
 ALLOWED_ATTACHMENT_TYPES = {
@@ -54,22 +56,66 @@ def local_year(moment: datetime) -> int:
     return timezone.localtime(moment).year
 
 
+def reference_prefix(year: int) -> str:
+    return f"{settings.FICHE_REFERENCE_PREFIX}-{year}-"
+
+
+def format_reference(year: int, number: int) -> str:
+    """AM-2026-004213: six digits, widening past 999,999 (AM-2026-1000000)."""
+    return f"{reference_prefix(year)}{number:06d}"
+
+
+def highest_number(year: int) -> int:
+    """The highest fiche number used in this year's references (0 when none).
+
+    References widen past 999,999, so the longest is the highest and, among equally long
+    ones, the alphabetically last. Reads the year's slice of the reference index only."""
+    prefix = reference_prefix(year)
+    last = (
+        Fiche.objects.filter(reference__gte=prefix, reference__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+        .annotate(width=Length("reference"))
+        .order_by("-width", "-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    digits = last[len(prefix) :] if last else ""
+    return int(digits) if digits.isdigit() else 0
+
+
+def catch_up_counter(year: int) -> int:
+    """Bring the year's counter up to the highest number used (never down): after fiches
+    were imported or restored behind its back. Returns the counter's value."""
+    highest = highest_number(year)
+    counter, _created = ReferenceCounter.objects.get_or_create(year=year, defaults={"last": highest})
+    if counter.last < highest:
+        ReferenceCounter.objects.filter(year=year, last__lt=highest).update(last=highest)
+        counter.last = highest
+    return counter.last
+
+
+# Standard SQL quoting, the same on SQLite (3.35+) and PostgreSQL.
+COUNTER_UPDATE = 'UPDATE "fiches_referencecounter" SET "last" = "last" + 1 WHERE "year" = %s RETURNING "last"'
+
+
 def next_reference(moment: datetime) -> str:
     """A new reference such as AM-2026-004213; safe when many agents save at once.
 
     Must run inside the creating transaction: the counter row stays locked (PostgreSQL
-    row lock, SQLite write lock) until the fiche is committed.
+    row lock, SQLite write lock) until the fiche is committed. One query (an UPDATE …
+    RETURNING) except for the year's first fiche.
     """
     year = local_year(moment)
-    if not ReferenceCounter.objects.filter(year=year).exists():
+    with connection.cursor() as cursor:
+        cursor.execute(COUNTER_UPDATE, [year])
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 ReferenceCounter.objects.create(year=year, last=0)
         except IntegrityError:
             pass  # another agent created this year's counter first
-    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.get(year=year).last
-    return f"{settings.FICHE_REFERENCE_PREFIX}-{year}-{number:06d}"
+        return next_reference(moment)
+    return format_reference(year, row[0])
 
 
 def compute_due(version: RequestTypeVersion, start: datetime) -> datetime:
@@ -122,30 +168,28 @@ def validate_input(data: FicheInput) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def create_fiche(data: FicheInput, user) -> Fiche:
     """Record a citizen request, route it from its type, compute its due date, transmit it
     to the competent cell (or answer and close it at once for information requests).
 
+    Everything that can refuse the request (the intake rules, the files, the first action's
+    permission and fields) is checked before the first write, so that a refusal leaves a
+    surrounding transaction usable. The fiche is then written once, in its transmitted (or
+    answered) state, with its two timeline events: the same rows ``transition`` would write.
+
     A form sent again (same ``submission_token``, in a row or at the same time) raises
-    ``AlreadySubmitted`` with the fiche the first one created: never two fiches, two notices."""
+    ``AlreadySubmitted`` with the fiche the first one created: never two fiches, two notices.
+    A reference already taken (the year's counter behind the table) is caught up and retried
+    once, inside the transaction."""
     validate_input(data)
-    token = data.submission_token or None
-    if token and (earlier := Fiche.objects.filter(submission_token=token).first()):
-        raise AlreadySubmitted(earlier)
+    for upload in data.attachments:
+        check_upload(upload)
     version = data.request_type
+    token = data.submission_token or None
     now = data.created_at or timezone.now()
     place = place_for_postal_code(data.postal_code) if data.postal_code else None
-    try:
-        with transaction.atomic():
-            fiche = _insert_fiche(data, user, token, now, place)
-    except IntegrityError:
-        # the same form sent at the same time: the other request committed its fiche first
-        earlier = Fiche.objects.filter(submission_token=token).first() if token else None
-        if earlier is None:
-            raise
-        raise AlreadySubmitted(earlier) from None
-    created = Event.objects.create(
+    fiche = _new_fiche(data, user, token, now, place)
+    created = Event(
         fiche=fiche,
         at=now,
         actor=user,
@@ -154,20 +198,44 @@ def create_fiche(data: FicheInput, user) -> Fiche:
         public=True,
         data={"type": version.code, "version": version.number, "body": version.body.short_name},
     )
-    _announce(fiche, created, "create")
-    for upload in data.attachments:
-        _store_attachment(fiche, upload, user)
-    if version.kind == Kind.INFORMATION and data.outcome:
-        transition(fiche, "answer", user, outcome=data.outcome, at=now)
-    else:
-        transition(fiche, "transmit", user, at=now)
+    answered = version.kind == Kind.INFORMATION and bool(data.outcome)
+    first = _apply(fiche, ACTIONS["answer" if answered else "transmit"], user, outcome=data.outcome, at=now)
+    with transaction.atomic(savepoint=False):
+        earlier = _insert(fiche, token)
+        if earlier is None:
+            Event.objects.bulk_create([created, first])
+            _announce(fiche, created, "create", new=True)
+            _announce(fiche, first, first.action, new=True)
+            for upload in data.attachments:
+                _store_attachment(fiche, upload, user)
+    if earlier is not None:
+        raise AlreadySubmitted(earlier)
     return fiche
 
 
-def _insert_fiche(data: FicheInput, user, token: str | None, now: datetime, place: Place | None) -> Fiche:
+def _insert(fiche: Fiche, token: str | None) -> Fiche | None:
+    """Insert the new fiche under the next reference. Returns None, or the fiche this form
+    already created (its ``submission_token`` is taken)."""
+    retried = False
+    while True:
+        try:
+            with transaction.atomic():
+                fiche.reference = next_reference(fiche.created_at)
+                fiche.save(force_insert=True)
+            return None
+        except IntegrityError:
+            # the same form sent at the same time: the other request committed its fiche first
+            if token and (earlier := Fiche.objects.filter(submission_token=token).first()):
+                return earlier
+            if retried or not Fiche.objects.filter(reference=fiche.reference).exists():
+                raise
+            catch_up_counter(local_year(fiche.created_at))
+            retried = True
+
+
+def _new_fiche(data: FicheInput, user, token: str | None, now: datetime, place: Place | None) -> Fiche:
     version = data.request_type
-    return Fiche.objects.create(
-        reference=next_reference(now),
+    return Fiche(
         submission_token=token,
         channel=data.channel,
         kind=version.kind,
@@ -253,63 +321,93 @@ def transition(
         raise ConcurrentUpdate(
             _("Someone else changed this fiche in the meantime. Reload it to see the change.")
         )
-    _check_permission(locked, user, action)
+    event = _apply(
+        locked,
+        action,
+        user,
+        comment=comment,
+        public=public,
+        outcome=outcome,
+        new_type=new_type,
+        original=original,
+        reason=reason,
+        at=at,
+    )
+    locked.save()
+    event.save()
+    _announce(locked, event, action.name)
+    fiche.__dict__.update(locked.__dict__)
+    return locked
+
+
+def _apply(
+    fiche: Fiche,
+    action: Action,
+    user,
+    *,
+    comment: str = "",
+    public: bool | None = None,
+    outcome: str = "",
+    new_type: RequestTypeVersion | None = None,
+    original: Fiche | None = None,
+    reason: str = "",
+    at: datetime | None = None,
+) -> Event:
+    """Check the action and change the fiche in memory; returns its timeline event, unsaved.
+    The lifecycle table's one implementation, for ``transition`` and for ``create_fiche``."""
+    _check_permission(fiche, user, action)
     if action.needs_comment and not comment.strip():
         raise ValidationError({"comment": _("A reason is required.")})
     if action.needs_outcome and not outcome.strip():
         raise ValidationError({"outcome": _("The outcome the citizen will read is required.")})
     now = at or timezone.now()
-    previous = locked.status
+    previous = fiche.status
     data: dict[str, Any] = {}
 
     if action.name == "reroute":
-        data = _reroute(locked, new_type, now)
+        data = _reroute(fiche, new_type, now)
     if action.name == "mark_duplicate":
-        _merge_into(locked, original, user, now)
+        _merge_into(fiche, original, user, now)
         data = {"original": original.reference}
     if action.name == "acknowledge":
-        locked.acknowledged_at = now
-        locked.ack_work_seconds = _work_seconds_since_cycle(locked, now)
+        fiche.acknowledged_at = now
+        fiche.ack_work_seconds = _work_seconds_since_cycle(fiche, now)
     if action.name in ("resolve", "answer", "reject"):
-        locked.outcome = outcome
+        fiche.outcome = outcome
     if action.name in ("resolve", "answer"):
-        locked.resolved_at = now
-        locked.was_late = bool(locked.due_at and now > locked.due_at)
-        locked.resolution_work_seconds = _work_seconds_since_cycle(locked, now)
+        fiche.resolved_at = now
+        fiche.was_late = bool(fiche.due_at and now > fiche.due_at)
+        fiche.resolution_work_seconds = _work_seconds_since_cycle(fiche, now)
     if action.target == Status.CLOSED:
-        locked.closed_at = now
+        fiche.closed_at = now
     if action.name == "reject":
         if reason not in REJECT_REASONS:
             raise ValidationError({"reason": _("Choose why the fiche is rejected.")})
-        locked.resolved_at, locked.was_late = now, None
+        fiche.resolved_at, fiche.was_late = now, None
         data = {"reason": reason}
     if action.name == "reopen":
         # A reopened fiche gets a new deadline on the same type, counted from now.
-        locked.resolved_at = locked.closed_at = locked.was_late = None
-        locked.resolution_work_seconds = None
-        locked.due_at = compute_due(locked.request_type, now)
-        locked.cycle_started_at = now
-        data = {"due_at": locked.due_at.isoformat()}
+        fiche.resolved_at = fiche.closed_at = fiche.was_late = None
+        fiche.resolution_work_seconds = None
+        fiche.due_at = compute_due(fiche.request_type, now)
+        fiche.cycle_started_at = now
+        data = {"due_at": fiche.due_at.isoformat()}
 
-    locked.status = action.target
-    locked.updated_at = now
-    locked.lock_version += 1
-    locked.save()
-    event = Event.objects.create(
-        fiche=locked,
+    fiche.status = action.target
+    fiche.updated_at = now
+    fiche.lock_version += 1
+    return Event(
+        fiche=fiche,
         at=now,
         actor=user,
         kind=Event.Kind.REROUTE if action.name == "reroute" else Event.Kind.TRANSITION,
         action=action.name,
         from_status=previous,
-        to_status=locked.status,
+        to_status=fiche.status,
         comment=outcome or comment if action.needs_outcome else comment,
         public=action.public_by_default if public is None else public,
         data=data,
     )
-    _announce(locked, event, action.name)
-    fiche.__dict__.update(locked.__dict__)
-    return locked
 
 
 def _work_seconds_since_cycle(fiche: Fiche, now: datetime) -> int:
@@ -508,5 +606,7 @@ def save_requester(requester: Requester | None, values: dict[str, str]) -> Reque
     return requester
 
 
-def _announce(fiche: Fiche, event: Event, action: str) -> None:
-    transaction.on_commit(lambda: fiche_changed.send(sender=Fiche, fiche=fiche, event=event, action=action))
+def _announce(fiche: Fiche, event: Event, action: str, *, new: bool = False) -> None:
+    transaction.on_commit(
+        lambda: fiche_changed.send(sender=Fiche, fiche=fiche, event=event, action=action, new=new)
+    )

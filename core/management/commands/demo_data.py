@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.demo import demo_secret, enrol_demo_users
 from catalogue.demo import load_demo_nomenclature
 from committee.demo import create_demo_committee
+from core.database import refresh_statistics
 from correspondence.demo import send_demo_notices
 from cti.demo import create_demo_stations
 from fiches.demo import generate_fiches, link_calls_to_fiches
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  convention: financial sheets, first year's key, {orders} revenue orders")
         self.stdout.write(f"  monitoring committee: 2 members, {create_demo_committee(bodies)} meetings")
         self.stdout.write(f"  telephones: {create_demo_stations()} agents' stations (extensions 1001, 1002)")
+        refresh_statistics()
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
 
     def _print_logins(self) -> None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.database import refresh_statistics
 from telephony import services
 
 
@@ -100,4 +101,5 @@ class Command(BaseCommand):
                 if report["unknown_events"]:
                     events = ", ".join(f"{k} ×{v}" for k, v in sorted(report["unknown_events"].items()))
                     self.stdout.write(f"  unknown events kept aside: {events}")
+        refresh_statistics()  # planner statistics for the new rows (core.database)
         self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
