@@ -21,6 +21,7 @@ urlpatterns = [
     path("finances/", include("finance.urls")),
     path("barometre/", include("reporting.urls")),
     path("comite/", include("committee.urls")),
+    path("donnees-personnelles/", include("privacy.urls")),
     path("", include("core.urls")),
 ]
 # MEDIA_ROOT is never served as such, not even in development: attachments and letters are

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from correspondence.branding import Signer
+from portal.links import absolute
 
 
 def french_date(day: date) -> str:
@@ -71,6 +73,7 @@ def letter_html(content: LetterContent) -> str:
             "city": settings.LETTER_CITY,
             "cobranded": len(content.signers) > 1,
             "phone": settings.LETTER_PHONE,
+            "privacy_url": absolute(reverse("privacy:notice")),
             "footer_bodies": [
                 (s.body.name, ", ".join(line.strip() for line in s.body.address.splitlines() if line.strip()))
                 for s in content.signers
