@@ -118,7 +118,7 @@ class Reason(models.TextChoices):
 class AnonymisedFiche(models.Model):
     """A fiche whose personal data is gone: the sweep never proposes it again."""
 
-    fiche = models.OneToOneField(Fiche, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    fiche = models.OneToOneField(Fiche, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=10, choices=Reason.choices)
     elimination_list = models.ForeignKey(
