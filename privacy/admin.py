@@ -85,9 +85,9 @@ class EliminationListAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return bool(obj is None or obj.state == EliminationList.State.PROPOSED) and super().has_delete_permission(
-            request, obj
-        )
+        return bool(
+            obj is None or obj.state == EliminationList.State.PROPOSED
+        ) and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("Documents"))
     def documents(self, obj: EliminationList) -> str:

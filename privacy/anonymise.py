@@ -35,9 +35,7 @@ def _rounded(name: str) -> Cast:
     return Cast(Round(Cast(F(name), DecimalField(max_digits=12, decimal_places=6)), 3), FloatField())
 
 
-def anonymise_fiches(
-    ids: Sequence[int], reason: str, elimination_list: EliminationList | None = None
-) -> int:
+def anonymise_fiches(ids: Sequence[int], reason: str, elimination_list: EliminationList | None = None) -> int:
     """Anonymise these fiches in one transaction; the files go after the commit.
     Returns the number of fiches anonymised (those already done are skipped)."""
     with transaction.atomic():
@@ -60,11 +58,16 @@ def _anonymise(ids: list[int]) -> list[str]:
     people |= set(followers.values_list("requester_id", flat=True))
     attachments = Attachment.objects.filter(fiche_id__in=ids)
     notices = Notice.objects.filter(fiche_id__in=ids)
-    files = [*attachments.values_list("file", flat=True), *notices.exclude(pdf="").values_list("pdf", flat=True)]
+    files = [
+        *attachments.values_list("file", flat=True),
+        *notices.exclude(pdf="").values_list("pdf", flat=True),
+    ]
     batches = set(notices.exclude(batch=None).values_list("batch_id", flat=True))
 
     attachments.delete()
-    notices.update(recipient=NEUTRAL, address="", subject="", text="", html="", pdf="", error="", requester=None)
+    notices.update(
+        recipient=NEUTRAL, address="", subject="", text="", html="", pdf="", error="", requester=None
+    )
     ThreadMessage.objects.filter(fiche_id__in=ids).update(body=NEUTRAL)
     Hold.objects.filter(fiche_id__in=ids).update(reason=NEUTRAL)
     SurveyAnswer.objects.filter(fiche_id__in=ids).update(comment="")

@@ -23,7 +23,8 @@ class RetentionRule(models.Model):
 
     kind = models.CharField(_("kind of data"), max_length=20, choices=DataKind.choices, unique=True)
     months = models.PositiveSmallIntegerField(
-        _("kept for (months)"), help_text=_("Counted from the fiche's end, the batch's printing or the log line.")
+        _("kept for (months)"),
+        help_text=_("Counted from the fiche's end, the batch's printing or the log line."),
     )
     legal_basis = models.TextField(_("legal basis and reason"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -55,7 +56,9 @@ class LegalHold(models.Model):
         ordering = ["-placed_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["fiche"], condition=models.Q(released_at__isnull=True), name="one_active_hold_per_fiche"
+                fields=["fiche"],
+                condition=models.Q(released_at__isnull=True),
+                name="one_active_hold_per_fiche",
             )
         ]
 
@@ -103,7 +106,9 @@ class EliminationItem(models.Model):
     fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["elimination_list", "fiche"], name="unique_list_fiche")]
+        constraints = [
+            models.UniqueConstraint(fields=["elimination_list", "fiche"], name="unique_list_fiche")
+        ]
         indexes = [models.Index(fields=["fiche"], name="privacy_item_fiche")]
 
     def __str__(self) -> str:
@@ -144,7 +149,9 @@ class RightsRequest(models.Model):
         REFUSED = "refused", _("Erasure refused")
 
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     requester_ids = models.JSONField(default=list)
     fiche_count = models.PositiveIntegerField(_("fiches"), default=0)

@@ -118,12 +118,16 @@ def access_data(ids: Sequence[int]) -> dict[str, Any]:
             "subject": m.subject,
             "text": m.text,
         }
-        for m in Notice.objects.filter(requester_id__in=ids).select_related("fiche").order_by("created_at", "pk")
+        for m in Notice.objects.filter(requester_id__in=ids)
+        .select_related("fiche")
+        .order_by("created_at", "pk")
     ]
     return {
         "produced_at": _when(timezone.now()),
         "people": [
-            {name: getattr(p, name) for name in PERSON_FIELDS} | {"recorded_at": _when(p.created_at)} for p in people
+            {name: getattr(p, name) for name in PERSON_FIELDS}
+            | {"preferred_channel": p.get_preferred_channel_display(), "recorded_at": _when(p.created_at)}
+            for p in people
         ],
         "fiches": fiches,
         "messages": letters,
@@ -181,13 +185,21 @@ def erase(ids: Sequence[int], user, page: str = "") -> list[Refusal]:
         own, followed = their_fiches(ids)
         own_ids = list(own.values_list("pk", flat=True))
         if refusals:
-            record(user, RightsRequest.Kind.REFUSED, ids, len(own_ids), detail=", ".join(r.reference for r in refusals))
+            record(
+                user,
+                RightsRequest.Kind.REFUSED,
+                ids,
+                len(own_ids),
+                detail=", ".join(r.reference for r in refusals),
+            )
             return refusals
         followed_ids = list(followed.values_list("pk", flat=True))
         record(user, RightsRequest.Kind.ERASURE, ids, len(own_ids) + len(followed_ids), page=page)
         theirs = Notice.objects.filter(requester_id__in=ids)
         files = list(theirs.exclude(pdf="").values_list("pdf", flat=True))
-        theirs.update(recipient=NEUTRAL, address="", subject="", text="", html="", pdf="", error="", requester=None)
+        theirs.update(
+            recipient=NEUTRAL, address="", subject="", text="", html="", pdf="", error="", requester=None
+        )
         transaction.on_commit(lambda: delete_files(files))
         Fiche.followers.through.objects.filter(requester_id__in=ids).delete()
         for start in range(0, len(own_ids), 500):

@@ -66,7 +66,10 @@ def due_fiches(before: datetime) -> QuerySet[Fiche]:
             Exists(
                 EliminationItem.objects.filter(
                     fiche=OuterRef("pk"),
-                    elimination_list__state__in=(EliminationList.State.PROPOSED, EliminationList.State.APPROVED),
+                    elimination_list__state__in=(
+                        EliminationList.State.PROPOSED,
+                        EliminationList.State.APPROVED,
+                    ),
                 )
             )
         )
@@ -171,7 +174,9 @@ def _pending_ids(listing: EliminationList, size: int) -> Iterator[list[int]]:
         last = ids[-1]
 
 
-def carry_out(listing: EliminationList, *, batch_size: int | None = None, progress: Progress | None = None) -> int:
+def carry_out(
+    listing: EliminationList, *, batch_size: int | None = None, progress: Progress | None = None
+) -> int:
     """Anonymise the approved list's fiches, one transaction per batch; resumable."""
     if listing.state != EliminationList.State.APPROVED:
         raise ValueError("Only an approved list is carried out.")

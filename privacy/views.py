@@ -84,9 +84,13 @@ def access_file(request: HttpRequest, fmt: str) -> HttpResponse:
     if not ids:
         raise Http404
     data = rights.access_data(ids)
-    rights.record(request.user, RightsRequest.Kind.ACCESS, ids, len(data["fiches"]), detail=fmt, page=request.path)
+    rights.record(
+        request.user, RightsRequest.Kind.ACCESS, ids, len(data["fiches"]), detail=fmt, page=request.path
+    )
     if fmt == "json":
-        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
     else:
         response = HttpResponse(rights.access_pdf(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="donnees-personnelles.{fmt}"'
@@ -104,7 +108,9 @@ def rectify(request: HttpRequest) -> HttpResponse:
     form = RectifyForm(request.POST, instance=subject)
     if not form.is_valid():
         return _person_page(request, ids, rectify_form=form, invalid=True)
-    rights.rectify(subject, {k: v for k, v in form.cleaned_data.items() if k != "person"}, request.user, request.path)
+    rights.rectify(
+        subject, {k: v for k, v in form.cleaned_data.items() if k != "person"}, request.user, request.path
+    )
     messages.success(request, _("The person's details are corrected."))
     return redirect(_person_url(ids))
 
@@ -123,7 +129,9 @@ def erase(request: HttpRequest) -> HttpResponse:
     if refusals:
         messages.error(request, _("Erasure refused: nothing was erased."))
         return redirect(_person_url(ids))
-    messages.success(request, _("The person's data is erased; their fiches are kept anonymised for the statistics."))
+    messages.success(
+        request, _("The person's data is erased; their fiches are kept anonymised for the statistics.")
+    )
     return redirect("privacy:people")
 
 

@@ -47,12 +47,14 @@ def live_fiche(make_fiche, users, committed):
             fiche = make_fiche(
                 "ECL-LAMP",
                 requester=requester,
-                description=f"{requester.last_name} signale un lampadaire éteint devant chez elle, {requester.phone}.",
+                description=f"{requester.last_name} signale un lampadaire éteint, {requester.phone}.",
                 answers={"lamp": f"devant le {requester.address}"},
             )
             if follower is not None:
                 add_follower(fiche, follower, agent)
-            pdf = SimpleUploadedFile("photo.pdf", f"%PDF-1.4 {requester.last_name} {requester.phone}".encode())
+            pdf = SimpleUploadedFile(
+                "photo.pdf", f"%PDF-1.4 {requester.last_name} {requester.phone}".encode()
+            )
             attach(fiche, pdf, agent)
             add_note(fiche, agent, f"Rappeler {requester.first_name} au {requester.phone}", public=False)
             post_message(fiche, agent, f"Mme {requester.last_name} rappelle, e-mail {requester.email}")

@@ -61,7 +61,9 @@ def test_months_before_keeps_the_day_or_the_months_last():
     assert months_before(moment, 0) == moment
 
 
-def test_sweep_proposes_the_right_set_and_touches_nothing_before_the_visa(demo_year, live_fiche, person, users):
+def test_sweep_proposes_the_right_set_and_touches_nothing_before_the_visa(
+    demo_year, live_fiche, person, users
+):
     fiche = live_fiche(person)
     held = Fiche.objects.filter(status="closed", closed_at__lt=cutoff("fiche")).exclude(pk=fiche.pk).first()
     LegalHold.objects.create(fiche=held, reason="Recours gracieux en cours", placed_by=users["admin"])
@@ -84,7 +86,9 @@ def test_sweep_proposes_the_right_set_and_touches_nothing_before_the_visa(demo_y
     assert EliminationList.objects.count() == 1
 
 
-def test_after_the_visa_the_sweep_anonymises_and_every_figure_is_unchanged(demo_year, live_fiche, person, users):
+def test_after_the_visa_the_sweep_anonymises_and_every_figure_is_unchanged(
+    demo_year, live_fiche, person, users
+):
     fiche = live_fiche(person)
     kept = live_fiche(person, ended_days_ago=30)  # her recent fiche keeps her record alive
     listing = run_sweep()
@@ -131,7 +135,7 @@ def test_no_personal_value_remains_in_the_database_or_the_media(
         if path.is_file():
             data = path.read_bytes()
             assert not any(t.encode() in data for t in TRACES), path
-    assert not [p for p in media.rglob("*.pdf")]  # the letters, the attachment and the batch
+    assert not list(media.rglob("*.pdf"))  # the letters, the attachment and the batch
     assert Fiche.objects.filter(pk=fiche.pk).exists()
 
 

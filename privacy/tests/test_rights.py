@@ -29,7 +29,13 @@ def two_people(live_fiche, person, requester_factory):
 
 def test_search_by_phone_email_or_name(person, requester_factory):
     requester_factory(last_name="Martin", phone="06 00 00 00 01", email="m@example.org")
-    for query in ("06 98 76 54 32", "+33 6 98 76 54 32", "ZEPHYRINE.quintavalle@example.net", "quintav", "zéphyrine"):
+    for query in (
+        "06 98 76 54 32",
+        "+33 6 98 76 54 32",
+        "ZEPHYRINE.quintavalle@example.net",
+        "quintav",
+        "zéphyrine",
+    ):
         assert list(rights.find_people(query)) == [person], query
     assert not rights.find_people("") and not rights.find_people("Dupont").exists()
 
@@ -41,7 +47,10 @@ def test_access_file_holds_all_and_only_her_data(two_people):
 
     assert data["people"][0]["last_name"] == "Quintavalle" and data["people"][0]["email"] == person.email
     by_ref = {f["reference"]: f for f in data["fiches"]}
-    assert by_ref[hers.reference]["role"] == "requester" and "Quintavalle" in by_ref[hers.reference]["description"]
+    assert (
+        by_ref[hers.reference]["role"] == "requester"
+        and "Quintavalle" in by_ref[hers.reference]["description"]
+    )
     assert by_ref[hers.reference]["survey"]["comment"] == f"Merci, {person.email}"
     assert any(person.phone in e["comment"] for e in by_ref[hers.reference]["timeline"])
     assert by_ref[hers.reference]["cell_messages"] and by_ref[hers.reference]["outcome"]
@@ -65,10 +74,15 @@ def test_supervisor_downloads_the_access_file_and_it_is_recorded(client, users, 
     pdf = client.get(reverse("privacy:access_file", args=["pdf"]) + f"?ids={person.pk}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     logged = list(RightsRequest.objects.values_list("kind", "by__username", "requester_ids", "detail"))
-    assert logged == [("access", "superviseur", [person.pk], "pdf"), ("access", "superviseur", [person.pk], "json")]
+    assert logged == [
+        ("access", "superviseur", [person.pk], "pdf"),
+        ("access", "superviseur", [person.pk], "json"),
+    ]
 
 
-@pytest.mark.parametrize("username", ["agent", "cellule-voirie", "cellule-eclairage", "direction-voirie", "comite", "finances"])
+@pytest.mark.parametrize(
+    "username", ["agent", "cellule-voirie", "cellule-eclairage", "direction-voirie", "comite", "finances"]
+)
 def test_only_the_call_centres_supervisors_reach_the_pages(client, users, person, username):
     client.force_login(users[username])
     for url in (
@@ -92,10 +106,15 @@ def test_erasure_is_refused_while_a_fiche_is_open(client, users, live_fiche, per
     open_fiche = live_fiche(person, close=False)
     client.force_login(users["superviseur"])
     page = client.get(reverse("privacy:person") + f"?ids={person.pk}")
-    assert open_fiche.reference in page.content.decode() and "still being handled" in str(page.context["refusals"][0].reason)
+    assert open_fiche.reference in page.content.decode() and "still being handled" in str(
+        page.context["refusals"][0].reason
+    )
     response = client.post(reverse("privacy:erase"), {"ids": person.pk, "confirm": "on"}, follow=True)
     assert open_fiche.reference in response.content.decode() and response.context["refusals"]
-    assert Requester.objects.filter(pk=person.pk).exists() and "Quintavalle" in Fiche.objects.get(pk=open_fiche.pk).description
+    assert (
+        Requester.objects.filter(pk=person.pk).exists()
+        and "Quintavalle" in Fiche.objects.get(pk=open_fiche.pk).description
+    )
     assert RightsRequest.objects.get().kind == "refused"
 
 
@@ -126,12 +145,25 @@ def test_erasure_anonymises_her_fiches_and_leaves_the_others_data(client, users,
 def test_rectification_corrects_and_keeps_what_was_typed_on_error(client, users, person):
     client.force_login(users["superviseur"])
     url = reverse("privacy:rectify")
-    fields = {"person": person.pk, "civility": "Mme", "last_name": "Quintavalle-Roux", "first_name": "Zéphyrine",
-              "phone": "06 98 76 54 32", "email": "z.qr@example.net", "address": "", "postal_code": "13005",
-              "city": "Marseille", "preferred_channel": "email"}  # fmt: skip
+    fields = {
+        "person": person.pk,
+        "civility": "Mme",
+        "last_name": "Quintavalle-Roux",
+        "first_name": "Zéphyrine",
+        "phone": "06 98 76 54 32",
+        "email": "z.qr@example.net",
+        "address": "",
+        "postal_code": "13005",
+        "city": "Marseille",
+        "preferred_channel": "email",
+    }
     bad = client.post(url, {**fields, "email": "pas-une-adresse"})
     assert bad.status_code == 400 and "Quintavalle-Roux" in bad.content.decode()
     assert client.post(url, fields).status_code == 302
     person.refresh_from_db()
-    assert (person.last_name, person.email, person.phone_digits) == ("Quintavalle-Roux", "z.qr@example.net", "0698765432")
+    assert (person.last_name, person.email, person.phone_digits) == (
+        "Quintavalle-Roux",
+        "z.qr@example.net",
+        "0698765432",
+    )
     assert RightsRequest.objects.get().kind == "rectification"
