@@ -29,6 +29,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "correspondence": ("correspondence_bench.py", [], ["--count", "20"]),
     "telephony": ("telephony_bench.py", [], ["--calls", "3000", "--days", "7", "--rounds", "2"]),
     "finance": ("finance_bench.py", [], ["--fiches", "5000", "--repeat", "5"]),
+    "privacy": ("privacy_bench.py", [], ["--fiches", "4000", "--batch", "500"]),
     "reporting": (
         "reporting_bench.py",
         [],

@@ -13,11 +13,13 @@ register's lines (moment, channel, state, dates). See docs/privacy.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import DecimalField, F, FloatField
+from django.db import connection, transaction
+from django.db.models import DecimalField, Exists, F, FloatField, OuterRef, QuerySet
 from django.db.models.functions import Cast, Round
+from django.utils import timezone
 
 from correspondence.models import Batch
 from correspondence.models import Message as Notice
@@ -35,23 +37,49 @@ def _rounded(name: str) -> Cast:
     return Cast(Round(Cast(F(name), DecimalField(max_digits=12, decimal_places=6)), 3), FloatField())
 
 
-def anonymise_fiches(ids: Sequence[int], reason: str, elimination_list: EliminationList | None = None) -> int:
-    """Anonymise these fiches in one transaction; the files go after the commit.
-    Returns the number of fiches anonymised (those already done are skipped)."""
+def anonymise_fiches(
+    fiches: Sequence[int] | QuerySet, reason: str, elimination_list: EliminationList | None = None
+) -> int:
+    """Anonymise these fiches (ids, or a query of fiche ids run inside the transaction) in one
+    transaction; the files go after the commit. Returns how many were not anonymised yet."""
     with transaction.atomic():
-        done = set(AnonymisedFiche.objects.filter(fiche_id__in=ids).values_list("fiche_id", flat=True))
-        ids = [i for i in ids if i not in done]
-        if not ids:
-            return 0
-        files = _anonymise(ids)
-        AnonymisedFiche.objects.bulk_create(
-            [AnonymisedFiche(fiche_id=i, reason=reason, elimination_list=elimination_list) for i in ids]
+        new = Fiche.objects.filter(pk__in=fiches).exclude(
+            Exists(AnonymisedFiche.objects.filter(fiche=OuterRef("pk")))
         )
+        if not new.exists():
+            return 0
+        count = insert_from(  # first: the marks are what ``new`` selects
+            AnonymisedFiche,
+            {
+                "at": timezone.now(),
+                "reason": reason,
+                "elimination_list_id": getattr(elimination_list, "pk", None),
+            },
+            "fiche_id",
+            new.order_by().values("pk"),
+        )
+        files = _anonymise(fiches)  # again on those already done: nothing left to change
         transaction.on_commit(lambda: delete_files(files))
-    return len(ids)
+    return count
 
 
-def _anonymise(ids: list[int]) -> list[str]:
+def insert_from(model, constants: dict[str, Any], column: str, ids: QuerySet) -> int:
+    """``INSERT INTO model (constants…, column) SELECT …, ids.* FROM (ids)``, ``ids`` selecting
+    one column: one statement, no row through Python. Returns the number of rows inserted."""
+    sql, params = ids.query.sql_with_params()
+    names = ", ".join(
+        connection.ops.quote_name(model._meta.get_field(n).column) for n in [*constants, column]
+    )
+    marks = ", ".join(["%s"] * len(constants))
+    table = connection.ops.quote_name(model._meta.db_table)
+    statement = f"INSERT INTO {table} ({names}) SELECT {marks}, ids.* FROM ({sql}) ids"  # noqa: S608 - quoted names, ORM SQL
+    values = [model._meta.get_field(n).get_db_prep_value(v, connection) for n, v in constants.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*values, *params])
+        return cursor.rowcount
+
+
+def _anonymise(ids: Sequence[int] | QuerySet) -> list[str]:
     fiches = Fiche.objects.filter(pk__in=ids)
     followers = Fiche.followers.through.objects.filter(fiche_id__in=ids)
     people = set(fiches.exclude(requester=None).values_list("requester_id", flat=True))

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from fiches.models import Fiche, Status
 from privacy import rules
-from privacy.anonymise import anonymise_fiches, purge_letter_batches, purge_login_logs
+from privacy.anonymise import anonymise_fiches, insert_from, purge_letter_batches, purge_login_logs
 from privacy.models import (
     AnonymisedFiche,
     DataKind,
@@ -98,24 +98,16 @@ def purge_technical(now: datetime) -> dict[str, int]:
         }
 
 
-def propose(before: datetime, chunk: int = 5000) -> EliminationList | None:
-    """A new list of the fiches due, or None when nothing new is due."""
+def propose(before: datetime) -> EliminationList | None:
+    """A new list of the fiches due (one ``INSERT … SELECT``), or None when nothing new is due."""
     with transaction.atomic():
-        ids = due_fiches(before).order_by("pk").values_list("pk", flat=True)
-        first = ids[:1]
-        if not first:
+        due = due_fiches(before).order_by()
+        if not due.exists():
             return None
         listing = EliminationList.objects.create(cutoff=before)
-        batch: list[EliminationItem] = []
-        total = 0
-        for pk in ids.iterator(chunk_size=chunk):
-            batch.append(EliminationItem(elimination_list=listing, fiche_id=pk))
-            if len(batch) >= chunk:
-                EliminationItem.objects.bulk_create(batch)
-                total += len(batch)
-                batch = []
-        EliminationItem.objects.bulk_create(batch)
-        listing.total = total + len(batch)
+        listing.total = insert_from(
+            EliminationItem, {"elimination_list_id": listing.pk}, "fiche_id", due.values("pk")
+        )
         listing.counts = count_rows(listing)
         listing.save(update_fields=["total", "counts"])
     return listing
@@ -157,21 +149,21 @@ def approve(listing: EliminationList, user, reference: str, day) -> EliminationL
     return locked
 
 
-def _pending_ids(listing: EliminationList, size: int) -> Iterator[list[int]]:
-    """Batches of the list's fiche ids still to do, by increasing id (keyset, no OFFSET)."""
+def _batches(listing: EliminationList, size: int) -> Iterator[QuerySet]:
+    """The list's fiches by ranges of ``size`` ids (keyset, no OFFSET), each as a query run
+    inside its batch's transaction: a legal hold placed meanwhile is still honoured."""
+    items = EliminationItem.objects.filter(elimination_list=listing).order_by("fiche_id")
     last = 0
-    items = (
-        EliminationItem.objects.filter(elimination_list=listing)
-        .exclude(Exists(AnonymisedFiche.objects.filter(fiche=OuterRef("fiche_id"))))
-        .exclude(Exists(LegalHold.objects.filter(fiche=OuterRef("fiche_id"), released_at__isnull=True)))
-        .order_by("fiche_id")
-    )
     while True:
-        ids = list(items.filter(fiche_id__gt=last).values_list("fiche_id", flat=True)[:size])
-        if not ids:
+        upper = items.filter(fiche_id__gt=last).values_list("fiche_id", flat=True)[size - 1 : size]
+        high = upper[0] if upper else None
+        chunk = items.filter(fiche_id__gt=last)
+        if high is not None:
+            chunk = chunk.filter(fiche_id__lte=high)
+        yield Fiche.objects.filter(pk__in=chunk.values("fiche_id")).exclude(held()).values("pk")
+        if high is None:
             return
-        yield ids
-        last = ids[-1]
+        last = high
 
 
 def carry_out(
@@ -182,8 +174,8 @@ def carry_out(
         raise ValueError("Only an approved list is carried out.")
     size = batch_size or settings.PRIVACY_SWEEP_BATCH
     done = 0
-    for ids in _pending_ids(listing, size):
-        count = anonymise_fiches(ids, Reason.RETENTION, listing)
+    for batch in _batches(listing, size):
+        count = anonymise_fiches(batch, Reason.RETENTION, listing)
         EliminationList.objects.filter(pk=listing.pk).update(anonymised=F("anonymised") + count)
         done += count
         if progress:
