@@ -106,7 +106,7 @@ def test_erasure_is_refused_while_a_fiche_is_open(client, users, live_fiche, per
     open_fiche = live_fiche(person, close=False)
     client.force_login(users["superviseur"])
     page = client.get(reverse("privacy:person") + f"?ids={person.pk}")
-    assert open_fiche.reference in page.content.decode() and "still being handled" in str(
+    assert open_fiche.reference in page.content.decode() and "encore en cours de traitement" in str(
         page.context["refusals"][0].reason
     )
     response = client.post(reverse("privacy:erase"), {"ids": person.pk, "confirm": "on"}, follow=True)
