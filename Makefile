@@ -30,7 +30,7 @@ run: setup
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	echo ""; \
 	echo "  Allô Mairie is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"; \
-	echo "  Public tracking page for citizens: http://$(HOST):$(PORT)/suivre/"; \
+	echo "  For citizens: report a problem at http://$(HOST):$(PORT)/signaler/ and follow it at http://$(HOST):$(PORT)/suivre/"; \
 	echo "  Demo logins above (password for all: allo-mairie-2026); e-mails and SMS of the demo: var/outbox.log"; \
 	echo ""; \
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)

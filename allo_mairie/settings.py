@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "finance",
     "reporting",
     "committee",
+    "cti",
     "privacy",
 ]
 
@@ -264,6 +265,17 @@ TELEPHONY_OPENING_HOURS = {
 }
 # --- end telephony ---
 
+# --- live telephony (cti): the AMI listener and the generic signed HTTP entry (docs/telephony.md) ---
+CTI_AMI_HOST = env("CTI_AMI_HOST", default="")
+CTI_AMI_PORT = env.int("CTI_AMI_PORT", default=5038)
+CTI_AMI_USERNAME = env("CTI_AMI_USERNAME", default="")
+CTI_AMI_SECRET = env("CTI_AMI_SECRET", default="")
+# Shared secret of the generic entry (HMAC-SHA256); empty: the entry refuses every notice.
+CTI_HTTP_SECRET = env("CTI_HTTP_SECRET", default="")
+CTI_REPLAY_WINDOW = env.int("CTI_REPLAY_WINDOW", default=300)
+# The wallboard turns a queue to "alert" when its longest wait passes this many seconds.
+CTI_WAIT_ALERT = env.int("CTI_WAIT_ALERT", default=60)
+
 # --- correspondence ---
 # Letters (see docs/correspondence.md). PDF/A-3b for the archived copy kept with the fiche.
 LETTER_PDF_VARIANT = env("LETTER_PDF_VARIANT", default="pdf/a-3b")
@@ -297,6 +309,16 @@ SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=2)
 PORTAL_RATE_WINDOW = env.int("PORTAL_RATE_WINDOW", default=15 * 60)
 PORTAL_RATE_FAILURES_PER_IP = env.int("PORTAL_RATE_FAILURES_PER_IP", default=50)
 PORTAL_RATE_FAILURES_PER_PAIR = env.int("PORTAL_RATE_FAILURES_PER_PAIR", default=5)
+# The online form (docs/correspondence.md, "Online form"): requests per hour per address and
+# per contact, and the words that hold a request for the call centre's moderation.
+PORTAL_SUBMISSION_WINDOW = env.int("PORTAL_SUBMISSION_WINDOW", default=3600)
+PORTAL_SUBMISSIONS_PER_IP = env.int("PORTAL_SUBMISSIONS_PER_IP", default=10)
+PORTAL_SUBMISSIONS_PER_CONTACT = env.int("PORTAL_SUBMISSIONS_PER_CONTACT", default=5)
+PORTAL_MODERATION_WORDS = env.list(
+    "PORTAL_MODERATION_WORDS",
+    default=["connard", "connards", "salope", "salopes", "encule", "encules", "batard", "batards", "pute",
+             "putes", "nique", "enfoire", "enfoires", "casino", "viagra", "bitcoin", "crypto"],
+)  # fmt: skip
 # --- end correspondence ---
 
 # --- followup ---

@@ -17,6 +17,8 @@ urlpatterns = [
     path("suivi/", include("followup.urls")),
     path("courriers/", include("correspondence.urls")),
     path("suivre/", include("portal.urls")),
+    path("telephonie/direct/", include("cti.urls")),
+    path("signaler/", include("portal.report_urls")),
     path("telephonie/", include("telephony.urls")),
     path("finances/", include("finance.urls")),
     path("barometre/", include("reporting.urls")),

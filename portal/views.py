@@ -4,19 +4,22 @@ satisfaction figures."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from core.parsing import parse_id
 from fiches.models import Fiche
 from organisations.access import scope_for
-from portal import links, ratelimit, selectors
-from portal.forms import SurveyForm, TrackForm
+from portal import links, ratelimit, selectors, submissions
+from portal.forms import ReportForm, SurveyForm, TrackForm
+from portal.models import WebSubmission
 from portal.services import AlreadyAnswered, record_answer
 
 
@@ -103,3 +106,92 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
         ("body", _("By body"), selectors.satisfaction_by("body")),
     ]
     return render(request, "portal/satisfaction.html", {"tables": tables})
+
+
+def _contact_key(email: str, phone: str) -> str:
+    return selectors.contact_key(email or phone)
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """The citizens' online form: no account; rate-limited per address and per contact."""
+    versions = submissions.public_types()
+    form = ReportForm(
+        request.POST or None, request.FILES or None, type_choices=submissions.type_choices(versions)
+    )
+    limited = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ip = _client_ip(request)
+        contact = _contact_key(data["email"], data["phone"])
+        window = settings.PORTAL_SUBMISSION_WINDOW
+        if ratelimit.exceeded(
+            "submit-ip", ip, limit=settings.PORTAL_SUBMISSIONS_PER_IP
+        ) or ratelimit.exceeded("submit-contact", contact, limit=settings.PORTAL_SUBMISSIONS_PER_CONTACT):
+            limited = True
+        elif data["website"]:  # the hidden field: a robot. It is told nothing else.
+            return redirect("report:received")
+        else:
+            try:
+                photos = submissions.clean_photos(data["photos"])
+                outcome = submissions.submit(submissions.WebRequest.from_form(data, photos))
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                ratelimit.record("submit-ip", ip, window=window)
+                ratelimit.record("submit-contact", contact, window=window)
+                if isinstance(outcome, Fiche):
+                    return redirect("report:done", token=links.track_token(outcome.pk))
+                return redirect("report:received")
+    return render(
+        request,
+        "portal/report.html",
+        {"form": form, "limited": limited},
+        status=429 if limited else 200,
+    )
+
+
+@never_cache
+def report_done(request: HttpRequest, token: str) -> HttpResponse:
+    pk = links.read_token(token, salt=links.TRACK_SALT, max_age=24 * 3600)
+    fiche = Fiche.objects.select_related("request_type").filter(pk=pk, channel="web").first() if pk else None
+    if fiche is None:
+        return render(request, "portal/link_invalid.html", status=404)
+    return render(request, "portal/report_done.html", {"fiche": fiche, "token": token})
+
+
+def report_received(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/report_received.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation(request: HttpRequest) -> HttpResponse:
+    """The call centre's look at online requests held as possible spam or abuse."""
+    if not scope_for(request.user).is_call_centre:
+        raise PermissionDenied
+    if request.method == "POST":
+        held = WebSubmission.objects.filter(pk=parse_id(request.POST.get("submission", ""))).first()
+        if held is None:
+            raise Http404
+        try:
+            if request.POST.get("decision") == "accept":
+                fiche = submissions.accept(held, request.user)
+                messages.success(
+                    request, _("Fiche %(ref)s created from the online request.") % {"ref": fiche.reference}
+                )
+            elif request.POST.get("decision") == "reject":
+                submissions.reject(held, request.user)
+                messages.success(request, _("The online request was rejected and its content deleted."))
+            else:
+                return HttpResponseBadRequest()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("report:moderation")
+    pending = list(
+        WebSubmission.objects.filter(status=WebSubmission.Status.PENDING).order_by("created_at")[:50]
+    )
+    return render(request, "portal/moderation.html", {"pending": pending})

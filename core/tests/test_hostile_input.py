@@ -25,6 +25,7 @@ from core.testing import ROLES as STAFF_ROLES
 from fiches.forms import ActionForm, FicheFilterForm, IntakeForm, NoteForm
 from finance.forms import CancelForm, LineForm, PaidForm, RuleForm, SheetForm
 from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, ResolveForm, ScheduleForm
+from portal.forms import ReportForm as OnlineReportForm
 from portal.forms import SurveyForm, TrackForm
 from privacy.forms import EraseForm, RectifyForm, SearchForm
 from reporting.forms import BarometerForm
@@ -138,6 +139,22 @@ PAGES: dict[str, Page] = {
     "portal:track_reference": Page(),
     "portal:status": Page(),
     "portal:survey": Page(post=fields(SurveyForm)),
+    "report:form": Page(
+        post=[*fields(OnlineReportForm), "photos"],
+        base_post={
+            "request_type": "VOI-NID",
+            "description": "Trou",
+            "street_name": "rue Paradis",
+            "postal_code": "13001",
+            "last_name": "Martin",
+            "email": "m@example.org",
+            "preferred_channel": "email",
+            "consent": "on",
+        },
+    ),  # fmt: skip
+    "report:done": Page(),
+    "report:received": Page(),
+    "report:moderation": Page(post=["submission", "decision"], base_post={"decision": "accept"}),
     "portal:satisfaction": Page(),
     "privacy:notice": Page(),
     "privacy:people": Page(query=fields(SearchForm)),
@@ -153,6 +170,10 @@ PAGES: dict[str, Page] = {
     "telephony:upload_csv": Page(post=fields(CsvImportForm)),
     "telephony:import_run": Page(),
     "telephony:stop_import": Page(),
+    "cti:wallboard": Page(query=["grand"]),
+    "cti:pop": Page(query=["shown"]),
+    "cti:dismiss": Page(post=["callid"]),
+    "cti:notify": Page(post=["event", "callId", "from", "to", "queue", "user"]),
     "reporting:barometer": Page(query=fields(BarometerForm)),
     "reporting:export": Page(query=[*fields(BarometerForm), "table"]),
     "committee:index": Page(),
@@ -290,6 +311,7 @@ def _real_values() -> dict[str, dict[str, str]]:
         "correspondence:letter_pdf": {"pk": str(letter.pk) if letter else "1"},
         "portal:status": {"token": links.track_token(fiche.pk)},
         "portal:survey": {"token": links.survey_token(fiche.pk)},
+        "report:done": {"token": links.track_token(fiche.pk)},
         "catalogue:detail": {"code": "VOI-NID"},
         "catalogue:publish": {"code": "VOI-NID"},
         "catalogue:toggle_active": {"code": "VOI-NID"},

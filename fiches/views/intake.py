@@ -49,7 +49,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     call_centre_only(request.user)
     data = request.POST if request.method == "POST" else None
     version = chosen_version((data or request.GET).get("request_type"))
-    form = IntakeForm(data, request.FILES or None, version=version)
+    initial = _initial(request) if data is None else None
+    form = IntakeForm(data, request.FILES or None, version=version, initial=initial)
     if data is not None and "search_types" not in data and form.is_valid():
         try:
             fiche = _save(request, form, version)
@@ -87,6 +88,33 @@ def invalid_email_text(email: str) -> str:
         "The caller's stored e-mail address “%(email)s” is not valid: the call is saved, but no"
         " e-mail will be sent to it. Correct it with the caller's right address at their next call."
     ) % {"email": email}
+
+
+def _initial(request: HttpRequest) -> dict:
+    """A new form opened from the screen pop: the call id, and the caller chosen or their number."""
+    initial = {"call_id": request.GET.get("call_id", "")[:64]}
+    pk = parse_id(request.GET.get("requester", ""))
+    requester = Requester.objects.filter(pk=pk).first() if pk else None
+    if requester:
+        initial |= requester_initial(requester)
+    elif request.GET.get("phone"):
+        initial["phone"] = request.GET["phone"][:30]
+    return initial
+
+
+def requester_initial(requester: Requester) -> dict:
+    return {
+        "requester_id": requester.pk,
+        "civility": requester.civility,
+        "last_name": requester.last_name,
+        "first_name": requester.first_name,
+        "phone": requester.phone,
+        "email": requester.email,
+        "address": requester.address,
+        "requester_postal_code": requester.postal_code,
+        "city": requester.city,
+        "preferred_channel": requester.preferred_channel,
+    }
 
 
 def _chosen_requester(form: IntakeForm) -> Requester | None:
@@ -203,20 +231,7 @@ def intake_callers(request: HttpRequest) -> HttpResponse:
 def intake_caller(request: HttpRequest, pk: int) -> HttpResponse:
     call_centre_only(request.user)
     requester = get_object_or_404(Requester, pk=pk)
-    form = IntakeForm(
-        initial={
-            "requester_id": requester.pk,
-            "civility": requester.civility,
-            "last_name": requester.last_name,
-            "first_name": requester.first_name,
-            "phone": requester.phone,
-            "email": requester.email,
-            "address": requester.address,
-            "requester_postal_code": requester.postal_code,
-            "city": requester.city,
-            "preferred_channel": requester.preferred_channel,
-        }
-    )
+    form = IntakeForm(initial=requester_initial(requester))
     return render(
         request,
         "fiches/_requester.html",

@@ -52,3 +52,24 @@ def import_message(reason: str) -> str:
         if match:
             return gettext(english).format(**match.groupdict())
     return reason
+
+
+@register.inclusion_tag("telephony/_call_passages.html")
+def call_passages(fiche) -> dict:
+    """The passages of the fiche's call through the queues (supervisors, on the fiche page).
+
+    Looked up on the day of the fiche and the day before (a call may start before midnight),
+    so the query rests on the passages' date index.
+    """
+    from datetime import timedelta
+
+    from telephony.models import QueuePassage
+    from telephony.services import PARIS
+
+    day = fiche.created_at.astimezone(PARIS).date()
+    rows = (
+        QueuePassage.objects.filter(local_date__range=(day - timedelta(days=1), day), callid=fiche.call_id)
+        .select_related("queue", "agent")
+        .order_by("entered_at")
+    )
+    return {"passages": list(rows[:20])}

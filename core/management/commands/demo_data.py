@@ -13,6 +13,7 @@ from django.utils import timezone
 from catalogue.demo import load_demo_nomenclature
 from committee.demo import create_demo_committee
 from correspondence.demo import send_demo_notices
+from cti.demo import create_demo_stations
 from fiches.demo import generate_fiches, link_calls_to_fiches
 from finance.demo import create_demo_finance
 from organisations.demo import DEMO_PASSWORD, DEMO_USERS, create_organisations, create_users
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         orders = create_demo_finance(bodies, timezone.localdate())
         self.stdout.write(f"  convention: financial sheets, first year's key, {orders} revenue orders")
         self.stdout.write(f"  monitoring committee: 2 members, {create_demo_committee(bodies)} meetings")
+        self.stdout.write(f"  telephones: {create_demo_stations()} agents' stations (extensions 1001, 1002)")
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
 
     def _print_logins(self) -> None:
@@ -63,3 +65,8 @@ class Command(BaseCommand):
         for demo in DEMO_USERS:
             scope = demo.directorate or ("Ville" if demo.body == "city" else "Métropole")
             self.stdout.write(f"    {demo.username:<20} {demo.role:<14} {scope}")
+        self.stdout.write("")
+        self.stdout.write(
+            "  A call ringing the agent's telephone (banner on their pages, wallboard):"
+            " .venv/bin/python manage.py telephony_simulate --extension 1001"
+        )
