@@ -2,12 +2,13 @@
 
 What goes: the caller and the followers (the link, then the person's record when no other
 fiche still needs it), free text (description, outcome, answers to extra questions, timeline
-comments, the cell thread, hold reasons, the survey comment), the copies of the letters,
-e-mails and SMS (text, address, PDF), the attachments (rows and files), the street number;
-coordinates are rounded to about 100 m. What stays, for the statistics: type, kind, channel,
-bodies, directorate, cell, every date and status, events (actions, times), lateness, working
-times, street name, postal code, arrondissement, sector, quartier, survey score and the mail
-register's lines (moment, channel, state, dates). See docs/privacy.md.
+comments, the cell thread, hold reasons, the survey comment, the online form's copy), the
+copies of the letters, e-mails and SMS (text, address, PDF), the attachments (rows and files),
+the street number; coordinates are rounded to about 100 m. What stays, for the statistics:
+type, kind, channel, bodies, directorate, cell, every date and status, events (actions,
+times), lateness, working times, street name, postal code, arrondissement, sector, quartier,
+survey score and the mail register's lines (moment, channel, state, dates). See
+docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from correspondence.models import Message as Notice
 from fiches.models import Attachment, Event, Fiche, Requester
 from followup.models import Hold
 from followup.models import Message as ThreadMessage
-from portal.models import SurveyAnswer
+from portal.models import SurveyAnswer, WebSubmission
 from privacy.models import AnonymisedFiche, EliminationList
 
 NEUTRAL = "—"
@@ -99,6 +100,7 @@ def _anonymise(ids: Sequence[int] | QuerySet) -> list[str]:
     ThreadMessage.objects.filter(fiche_id__in=ids).update(body=NEUTRAL)
     Hold.objects.filter(fiche_id__in=ids).update(reason=NEUTRAL)
     SurveyAnswer.objects.filter(fiche_id__in=ids).update(comment="")
+    WebSubmission.objects.filter(fiche_id__in=ids).update(data={})  # the online form's copy
     Event.objects.filter(fiche_id__in=ids).exclude(comment="").update(comment="")
     Event.objects.filter(fiche_id__in=ids, kind=Event.Kind.FOLLOWER).update(data={})
     followers.delete()

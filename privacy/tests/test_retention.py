@@ -17,6 +17,7 @@ from finance.counting import CountingRule
 from finance.selectors import count_key
 from organisations.access import scope_for
 from organisations.models import Body
+from portal.models import WebSubmission
 from privacy import sweep
 from privacy.models import AnonymisedFiche, EliminationList, LegalHold, RetentionRule
 from privacy.rules import cutoff, months_before
@@ -118,6 +119,12 @@ def test_no_personal_value_remains_in_the_database_or_the_media(
 ):
     other = requester_factory("email", last_name="Bernardini", phone="07 11 22 33 44", email="b@example.org")
     fiche = live_fiche(person, follower=other)
+    WebSubmission.objects.create(  # a request that went through the online form's moderation
+        fiche=fiche,
+        status="accepted",
+        reason="mot suspect",
+        data={"contact": person.email, "name": "Quintavalle"},
+    )
     media = Path(settings.MEDIA_ROOT)
     assert any(media.rglob("*.pdf"))
     assert "Quintavalle" in dump()  # the test sees her before
