@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from fiches.models import Fiche, Requester
@@ -226,3 +227,26 @@ def test_the_command_writes_the_list_without_personal_data(live_fiche, person, t
     assert (tmp_path / f"elimination-{listing.pk}.pdf").read_bytes().startswith(b"%PDF")
     call_command("retention_sweep", stdout=(second := io.StringIO()))
     assert f"List no. {listing.pk} (1 fiches) still waits" in second.getvalue()
+
+
+def test_the_administrator_records_the_visa_in_the_admin(client, live_fiche, person, users):
+    live_fiche(person)
+    listing = run_sweep()
+    client.force_login(users["admin"])
+    url = reverse("admin:privacy_eliminationlist_change", args=[listing.pk])
+    pdf = client.get(reverse("admin:privacy_eliminationlist_file", args=[listing.pk, "pdf"]))
+    csv = client.get(reverse("admin:privacy_eliminationlist_file", args=[listing.pk, "csv"]))
+    assert pdf.content.startswith(b"%PDF") and b"Quintavalle" not in b"".join(csv.streaming_content)
+    future = (timezone.localdate() + timedelta(days=2)).isoformat()
+    refused = client.post(url, {"visa_reference": "AD13-1", "visa_date": future})
+    assert refused.status_code == 200 and "AD13-1" in refused.content.decode()  # kept, with the error
+    assert client.post(url, {"visa_reference": "", "visa_date": ""}).status_code == 200
+    listing.refresh_from_db()
+    assert listing.state == EliminationList.State.PROPOSED
+    client.post(url, {"visa_reference": "AD13-1", "visa_date": timezone.localdate().isoformat()})
+    listing.refresh_from_db()
+    assert (listing.state, listing.visa_reference, listing.approved_by) == (
+        "approved",
+        "AD13-1",
+        users["admin"],
+    )

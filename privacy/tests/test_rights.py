@@ -167,3 +167,15 @@ def test_rectification_corrects_and_keeps_what_was_typed_on_error(client, users,
         "0698765432",
     )
     assert RightsRequest.objects.get().kind == "rectification"
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_search_page_costs_the_same_whatever_it_finds(
+    client, users, requester_factory, django_assert_max_num_queries, count
+):
+    for i in range(count):
+        requester_factory(last_name=f"Martin{i:02d}", phone=f"06 00 00 00 {i:02d}")
+    client.force_login(users["superviseur"])
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("privacy:people") + "?q=martin")
+    assert len(page.context["found"]) == min(count, 50)
