@@ -32,6 +32,8 @@ run: setup
 	echo "  Allô Mairie is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"; \
 	echo "  For citizens: report a problem at http://$(HOST):$(PORT)/signaler/ and follow it at http://$(HOST):$(PORT)/suivre/"; \
 	echo "  Demo logins above (password for all: allo-mairie-2026); e-mails and SMS of the demo: var/outbox.log"; \
+	echo "  Second factor of admin, superviseur, comite, finances: the current code is printed by"; \
+	echo "  $(PY) manage.py demo_totp  (or add the demo secret above to an authenticator app)"; \
 	echo ""; \
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 

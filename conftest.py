@@ -36,6 +36,23 @@ def _fast_and_quiet(settings, tmp_path):
     cache.clear()  # cached reference data and rate limits never leak from one test to the next
 
 
+@pytest.fixture(autouse=True)
+def _verified_test_clients(monkeypatch):
+    """A test client logged in with force_login/login has given its second factor: the
+    gate itself is tested through the real pages (accounts/tests)."""
+    from django.test import Client
+
+    from accounts.testing import mark_verified
+
+    log_in = Client._login
+
+    def _login(self, user, backend=None):
+        log_in(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 @pytest.fixture
 def bodies(db):
     """The demo bodies, under the demo convention (in force from 1 March 2025 to 28 February 2027)."""

@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -51,6 +55,11 @@ INSTALLED_APPS = [
     "reporting",
     "committee",
     "cti",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "partners",
+    "audit",
+    "accounts",
     "privacy",
 ]
 
@@ -63,9 +72,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "core.middleware.SlidingSessionMiddleware",
     "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SlidingSessionMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -114,7 +125,10 @@ ARGON2_MEMORY_KIB = env.int("ARGON2_MEMORY_KIB", default=19 * 1024)
 ARGON2_PARALLELISM = env.int("ARGON2_PARALLELISM", default=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -221,6 +235,8 @@ SESSION_COOKIE_HTTPONLY = True
 # A working day after the last activity, renewed while active (core.middleware).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 SESSION_RENEW_AFTER = env.int("SESSION_RENEW_AFTER", default=15 * 60)
+# A session left idle this long (seconds) ends: the next request logs out (core.middleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
 # Personal data never reaches the logs: requests are logged without bodies or query strings.
@@ -325,8 +341,54 @@ PORTAL_MODERATION_WORDS = env.list(
 # Follow-up menu items (work queue, board, re-routing queue) in every page.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("followup.context_processors.nav")
 
+# --- security: audit trail, access log, second factor (docs/security.md) ---
+# Field-level history (django-auditlog): personal values are replaced by a constant mask.
+AUDITLOG_MASK_CALLABLE = "audit.trail.mask"
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# Who opened a caller's record, a fiche's personal data, a letter or an attachment: kept this
+# many days, then removed by `manage.py purge_access_log`.
+AUDIT_ACCESS_RETENTION_DAYS = env.int("AUDIT_ACCESS_RETENTION_DAYS", default=365)
+# Administrators, supervisors, finance officers, committee members and Django staff always need
+# a second factor (TOTP or a recovery code); true extends it to agents, cells and managers.
+TWO_FACTOR_FOR_ALL = env.bool("TWO_FACTOR_FOR_ALL", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Allô Mairie")
+# --- end security ---
+
 # --- production guard ---
 # With DEBUG off, a missing or development SECRET_KEY, or an e-mail/SMS backend that only prints
 # or drops messages, stops gunicorn (allo_mairie/wsgi.py) and every command that runs the system
 # checks (allo_mairie/production.py); collectstatic and compilemessages need no secret.
 ALLOW_TEST_BACKENDS = env.bool("ALLOW_TEST_BACKENDS", default=False)
+
+# --- partners --- the partner REST API and its webhooks (docs/api.md). Views set their own
+# authentication, throttling and error format (partners.views.ApiView); only the schema is global.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Allô Mairie partner API",
+    "DESCRIPTION": "A partner body's software works its fiches: read, act, note, attach. "
+    "Errors are application/problem+json (RFC 7807). See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Requests per token (or per staff user) and period: "600/min", "20000/day"…
+PARTNER_API_RATE = env("PARTNER_API_RATE", default="600/min")
+# An Idempotency-Key is remembered this many days (manage.py webhooks_sweep forgets older ones).
+PARTNER_IDEMPOTENCY_DAYS = env.int("PARTNER_IDEMPOTENCY_DAYS", default=7)
+# Webhooks: http:// endpoints only where allowed (tests, a local receiver); timeouts and
+# retries in seconds: the n-th retry waits BASE × 2^(n-1), at most CAP; a delivery still
+# failing GIVE_UP_AFTER seconds after it was queued is given up (the admin can redeliver it).
+PARTNER_WEBHOOK_ALLOW_HTTP = env.bool("PARTNER_WEBHOOK_ALLOW_HTTP", default=False)
+PARTNER_WEBHOOK_TIMEOUT = env.float("PARTNER_WEBHOOK_TIMEOUT", default=10.0)
+PARTNER_WEBHOOK_BACKOFF_BASE = env.int("PARTNER_WEBHOOK_BACKOFF_BASE", default=30)
+PARTNER_WEBHOOK_BACKOFF_CAP = env.int("PARTNER_WEBHOOK_BACKOFF_CAP", default=3600)
+PARTNER_WEBHOOK_GIVE_UP_AFTER = env.int("PARTNER_WEBHOOK_GIVE_UP_AFTER", default=3 * 24 * 3600)
+PARTNER_WEBHOOK_LEASE = env.int("PARTNER_WEBHOOK_LEASE", default=60)
+# --- end partners ---

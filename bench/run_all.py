@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "finance": ("finance_bench.py", [], ["--fiches", "5000", "--repeat", "5"]),
     "privacy": ("privacy_bench.py", [], ["--fiches", "4000", "--batch", "500"]),
     "cti": ("cti_bench.py", [], ["--rate", "100", "--seconds", "10"]),
+    "partners": ("partners_bench.py", [], ["--changes", "1000", "--fiches", "300"]),
     "reporting": (
         "reporting_bench.py",
         [],

@@ -7,9 +7,12 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -57,7 +60,10 @@ class NoStoreMiddleware:
 class SlidingSessionMiddleware:
     """A staff session lasts SESSION_COOKIE_AGE (a working day) after the last activity: an
     active session is renewed at most every SESSION_RENEW_AFTER seconds (one write, not one per
-    request), so nobody logs in again during a shift and an idle session still ends overnight."""
+    request), so nobody logs in again during a shift and an idle session still ends overnight.
+    A session left idle SESSION_IDLE_TIMEOUT seconds ends at its next request (logged out,
+    sent to the login page): the renewal time stands for the last activity, so the session ends
+    between SESSION_IDLE_TIMEOUT - SESSION_RENEW_AFTER and SESSION_IDLE_TIMEOUT after it."""
 
     KEY = "_renewed_at"
 
@@ -65,9 +71,15 @@ class SlidingSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        renewed = request.session.get(self.KEY)
+        if renewed is not None and int(time.time()) - renewed > settings.SESSION_IDLE_TIMEOUT:
+            logout(request)
+            messages.info(request, _("Your session ended after a period of inactivity: please log in again."))
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and response.status_code < 500:
+        # only a session login (an API token's request has no session to renew, nor creates one)
+        signed_in = user is not None and user.is_authenticated and request.session.session_key is not None
+        if signed_in and response.status_code < 500:
             now = int(time.time())
             if now - request.session.get(self.KEY, 0) >= settings.SESSION_RENEW_AFTER:
                 request.session[self.KEY] = now

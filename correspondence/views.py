@@ -12,6 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit import log_access
+from audit.models import AccessKind
+from audit.services import origin
 from core.parsing import parse_id, parse_moment
 from correspondence import selectors, services
 from correspondence.models import Batch, Channel, Message, Moment
@@ -62,6 +65,7 @@ def batch_pdf(request: HttpRequest, pk: int) -> FileResponse:
     batch = get_object_or_404(Batch, pk=pk)
     if not batch.pdf:
         raise Http404
+    log_access(request.user, AccessKind.LETTER_BATCH, batch, origin(request))
     return FileResponse(batch.pdf.open("rb"), content_type="application/pdf", filename=f"lot-{batch.pk}.pdf")
 
 
@@ -70,6 +74,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
     message = get_object_or_404(Message.objects.select_related("fiche"), pk=pk, channel=Channel.LETTER)
     if not visible_fiches(request.user).filter(pk=message.fiche_id).exists() or not message.pdf:
         raise Http404
+    log_access(request.user, AccessKind.LETTER, message, origin(request))
     name = f"{message.fiche.reference}-{message.moment}.pdf"
     return FileResponse(message.pdf.open("rb"), content_type="application/pdf", filename=name)
 

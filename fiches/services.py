@@ -368,6 +368,7 @@ def add_note(fiche: Fiche, user, text: str, *, public: bool, expected_version: i
         raise ValidationError({"comment": _("The note is empty.")})
     now = timezone.now()
     Fiche.objects.filter(pk=locked.pk).update(updated_at=now, lock_version=F("lock_version") + 1)
+    locked.updated_at, locked.lock_version = now, locked.lock_version + 1  # as announced
     event = Event.objects.create(
         fiche=locked, at=now, actor=user, kind=Event.Kind.NOTE, comment=text, public=public
     )
@@ -419,7 +420,9 @@ def attach(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
     """Add a photo or document to a fiche (type and size checked)."""
     if not actor_groups(user, fiche):
         raise PermissionDenied(_("You may not do this on this fiche."))
-    return _store_attachment(fiche, upload, user)
+    attachment = _store_attachment(fiche, upload, user)
+    _announce(fiche, attachment.event, "attach")
+    return attachment
 
 
 def _store_attachment(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
@@ -433,7 +436,7 @@ def _store_attachment(fiche: Fiche, upload: UploadedFile, user) -> Attachment:
     )
     attachment.file.save(uuid.uuid4().hex + ATTACHMENT_EXTENSIONS[content_type], upload, save=False)
     attachment.save()
-    Event.objects.create(
+    attachment.event = Event.objects.create(
         fiche=fiche, actor=user, kind=Event.Kind.ATTACHMENT, comment=attachment.original_name
     )
     return attachment

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from audit import log_access
 from catalogue.models import normalise
 from correspondence.letters import html_to_pdf
 from correspondence.models import Message as Notice
@@ -139,15 +139,13 @@ def access_pdf(data: dict[str, Any]) -> bytes:
 
 
 def record(user, kind: str, ids: Sequence[int], fiche_count: int, detail: str = "", page: str = "") -> None:
-    """The request's trace (no personal value), and the access log when the audit app is there."""
+    """The request's trace (no personal value); an access file also goes to the access log."""
     RightsRequest.objects.create(
         kind=kind, by=user, requester_ids=list(ids), fiche_count=fiche_count, detail=detail[:200]
     )
-    if apps.is_installed("audit"):
-        from audit import log_access  # the access log of the audit trail (issue 15 §2)
-
+    if kind == RightsRequest.Kind.ACCESS:
         for person in Requester.objects.filter(pk__in=ids):
-            log_access(user, f"rights_{kind}", person, page)
+            log_access(user, "citizen_file", person, page)
 
 
 @dataclass(frozen=True)

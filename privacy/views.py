@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit import log_access
 from core.parsing import parse_id
 from fiches.models import Requester
 from organisations.access import scope_for
@@ -50,6 +51,8 @@ def people(request: HttpRequest) -> HttpResponse:
 
 def _person_page(request: HttpRequest, ids: list[int], **extra) -> HttpResponse:
     people = list(Requester.objects.filter(pk__in=ids).order_by("pk"))
+    for shown in people:
+        log_access(request.user, "caller", shown, request.path)
     own, followed = rights.their_fiches(ids)
     context = {
         "people": people,

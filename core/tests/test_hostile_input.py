@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audit.forms import AccessFilterForm
 from catalogue.forms import ImportForm, ListFilterForm, NewTypeForm
 from committee.forms import AnswerForm, DecisionForm, EmergencyForm, PackForm, ReportForm, TextsForm
 from core.testing import ROLES as STAFF_ROLES
@@ -76,6 +77,12 @@ PAGES: dict[str, Page] = {
     "password_change": Page(post=["old_password", "new_password1", "new_password2"]),
     "password_change_done": Page(),
     "core:home": Page(),
+    "accounts:security": Page(),
+    "accounts:enrol": Page(query=["next"], post=["token", "next"]),
+    "accounts:verify": Page(query=["next"], post=["token", "next"]),
+    "accounts:recovery_codes": Page(),
+    "accounts:logout_everywhere": Page(),
+    "audit:access_log": Page(query=[*fields(AccessFilterForm), "avant", "id"]),
     "catalogue:list": Page(query=[*fields(ListFilterForm), "after"]),
     "catalogue:new": Page(post=fields(NewTypeForm)),
     "catalogue:import": Page(post=[*fields(ImportForm), "action"]),
@@ -214,6 +221,20 @@ PAGES: dict[str, Page] = {
     "finance:order_pdf": Page(),
     "finance:order_paid": Page(post=fields(PaidForm)),
     "finance:order_cancel": Page(post=fields(CancelForm), base_post={"reason": "Erreur"}),
+    "partners:schema": Page(query=["format", "lang"]),
+    "partners:swagger": Page(),
+    "partners:redoc": Page(),
+    "partners:fiches": Page(query=["status", "type", "created_from", "created_to", "cursor", "page_size"]),
+    "partners:fiche": Page(),
+    "partners:action": Page(
+        post=["action", "expected_version", "comment", "outcome", "reason", "original", "public"],
+        base_post={"action": "acknowledge", "expected_version": "0"},
+    ),
+    "partners:note": Page(
+        post=["text", "public", "expected_version"], base_post={"text": "x", "expected_version": "0"}
+    ),
+    "partners:attachments": Page(post=["file"]),
+    "partners:attachment": Page(),
 }
 
 # Pairs that break only together (a valid date with a hostile id, a type with a hostile place).
@@ -232,6 +253,12 @@ COMBINED_QUERIES = {
         {"date_from": "0001-01-01", "date_to": "9999-12-31"},
         {"after": f"1_{THIRTY_DIGITS}"},
         {"after": f"{THIRTY_DIGITS}_1"},
+    ],
+    "partners:fiches": [
+        {"created_from": "0001-01-01", "created_to": "9999-12-31"},
+        {"cursor": f"1_{THIRTY_DIGITS}"},
+        {"cursor": "99999999999999999_1"},
+        {"status": ["new", "²"]},
     ],
     # keyset cursors with an id or a moment out of range
     "followup:queue": [{"after": f"1_1.5_{THIRTY_DIGITS}"}, {"after": f"1_{THIRTY_DIGITS}_1"}],
@@ -295,12 +322,20 @@ def _real_values() -> dict[str, dict[str, str]]:
             "followup:thread_post",
             "correspondence:send_notice",
             "portal:track_reference",
+            "partners:fiche",
+            "partners:action",
+            "partners:note",
+            "partners:attachments",
         ),
         by_reference,
     )
     return {
         **values,
         "fiches:download": {
+            "reference": attachment.fiche.reference if attachment else fiche.reference,
+            "pk": str(attachment.pk if attachment else 1),
+        },
+        "partners:attachment": {
             "reference": attachment.fiche.reference if attachment else fiche.reference,
             "pk": str(attachment.pk if attachment else 1),
         },

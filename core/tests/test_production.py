@@ -280,6 +280,7 @@ def test_pages_and_exports_are_private_and_not_stored(client, users, make_fiche)
 def test_active_session_is_renewed_at_most_every_renew_interval(client, users, settings, time_machine):
     time_machine.move_to("2026-03-02 07:55 +01:00", tick=False)
     settings.SESSION_RENEW_AFTER = 15 * 60
+    settings.SESSION_IDLE_TIMEOUT = 12 * 3600  # the renewal alone (the idle end: accounts/tests)
     client.post(reverse("login"), {"username": "agent", "password": DEMO_PASSWORD})
 
     def expiry() -> str:

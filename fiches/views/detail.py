@@ -10,6 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit import log_access
+from audit.models import AccessKind
+from audit.services import origin
 from catalogue.models import RequestTypeVersion
 from catalogue.services import current_version
 from core.forms import error_messages
@@ -37,6 +40,9 @@ def _fiche(request: HttpRequest, reference: str) -> Fiche:
 
 
 def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None, status=200) -> HttpResponse:
+    personal = can_see_personal_data(request.user, fiche)
+    if personal and fiche.requester_id:
+        log_access(request.user, AccessKind.FICHE, fiche, request.path)
     actions = allowed_actions(fiche, request.user)
     needs_types = any(a.name == "reroute" for a in actions)
     return render(
@@ -44,10 +50,10 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
         "fiches/detail.html",
         {
             "fiche": fiche,
-            "personal": can_see_personal_data(request.user, fiche),
+            "personal": personal,
             "events": fiche.events.select_related("actor"),
             "attachments": fiche.attachments.all(),
-            "followers": fiche.followers.all() if can_see_personal_data(request.user, fiche) else [],
+            "followers": fiche.followers.all() if personal else [],
             "actions": actions,
             "reroute_types": RequestTypeVersion.objects.in_force()
             .select_related("request_type__family", "body")
@@ -155,6 +161,8 @@ def upload(request: HttpRequest, reference: str) -> HttpResponse:
 def download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     fiche = _fiche(request, reference)
     attachment = get_object_or_404(Attachment, fiche=fiche, pk=pk)
+    attachment.fiche = fiche
+    log_access(request.user, AccessKind.ATTACHMENT, attachment, origin(request))
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=attachment.content_type == "application/pdf",

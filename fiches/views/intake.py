@@ -11,6 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit import log_access
+from audit.models import AccessKind
+from audit.services import origin
 from catalogue.models import RequestTypeVersion
 from catalogue.selectors import search_types
 from catalogue.services import current_version
@@ -231,6 +234,7 @@ def intake_callers(request: HttpRequest) -> HttpResponse:
 def intake_caller(request: HttpRequest, pk: int) -> HttpResponse:
     call_centre_only(request.user)
     requester = get_object_or_404(Requester, pk=pk)
+    log_access(request.user, AccessKind.CALLER, requester, origin(request))
     form = IntakeForm(initial=requester_initial(requester))
     return render(
         request,

@@ -7,18 +7,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
+from core.testing import log_in
 from fiches.models import Fiche, Status
-from organisations.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def login(page, live_server, username):
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/connexion/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.keyboard.press("Enter")
+    log_in(page, live_server, username)  # with the second factor for the supervisor
     page.wait_for_url(f"{live_server.url}/")
 
 

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from audit.models import AccessRecord
 from fiches.models import Fiche, Requester
 from privacy import rights
 from privacy.models import AnonymisedFiche, RightsRequest
@@ -78,6 +79,12 @@ def test_supervisor_downloads_the_access_file_and_it_is_recorded(client, users, 
         ("access", "superviseur", [person.pk], "pdf"),
         ("access", "superviseur", [person.pk], "json"),
     ]
+    files = AccessRecord.objects.filter(
+        kind="citizen_file", object_pk=str(person.pk), user=users["superviseur"]
+    )
+    assert files.count() == 2 and not files.filter(label__icontains="Quintavalle").exists()
+    client.get(reverse("privacy:person") + f"?ids={person.pk}")
+    assert AccessRecord.objects.filter(kind="caller", object_pk=str(person.pk)).count() == 1
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from accounts.demo import demo_secret, enrol_demo_users
 from catalogue.demo import load_demo_nomenclature
 from committee.demo import create_demo_committee
 from correspondence.demo import send_demo_notices
@@ -33,7 +35,8 @@ class Command(BaseCommand):
         self, *args, if_empty: bool = False, fiches: int = 6000, call_days: int = 365, **options
     ) -> None:
         if not (if_empty and Body.objects.exists()):
-            self._load(fiches, call_days)
+            with disable_auditlog():  # a generated year is not a history of changes
+                self._load(fiches, call_days)
         self._print_logins()
 
     def _load(self, fiches: int, call_days: int) -> None:
@@ -41,6 +44,8 @@ class Command(BaseCommand):
         self.stdout.write("Creating the demonstration data (about a minute)…")
         bodies = create_organisations()
         create_users(bodies)
+        enrolled = enrol_demo_users()
+        self.stdout.write(f"  second factor: the demo authenticator for {', '.join(enrolled)}")
         admin = get_user_model().objects.get(username="admin")
         # The demo nomenclature has been in force since before the year of demo fiches.
         since = timezone.now() - timedelta(days=400)
@@ -70,3 +75,8 @@ class Command(BaseCommand):
             "  A call ringing the agent's telephone (banner on their pages, wallboard):"
             " .venv/bin/python manage.py telephony_simulate --extension 1001"
         )
+        self.stdout.write(
+            "  Second factor (administrator, supervisor, finance, committee): add this demo secret"
+        )
+        self.stdout.write(f"  to an authenticator application: {demo_secret()}")
+        self.stdout.write("  or print the current code with: .venv/bin/python manage.py demo_totp")

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = _("Audit trail and access log")
+
+    def ready(self) -> None:
+        from audit import trail
+
+        trail.register_project_models()

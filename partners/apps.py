@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    name = "partners"
+    verbose_name = _("Partner systems (API and webhooks)")
+
+    def ready(self) -> None:
+        from fiches.services import fiche_changed
+        from partners.webhooks import on_fiche_changed
+
+        fiche_changed.connect(on_fiche_changed, dispatch_uid="partners.on_fiche_changed")
