@@ -21,6 +21,7 @@ def test_supervisor_handles_a_citizens_request(page, live_server, live_fiche, pe
 
     log_in(page, live_server, "superviseur")
     page.goto(f"{live_server.url}/donnees-personnelles/personnes/")
+    page.wait_for_load_state("networkidle")
     assert_accessible(page)
     page.get_by_label("Téléphone, adresse électronique ou nom de la personne").fill("06 98 76 54 32")
     page.get_by_role("button", name="Rechercher").click()
