@@ -4,7 +4,7 @@ verification and enrolment pages (and logging out) until it has given one."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,6 +14,7 @@ from django_otp import user_has_device
 from accounts.policy import REQUIRED_KEY, is_verified, needs_second_factor
 
 OPEN_URL_NAMES = ("accounts:verify", "accounts:enrol", "logout", "login")
+STOP_POLLING = 286  # htmx stops polling an element on this status
 
 
 class SecondFactorMiddleware:
@@ -34,6 +35,11 @@ class SecondFactorMiddleware:
         target = "accounts:verify" if user_has_device(request.user, confirmed=True) else "accounts:enrol"
         url = reverse(target)
         if request.headers.get("HX-Request"):  # a fragment: htmx loads the whole page instead
+            current = urlparse(request.headers.get("HX-Current-URL", "")).path
+            if current in {reverse(name) for name in OPEN_URL_NAMES}:
+                # a poll from the verification page itself (the agents' screen pop): stop it,
+                # rather than reload the page for ever
+                return HttpResponse(status=STOP_POLLING)
             response = HttpResponse(status=204)
             response["HX-Redirect"] = url
             return response

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "open311",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,18 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failed logins (django-axes, core/lockout.py): per account whatever
 # the address, and per address on the failures not followed by their account's login.
+# Retention (docs/privacy.md): months each kind of data is kept; a RetentionRule row in the
+# admin overrides these defaults. The fiche's personal data goes only after the archives
+# service's visa on the elimination list (manage.py retention_sweep).
+PRIVACY_RETENTION = {
+    "fiche": env.int("RETENTION_FICHE_MONTHS", default=12),
+    "letter_batches": env.int("RETENTION_LETTER_BATCH_MONTHS", default=3),
+    "login_logs": env.int("RETENTION_LOGIN_LOG_MONTHS", default=6),
+    "rights_requests": env.int("RETENTION_RIGHTS_REQUEST_MONTHS", default=36),
+}
+PRIVACY_SWEEP_BATCH = env.int("PRIVACY_SWEEP_BATCH", default=2000)
+PRIVACY_CONTACT = env("PRIVACY_CONTACT", default="dpo@example.org")
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=15)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("comite/", include("committee.urls")),
     path("api/v1/", include("partners.urls")),
     path("open311/", include("open311.urls")),
+    path("donnees-personnelles/", include("privacy.urls")),
     path("", include("core.urls")),
 ]
 # MEDIA_ROOT is never served as such, not even in development: attachments and letters are

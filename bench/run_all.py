@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "telephony": ("telephony_bench.py", [], ["--calls", "3000", "--days", "7", "--rounds", "2"]),
     "finance": ("finance_bench.py", [], ["--fiches", "5000", "--repeat", "5"]),
     "places": ("places_bench.py", [], ["--addresses", "20000", "--fiches", "2000", "--repeat", "10"]),
+    "privacy": ("privacy_bench.py", [], ["--fiches", "4000", "--batch", "500"]),
     "cti": ("cti_bench.py", [], ["--rate", "100", "--seconds", "10"]),
     "partners": ("partners_bench.py", [], ["--changes", "1000", "--fiches", "300"]),
     "open311": ("open311_bench.py", [], ["--fiches", "2000", "--repeat", "5"]),

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from core.dates import french_date  # noqa: F401 - the letters' name for it, used by finance
 from correspondence.branding import Signer
+from portal.links import absolute
 
 URL = re.compile(r"https?://\S+[^\s.,;:)]")
 
@@ -65,6 +67,7 @@ def letter_html(content: LetterContent) -> str:
             "cobranded": len(content.signers) > 1,
             "phone": settings.LETTER_PHONE,
             "privacy_contact": settings.LETTER_PRIVACY_CONTACT,
+            "privacy_url": absolute(reverse("privacy:notice")),
             "footer_bodies": [
                 (s.body.name, ", ".join(line.strip() for line in s.body.address.splitlines() if line.strip()))
                 for s in content.signers

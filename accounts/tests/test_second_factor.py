@@ -129,6 +129,13 @@ def test_htmx_requests_are_sent_to_the_verification_by_a_header(users):
     password_login(client, "superviseur")
     response = client.get("/fiches/nouvelle/types/?q=nid", headers={"HX-Request": "true"})
     assert response.status_code == 204 and response["HX-Redirect"] == "/compte/verification/"
+    # a poll from the verification page itself (the screen pop in the layout) is stopped,
+    # not sent to reload the page it is on, for ever
+    poll = client.get(
+        "/telephonie/direct/appel/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/compte/verification/?next=/"},
+    )
+    assert poll.status_code == 286 and "HX-Redirect" not in poll
 
 
 def test_a_session_authenticated_otherwise_is_not_gated(users, rf):

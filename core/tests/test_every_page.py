@@ -65,6 +65,8 @@ def pages() -> list[str]:
         reverse("finance:index"),
         reverse("finance:register"),
         reverse("finance:register_csv"),
+        reverse("privacy:notice"),
+        reverse("privacy:people") + "?q=a",
     ]
     from agreements.models import Agreement
     from finance.models import RevenueOrder
@@ -91,6 +93,10 @@ def pages() -> list[str]:
             reverse("finance:order_pdf", args=[order.number]),
             reverse("finance:order_cancel", args=[order.number]),
         ]
+    from fiches.models import Requester
+
+    for person in Requester.objects.filter(fiches__isnull=False).order_by("pk")[:1]:
+        urls.append(reverse("privacy:person") + f"?ids={person.pk}")
     for fiche in fiches:
         urls += [
             reverse("fiches:detail", args=[fiche.reference]),

@@ -43,6 +43,7 @@ from followup.forms import BulkForm, HoldForm, MessageForm, QueueFilterForm, Res
 from knowledge.forms import AnswerForm as KnowledgeAnswerForm
 from portal.forms import ReportForm as OnlineReportForm
 from portal.forms import SurveyForm, TrackForm
+from privacy.forms import EraseForm, RectifyForm, SearchForm
 from reporting.forms import BarometerForm
 from telephony.forms import CsvImportForm, FilterForm, StaffingForm, UploadForm
 
@@ -188,6 +189,12 @@ PAGES: dict[str, Page] = {
     "report:received": Page(),
     "report:moderation": Page(post=["submission", "decision"], base_post={"decision": "accept"}),
     "portal:satisfaction": Page(),
+    "privacy:notice": Page(),
+    "privacy:people": Page(query=fields(SearchForm)),
+    "privacy:person": Page(query=["ids"]),
+    "privacy:access_file": Page(query=["ids"]),
+    "privacy:rectify": Page(post=fields(RectifyForm), base_post={"person": "1", "last_name": "Durand"}),
+    "privacy:erase": Page(post=["ids", *fields(EraseForm)], base_post={"ids": "1"}),
     "telephony:dashboard": Page(query=fields(FilterForm)),
     "telephony:day": Page(query=[*fields(FilterForm), "after"]),
     "telephony:export": Page(query=fields(FilterForm)),
@@ -428,6 +435,7 @@ def _real_values() -> dict[str, dict[str, str]]:
         "catalogue:detail": {"code": "VOI-NID"},
         "catalogue:publish": {"code": "VOI-NID"},
         "catalogue:toggle_active": {"code": "VOI-NID"},
+        "privacy:access_file": {"fmt": "json"},
         "telephony:day": {"day": passage.entered_at.date().isoformat() if passage else "2026-01-05"},
         "telephony:import_run": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
         "telephony:stop_import": {"pk": str(ImportRun.objects.values_list("pk", flat=True).first() or 1)},
