@@ -155,9 +155,13 @@ PRIVACY_RETENTION = {
     "letter_batches": env.int("RETENTION_LETTER_BATCH_MONTHS", default=3),
     "login_logs": env.int("RETENTION_LOGIN_LOG_MONTHS", default=6),
     "rights_requests": env.int("RETENTION_RIGHTS_REQUEST_MONTHS", default=36),
+    # logs of the open channels: Open311 requests, partner webhooks; the live telephony state
+    "api_logs": env.int("RETENTION_API_LOG_MONTHS", default=6),
+    "live_calls": env.int("RETENTION_LIVE_CALL_MONTHS", default=1),
 }
 PRIVACY_SWEEP_BATCH = env.int("PRIVACY_SWEEP_BATCH", default=2000)
-PRIVACY_CONTACT = env("PRIVACY_CONTACT", default="dpo@example.org")
+# The data-protection officer's contact, on the public notice and every letter (replace it).
+PRIVACY_CONTACT = env("PRIVACY_CONTACT", default="dpo@marseille.fr (délégué à la protection des données)")
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=15)
@@ -312,9 +316,6 @@ LETTER_PDF_VARIANT = env("LETTER_PDF_VARIANT", default="pdf/a-3b")
 LETTER_CITY = env("LETTER_CITY", default="Marseille")
 LETTER_PHONE = env("LETTER_PHONE", default="3013 (appel gratuit)")
 # Where citizens exercise their data-protection rights (RGPD art. 13), printed on letters.
-LETTER_PRIVACY_CONTACT = env(
-    "LETTER_PRIVACY_CONTACT", default="dpo@marseille.fr (délégué à la protection des données)"
-)
 # Revenue orders (titres de recettes) of the cost sharing: see docs/finance.md.
 REVENUE_ORDER_ISSUER_CAPACITY = env(
     "REVENUE_ORDER_ISSUER_CAPACITY", default="ordonnateur, par délégation du Maire de Marseille"

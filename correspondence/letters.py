@@ -66,7 +66,7 @@ def letter_html(content: LetterContent) -> str:
             "city": settings.LETTER_CITY,
             "cobranded": len(content.signers) > 1,
             "phone": settings.LETTER_PHONE,
-            "privacy_contact": settings.LETTER_PRIVACY_CONTACT,
+            "privacy_contact": settings.PRIVACY_CONTACT,
             "privacy_url": absolute(reverse("privacy:notice")),
             "footer_bodies": [
                 (s.body.name, ", ".join(line.strip() for line in s.body.address.splitlines() if line.strip()))

@@ -158,3 +158,24 @@ def purge_login_logs(before) -> int:
         model.objects.filter(attempt_time__lt=before).delete()[0]
         for model in (AccessAttempt, AccessLog, AccessFailureLog)
     )
+
+
+def purge_api_logs(before) -> int:
+    """Open311's call log, and partner webhook deliveries done or given up (with their
+    attempts; their payload may carry a caller's details). Pending ones are never dropped."""
+    from open311.models import ApiRequestLog
+    from partners.models import WebhookDelivery
+
+    calls = ApiRequestLog.objects.filter(at__lt=before).delete()[0]
+    finished = WebhookDelivery.objects.filter(created_at__lt=before).exclude(
+        status=WebhookDelivery.Status.PENDING
+    )
+    return calls + finished.delete()[1].get(WebhookDelivery._meta.label, 0)
+
+
+def purge_live_calls(before) -> int:
+    """The live telephony state's passages (callers' numbers); the listener keeps only a few
+    days, this catches a listener that has not run."""
+    from cti.models import LiveCall
+
+    return LiveCall.objects.filter(joined_at__lt=before).delete()[0]

@@ -16,6 +16,8 @@ class DataKind(models.TextChoices):
     LETTER_BATCHES = "letter_batches", _("Printed letter batches")
     LOGIN_LOGS = "login_logs", _("Login and lockout logs")
     RIGHTS_REQUESTS = "rights_requests", _("Record of the citizens' requests")
+    API_LOGS = "api_logs", _("Open311 call log and delivered partner webhooks")
+    LIVE_CALLS = "live_calls", _("Live telephony state (callers' numbers)")
 
 
 class RetentionRule(models.Model):

@@ -1,7 +1,8 @@
 """The retention sweep (manage.py retention_sweep): idempotent, in batches.
 
 1. Technical data past its rule goes at once (login logs, printed letter batches, the
-   record of citizens' requests): they are not the fiches' archives.
+   record of citizens' requests, the open channels' logs, the live telephony state): they
+   are not the fiches' archives.
 2. Approved elimination lists are carried out, batch by batch (fiches under a legal hold
    or already anonymised are skipped).
 3. Ended fiches past the rule, not held, not anonymised and in no pending list make a new
@@ -22,7 +23,14 @@ from django.utils import timezone
 
 from fiches.models import Fiche, Status
 from privacy import rules
-from privacy.anonymise import anonymise_fiches, insert_from, purge_letter_batches, purge_login_logs
+from privacy.anonymise import (
+    anonymise_fiches,
+    insert_from,
+    purge_api_logs,
+    purge_letter_batches,
+    purge_live_calls,
+    purge_login_logs,
+)
 from privacy.models import (
     AnonymisedFiche,
     DataKind,
@@ -95,6 +103,8 @@ def purge_technical(now: datetime) -> dict[str, int]:
             DataKind.RIGHTS_REQUESTS: RightsRequest.objects.filter(
                 at__lt=rules.cutoff(DataKind.RIGHTS_REQUESTS, now)
             ).delete()[0],
+            DataKind.API_LOGS: purge_api_logs(rules.cutoff(DataKind.API_LOGS, now)),
+            DataKind.LIVE_CALLS: purge_live_calls(rules.cutoff(DataKind.LIVE_CALLS, now)),
         }
 
 

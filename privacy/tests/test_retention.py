@@ -211,6 +211,7 @@ def test_technical_logs_past_their_rule_are_purged(db, users, committed):
         report = sweep.purge_technical(timezone.now())
 
     assert report["login_logs"] == 2 and AccessLog.objects.count() == 1
+    assert report["api_logs"] == 0 and report["live_calls"] == 0
     assert report["letter_batches"] == 1
     batch.refresh_from_db()
     assert batch.pdf.name == "" and not path.exists()
@@ -250,3 +251,32 @@ def test_the_administrator_records_the_visa_in_the_admin(client, live_fiche, per
         "AD13-1",
         users["admin"],
     )
+
+
+def test_open_channel_logs_and_the_live_state_past_their_rule_are_purged(db, make_fiche, users):
+    from cti.models import LiveCall
+    from open311.models import ApiRequestLog
+    from partners.models import PartnerSystem, WebhookDelivery, WebhookEndpoint
+    from partners.services import save_partner
+
+    old, recent = timezone.now() - timedelta(days=400), timezone.now()
+    fiche = make_fiche("VOI-NID")
+    for at in (old, recent):
+        ApiRequestLog.objects.create(at=at, method="requests", http_method="GET", status=200)
+        LiveCall.objects.create(callid=f"c{at.timestamp()}", queue="info", caller="0612345678",
+                                joined_at=at, local_date=at.date())  # fmt: skip
+    partner = save_partner(PartnerSystem(name="SIG Métropole", body=fiche.body))
+    endpoint = WebhookEndpoint.objects.create(
+        partner=partner, url="https://partner.example/hook", active=False
+    )
+    for status in ("delivered", "failed", "pending"):
+        WebhookDelivery.objects.create(endpoint=endpoint, fiche=fiche, action="create", payload={},
+                                       status=status, created_at=old)  # fmt: skip
+    WebhookDelivery.objects.create(endpoint=endpoint, fiche=fiche, action="create", payload={},
+                                   status="delivered", created_at=recent)  # fmt: skip
+
+    report = sweep.purge_technical(timezone.now())
+
+    assert report["api_logs"] == 3 and report["live_calls"] == 1
+    assert ApiRequestLog.objects.count() == 1 and LiveCall.objects.count() == 1
+    assert sorted(WebhookDelivery.objects.values_list("status", flat=True)) == ["delivered", "pending"]
