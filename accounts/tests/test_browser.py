@@ -45,6 +45,7 @@ def test_enrol_then_log_in_with_a_code(page, live_server, users):
     assert page.get_by_text("Ce code ne correspond pas").is_visible()
     assert page.inner_text("#totp-secret") == secret  # the same secret until it is confirmed
     assert_accessible(page, "enrol-error")
+    page.wait_for_timeout(1100)  # django-otp throttles a second try within a second of a wrong one
     first = code_for(secret)
     page.get_by_label("Code affiché par l'application").fill(first)
     with page.expect_navigation():
