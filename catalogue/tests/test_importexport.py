@@ -26,7 +26,8 @@ from core.exports import escape_formula
 # The English headers of earlier exports: still accepted (the export now writes French ones).
 HEADER = [
     "code", "family code", "family label", "label", "keywords", "kind", "directorate code", "deadline amount",
-    "deadline unit", "priority", "phone_only", "anonymous_allowed", "questions", "active",
+    "deadline unit", "priority", "phone_only", "anonymous_allowed", "questions", "active", "public_channel",
+    "publishable",
 ]  # fmt: skip
 FRENCH_HEADER = [title for _key, title in COLUMNS]
 GOOD = [
