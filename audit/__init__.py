@@ -37,3 +37,11 @@ def track(
     from audit.trail import track as register
 
     register(model, personal=personal, only=only, exclude=exclude, named=named)
+
+
+def untracked() -> Any:
+    """A context in which tracked models' saves leave no history entry: for a record whose
+    creation is already told elsewhere (a new fiche has its "created" event)."""
+    from auditlog.context import disable_auditlog
+
+    return disable_auditlog()

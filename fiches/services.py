@@ -19,6 +19,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import untracked
 from catalogue.models import Kind, RequestTypeVersion
 from fiches.geography import Place, place_for_postal_code
 from fiches.models import Attachment, Event, Fiche, ReferenceCounter, Requester, Status
@@ -219,7 +220,8 @@ def _insert(fiche: Fiche, token: str | None) -> Fiche | None:
     retried = False
     while True:
         try:
-            with transaction.atomic():
+            # its creation is the "created" event; the history keeps the later changes
+            with transaction.atomic(), untracked():
                 fiche.reference = next_reference(fiche.created_at)
                 fiche.save(force_insert=True)
             return None

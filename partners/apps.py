@@ -11,3 +11,13 @@ class PartnersConfig(AppConfig):
         from partners.webhooks import on_fiche_changed
 
         fiche_changed.connect(on_fiche_changed, dispatch_uid="partners.on_fiche_changed")
+        from django.db.models.signals import post_delete, post_save
+
+        from partners.models import PartnerSystem, WebhookEndpoint
+        from partners.webhooks import forget_endpoints
+
+        for model in (WebhookEndpoint, PartnerSystem):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_endpoints, sender=model, dispatch_uid=f"partners.forget.{model.__name__}"
+                )

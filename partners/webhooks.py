@@ -14,6 +14,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -64,10 +65,36 @@ def on_fiche_changed(sender, fiche, event, action, **kwargs) -> None:
         wake(endpoint_id)
 
 
+# The ids of the active endpoints, in the shared cache: most changes happen where no partner
+# listens, and then they cost no query. Saving or deleting an endpoint or a partner system
+# forgets it (partners.apps); the second query below still checks each one is active.
+ENDPOINTS_KEY = "partners:active-endpoints"
+ENDPOINTS_TTL = 300
+
+
+def active_endpoint_ids() -> list[int]:
+    ids = cache.get(ENDPOINTS_KEY)
+    if ids is None:
+        ids = list(
+            WebhookEndpoint.objects.filter(active=True, partner__active=True).values_list("pk", flat=True)
+        )
+        cache.set(ENDPOINTS_KEY, ids, ENDPOINTS_TTL)
+    return ids
+
+
+def forget_endpoints(**kwargs) -> None:
+    cache.delete(ENDPOINTS_KEY)
+
+
 def record_change(fiche, event, action: str) -> list[int]:
     """One outbox row per active endpoint whose partner sees the fiche now."""
+    ids = active_endpoint_ids()
+    if not ids:
+        return []
     endpoints = list(
-        WebhookEndpoint.objects.filter(active=True, partner__active=True).select_related("partner__user")
+        WebhookEndpoint.objects.filter(pk__in=ids, active=True, partner__active=True).select_related(
+            "partner__user"
+        )
     )
     rows = []
     for endpoint in endpoints:

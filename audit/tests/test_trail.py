@@ -74,10 +74,13 @@ def test_unchanged_requester_saves_leave_no_entry(db):
 
 def test_fiche_location_is_masked_and_status_changes_are_not_history(make_fiche, users):
     fiche = make_fiche("VOI-NID")
+    assert entries_of(Fiche) == []  # its creation is the timeline's "created" event
+    fiche.street_name = "rue de Rome"
+    fiche.save()
     (entry,) = entries_of(Fiche)
     assert entry.object_repr == fiche.reference
     assert entry.changes_dict["street_name"] == [MASK, MASK] or entry.changes_dict["street_name"][1] == MASK
-    assert "rue Paradis" not in row_text(entry)
+    assert "rue Paradis" not in row_text(entry) and "rue de Rome" not in row_text(entry)
     Fiche.objects.filter(pk=fiche.pk).update(status="acknowledged")
     fiche.refresh_from_db()
     fiche.priority = "high"
