@@ -353,6 +353,9 @@ PORTAL_RATE_FAILURES_PER_PAIR = env.int("PORTAL_RATE_FAILURES_PER_PAIR", default
 PORTAL_SUBMISSION_WINDOW = env.int("PORTAL_SUBMISSION_WINDOW", default=3600)
 PORTAL_SUBMISSIONS_PER_IP = env.int("PORTAL_SUBMISSIONS_PER_IP", default=10)
 PORTAL_SUBMISSIONS_PER_CONTACT = env.int("PORTAL_SUBMISSIONS_PER_CONTACT", default=5)
+# The online form's public address type-ahead: searches per address per window.
+PORTAL_ADDRESS_SEARCHES_PER_IP = env.int("PORTAL_ADDRESS_SEARCHES_PER_IP", default=300)
+PORTAL_ADDRESS_SEARCH_WINDOW = env.int("PORTAL_ADDRESS_SEARCH_WINDOW", default=15 * 60)
 PORTAL_MODERATION_WORDS = env.list(
     "PORTAL_MODERATION_WORDS",
     default=["connard", "connards", "salope", "salopes", "encule", "encules", "batard", "batards", "pute",

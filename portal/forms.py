@@ -83,6 +83,10 @@ class ReportForm(StyledFormMixin, forms.Form):
         max_length=5,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
+    # The address picked in the type-ahead (places): the fiche gets its point and is "verified".
+    address_id = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
     photos = MultiplePhotoField(
         label=_("Photos (up to 3, optional)"),
         required=False,

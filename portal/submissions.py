@@ -23,6 +23,7 @@ from catalogue.services import current_version
 from fiches.models import Channel, Fiche
 from fiches.services import FicheInput, create_fiche, save_requester
 from organisations.models import Body, Membership, Role
+from places import selectors as places
 from portal.models import WebSubmission
 from portal.photos import CleanPhoto, PhotoError, clean
 
@@ -87,6 +88,7 @@ class WebRequest:
     phone: str
     preferred_channel: str
     use_photo_location: bool = False
+    address_id: int | None = None
     photos: list[CleanPhoto] = field(default_factory=list)
 
     @classmethod
@@ -120,18 +122,27 @@ def _uploads(photos: list[CleanPhoto]) -> list[SimpleUploadedFile]:
     ]
 
 
-def _location(request: WebRequest) -> tuple[float | None, float | None]:
-    if not request.use_photo_location:
-        return None, None
+def picked_address(request: WebRequest) -> places.Hit | None:
+    """The address picked in the type-ahead, when the fields are still its own (not retyped)."""
+    hit = places.address(request.address_id)
+    typed = (request.street_number.strip(), request.street_name.strip(), request.postal_code.strip())
+    return hit if hit is not None and (hit.number, hit.street, hit.postal_code) == typed else None
+
+
+def _location(request: WebRequest, picked: places.Hit | None) -> tuple[float | None, float | None]:
+    """The photo's position when the citizen asks for it, else the picked address's point."""
     located = [photo for photo in request.photos if photo.latitude is not None]
-    return (located[0].latitude, located[0].longitude) if located else (None, None)
+    if request.use_photo_location and located:
+        return located[0].latitude, located[0].longitude
+    return (picked.latitude, picked.longitude) if picked else (None, None)
 
 
 def _create(request: WebRequest, photos: list[SimpleUploadedFile]) -> Fiche:
     version = current_version(request.type_code)
     if version is None or version.pk not in {public.pk for public in public_types()}:
         raise ValidationError({"request_type": _("Choose a request type from the list.")})
-    latitude, longitude = _location(request)
+    picked = picked_address(request)
+    latitude, longitude = _location(request, picked)
     if not request.street_name and latitude is None:
         raise ValidationError({"street_name": _("Give the street, or a photo with its location.")})
     requester = save_requester(
@@ -153,8 +164,10 @@ def _create(request: WebRequest, photos: list[SimpleUploadedFile]) -> Fiche:
             street_number=request.street_number,
             street_name=request.street_name,
             postal_code=request.postal_code,
+            quartier=picked.quartier if picked else "",
             latitude=latitude,
             longitude=longitude,
+            address_verified=picked is not None,
             requester=requester,
             attachments=photos,
         ),

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.parsing import parse_id
 from fiches.models import Fiche
 from organisations.access import scope_for
+from places import selectors as places
 from portal import links, ratelimit, selectors, submissions
 from portal.forms import ReportForm, SurveyForm, TrackForm
 from portal.models import WebSubmission
@@ -152,6 +153,18 @@ def report(request: HttpRequest) -> HttpResponse:
         {"form": form, "limited": limited},
         status=429 if limited else 200,
     )
+
+
+@require_GET
+def report_addresses(request: HttpRequest) -> HttpResponse:
+    """The online form's address type-ahead: public (addresses are public data, the BAN), only
+    the reference's addresses, and rate-limited per address (every search counts)."""
+    ip = _client_ip(request)
+    if ratelimit.exceeded("address-ip", ip, limit=settings.PORTAL_ADDRESS_SEARCHES_PER_IP):
+        return HttpResponse(status=429)
+    ratelimit.record("address-ip", ip, window=settings.PORTAL_ADDRESS_SEARCH_WINDOW)
+    query = request.GET.get("address_query", "")[:200]
+    return render(request, "places/_options.html", {"hits": places.search(query, 8), "query": query})
 
 
 @never_cache

@@ -185,6 +185,7 @@ PAGES: dict[str, Page] = {
             "consent": "on",
         },
     ),  # fmt: skip
+    "report:addresses": Page(query=["address_query"], base_query={"address_query": "14 bd Longchamp"}),
     "report:done": Page(),
     "report:received": Page(),
     "report:moderation": Page(post=["submission", "decision"], base_post={"decision": "accept"}),

@@ -26,6 +26,7 @@ def _public_types(catalogue_types):
 
     RequestTypeVersion.objects.exclude(request_type__code="INF-ETATCIVIL").update(public_channel=True)
 
+
 FORM = {
     "request_type": "VOI-NID",
     "description": "Un trou profond devant la boulangerie",
@@ -165,3 +166,51 @@ def test_clean_photo_refuses_bombs_and_other_formats():
         clean(gif.getvalue())
     png = clean(photo(gps=False, size=(300, 200), fmt="PNG"))
     assert png.content_type == "image/png" and png.latitude is None
+
+
+@pytest.fixture
+def addresses(db):
+    from django.core.management import call_command
+
+    from places.tests.test_places import FIXTURE
+
+    call_command("import_addresses", str(FIXTURE), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_public_address_search_lists_addresses_without_logging_in(client, addresses, settings):
+    settings.PORTAL_ADDRESS_SEARCHES_PER_IP = 3
+    page = client.get(
+        reverse("report:addresses"), {"address_query": "14 bd longchamp"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-street="Boulevard Longchamp"' in html and 'data-lat="43.30158"' in html
+    for _ in range(2):
+        client.get(reverse("report:addresses"), {"address_query": "longchamp"}, REMOTE_ADDR="203.0.113.9")
+    limited = client.get(
+        reverse("report:addresses"), {"address_query": "longchamp"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert limited.status_code == 429 and not limited.content
+    other = client.get(
+        reverse("report:addresses"), {"address_query": "longchamp"}, REMOTE_ADDR="203.0.113.10"
+    )
+    assert other.status_code == 200
+    assert client.post(reverse("report:addresses"), {"address_query": "x"}).status_code == 405
+
+
+def test_a_picked_address_gives_the_web_fiche_its_point_a_retyped_one_does_not(
+    client, users, addresses, committed
+):
+    from places.models import Address
+
+    picked = Address.objects.get(street__name="Boulevard Longchamp", number=14, repetition="")
+    chosen = {"street_name": "Boulevard Longchamp", "address_id": str(picked.pk)}
+    with committed():
+        assert post(client, chosen).status_code == 302
+        assert post(client, {**chosen, "street_number": "16"}, ip="203.0.113.6").status_code == 302
+        assert post(client, ip="203.0.113.7").status_code == 302
+    first, retyped, typed = Fiche.objects.order_by("pk")
+    assert (first.latitude, first.longitude, first.address_verified) == (43.30158, 5.38708, True)
+    assert first.street_name == "Boulevard Longchamp" and first.postal_code == "13001"
+    for fiche in (retyped, typed):
+        assert (fiche.latitude, fiche.longitude, fiche.address_verified) == (None, None, False)

@@ -7,10 +7,12 @@ import io
 import re
 
 import pytest
+from django.core.management import call_command
 from PIL import Image
 
 from core.testing import assert_accessible, log_in
 from fiches.models import Fiche
+from places.tests.test_places import FIXTURE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +23,7 @@ def test_a_citizen_reports_on_a_phone_and_the_agent_sees_it(
     from catalogue.models import RequestTypeVersion
 
     RequestTypeVersion.objects.update(public_channel=True)
+    call_command("import_addresses", str(FIXTURE), stdout=io.StringIO(), stderr=io.StringIO())
     picture = tmp_path / "trou.jpg"
     image = io.BytesIO()
     Image.new("RGB", (1200, 900), "gray").save(image, "JPEG")
@@ -31,9 +34,21 @@ def test_a_citizen_reports_on_a_phone_and_the_agent_sees_it(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling
     phone.get_by_label("Quel est le problème").select_option("VOI-NID")
     phone.get_by_label("Décrivez-le").fill("Un trou profond devant la boulangerie")
-    phone.get_by_label("N°", exact=True).fill("14")
-    phone.get_by_label("Voie").fill("boulevard Longchamp")
-    phone.get_by_label("Code postal").fill("13001")
+    # the address, found by the type-ahead and chosen with the keyboard
+    finder = phone.get_by_role("combobox", name="Rechercher l’adresse")
+    finder.focus()
+    phone.keyboard.type("14 bd longchamp")
+    phone.locator("#address-options [role=option]").first.wait_for()
+    phone.locator("#address-query[aria-expanded=true]").wait_for()
+    assert_accessible(phone)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.keyboard.press("ArrowDown")
+    assert finder.get_attribute("aria-activedescendant") == "address-option-1"
+    phone.keyboard.press("Enter")
+    assert phone.get_by_label("N°", exact=True).input_value() == "14"
+    assert phone.get_by_label("Voie").input_value() == "Boulevard Longchamp"
+    assert phone.get_by_label("Code postal").input_value() == "13001"
+    assert finder.get_attribute("aria-expanded") == "false"
     phone.get_by_label("Photos (3 au plus, facultatif)").set_input_files(str(picture))
     phone.get_by_label("Votre nom").fill("Martin")
     phone.get_by_label("Votre adresse électronique").fill("lea.martin@example.org")
@@ -51,6 +66,7 @@ def test_a_citizen_reports_on_a_phone_and_the_agent_sees_it(
     assert_accessible(phone)
     fiche = Fiche.objects.get(reference=reference)
     assert fiche.channel == "web" and fiche.attachments.count() == 1
+    assert (fiche.latitude, fiche.longitude, fiche.address_verified) == (43.30158, 5.38708, True)
 
     log_in(page, live_server, "agent")
     page.goto(f"{live_server.url}/fiches/?channel=web")
