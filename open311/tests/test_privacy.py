@@ -98,7 +98,7 @@ def test_the_photo_of_a_fiche_not_checked_is_404(client, dumping):
 def test_publication_button_on_the_fiche_page(client, dumping, users):
     client.force_login(users["cellule-proprete"])
     page = client.get(f"/fiches/{dumping.reference}/")
-    assert "Vérifiée : publiable" in page.content.decode()
+    assert "Vérifiée\u202f: publiable" in page.content.decode()
     response = client.post(
         f"/fiches/{dumping.reference}/publication/",
         {"publishable": "on", "expected_version": dumping.lock_version},

@@ -73,6 +73,7 @@ def test_address_map_and_duplicate_nearby(page, live_server, make_fiche):
     # the caller follows the existing fiche instead of opening a new one
     page.fill("#id_last_name", "Nicolas")
     page.fill("#id_phone", "06 22 33 44 55")
+    page.select_option("#id_preferred_channel", "phone")  # a reply channel the caller can be reached on
     duplicates.get_by_role("button").click()
     page.wait_for_url(re.compile(rf"/fiches/{existing.reference}/"))
     assert Fiche.objects.count() == 2
