@@ -55,4 +55,4 @@ def test_impact_report_and_key_agree(agreement, year_two, users, members, catalo
     assert (impact["partner"], impact["total"]) == (key.numerator, key.denominator)
     stored = annual.allocation_key(report)
     assert (stored["partner"], stored["total"]) == (5, 9)
-    assert "Doublons : comptées." in stored["rule"]
+    assert "Doublons\u202f: comptées." in stored["rule"]
