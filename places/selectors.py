@@ -176,6 +176,14 @@ def address(pk: int | None) -> Hit | None:
     return address_hit(found, found.street) if found else None
 
 
+def picked(pk: int | None, number: str, street: str, postal_code: str) -> Hit | None:
+    """The address picked in a type-ahead (intake, the online form), when the address fields
+    are still its own: a retyped field makes the address a free, unverified one."""
+    hit = address(pk)
+    typed = (number.strip(), street.strip(), postal_code.strip())
+    return hit if hit is not None and (hit.number, hit.street, hit.postal_code) == typed else None
+
+
 def reverse(lat: float, lon: float) -> Hit | None:
     """The nearest known address to a point (within 1.5 km), with its distance."""
     for radius in REVERSE_RADII_M:

@@ -124,9 +124,7 @@ def _uploads(photos: list[CleanPhoto]) -> list[SimpleUploadedFile]:
 
 def picked_address(request: WebRequest) -> places.Hit | None:
     """The address picked in the type-ahead, when the fields are still its own (not retyped)."""
-    hit = places.address(request.address_id)
-    typed = (request.street_number.strip(), request.street_name.strip(), request.postal_code.strip())
-    return hit if hit is not None and (hit.number, hit.street, hit.postal_code) == typed else None
+    return places.picked(request.address_id, request.street_number, request.street_name, request.postal_code)
 
 
 def _location(request: WebRequest, picked: places.Hit | None) -> tuple[float | None, float | None]:

@@ -211,12 +211,8 @@ def _save(request: HttpRequest, form: IntakeForm, version: RequestTypeVersion) -
 
 def address_verified(data: dict) -> bool:
     """The address fields are those of the address picked in the reference (not retyped)."""
-    hit = places.address(data.get("address_id"))
-    return hit is not None and (hit.number, hit.street, hit.postal_code) == (
-        data["street_number"].strip(),
-        data["street_name"].strip(),
-        data["postal_code"].strip(),
-    )
+    fields = (data["street_number"], data["street_name"], data["postal_code"])
+    return places.picked(data.get("address_id"), *fields) is not None
 
 
 FIELD_ALIASES = {"requester": "last_name", "request_type": "type_query", "original": "type_query"}
