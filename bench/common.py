@@ -66,3 +66,20 @@ def report(name: str, measured: float, baseline: float, target: float) -> bool:
         f"ratio {ratio:5.2f}×  (target ≤ {target}×) {verdict}"
     )
     return ratio <= target
+
+
+def top_up_fiches(count: int) -> int:
+    """At least ``count`` demo fiches in the benchmark database (generated without timeline
+    events, after those already there); returns how many there are."""
+    from django.contrib.auth import get_user_model
+
+    from fiches.demo import generate_fiches
+    from fiches.models import Fiche
+
+    have = Fiche.objects.count()
+    if have < count:
+        started = time.monotonic()
+        agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
+        made = generate_fiches(count - have, agents=agents, seed=have + 1, with_events=False)
+        print(f"generated {made} fiches in {time.monotonic() - started:.0f} s")
+    return Fiche.objects.count()

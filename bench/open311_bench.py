@@ -11,10 +11,9 @@ dates) against a bare baseline doing the equivalent single SQL query, and prints
 from __future__ import annotations
 
 import argparse
-import time
 from datetime import UTC, timedelta
 
-from common import median_ms, report, setup_django
+from common import median_ms, report, setup_django, top_up_fiches
 
 
 def main() -> None:
@@ -24,26 +23,18 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(urlconf="bench.open311_urls")
 
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
     from catalogue.demo import load_demo_nomenclature
-    from fiches.demo import generate_fiches
     from fiches.models import Fiche
     from organisations.demo import create_organisations, create_users
 
     bodies = create_organisations()
     create_users(bodies)
     load_demo_nomenclature()
-    have = Fiche.objects.count()
-    if have < args.fiches:
-        started = time.monotonic()
-        agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
-        made = generate_fiches(args.fiches - have, agents=agents, seed=have + 1, with_events=False)
-        print(f"generated {made} fiches in {time.monotonic() - started:.0f} s")
-    total = Fiche.objects.count()
+    total = top_up_fiches(args.fiches)
     public = Fiche.objects.filter(request_type__public_channel=True).count()
     print(f"database: {connection.vendor}, {total} fiches, {public} of types open to the public channel")
 

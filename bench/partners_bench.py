@@ -18,7 +18,7 @@ import multiprocessing
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from common import record, setup_django
+from common import record, setup_django, top_up_fiches
 
 
 def serve(port_queue) -> None:
@@ -51,12 +51,10 @@ def main() -> None:
     setup_django("sqlite:////tmp/allo-mairie-bench-partners.sqlite3")
 
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
 
     from catalogue.demo import load_demo_nomenclature
-    from fiches.demo import generate_fiches
     from fiches.models import Event, Fiche
     from organisations.demo import create_organisations, create_users
     from partners.crypto import sign
@@ -68,10 +66,7 @@ def main() -> None:
     bodies = create_organisations()
     create_users(bodies)
     load_demo_nomenclature()
-    have = Fiche.objects.count()
-    if have < args.fiches:
-        agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
-        generate_fiches(args.fiches - have, agents=agents, seed=have + 1, with_events=False)
+    top_up_fiches(args.fiches)
     WebhookDelivery.objects.all().delete()
     WebhookEndpoint.objects.all().delete()
 

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from common import median_ms, record, report, setup_django
+from common import median_ms, record, report, setup_django, top_up_fiches
 
 HEADER = [
     "id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
@@ -102,7 +102,6 @@ def main() -> None:
     from django.test import Client
 
     from catalogue.demo import load_demo_nomenclature
-    from fiches.demo import generate_fiches
     from fiches.models import OPEN_STATUSES, Fiche
     from organisations.demo import create_organisations, create_users
     from places.selectors import local_search
@@ -152,12 +151,7 @@ def main() -> None:
     in_python = cycle(typed)
     selector_search = median_ms(lambda: local_search(next(in_python), 8), args.repeat)
 
-    have = Fiche.objects.count()
-    if have < args.fiches:
-        started = time.monotonic()
-        agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
-        made = generate_fiches(args.fiches - have, agents=agents, seed=have + 1, with_events=False)
-        print(f"generated {made} fiches in {time.monotonic() - started:.0f} s")
+    top_up_fiches(args.fiches)
     print(f"{Fiche.objects.count()} fiches")
     points = [
         {"latitude": lat, "longitude": lon, "request_type": code}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import median_ms, record, report, setup_django
+from common import median_ms, record, report, setup_django, top_up_fiches
 
 DIMENSIONS = ("month", "week", "channel", "family", "type", "body", "directorate", "cell", "arrondissement")
 
@@ -98,23 +98,16 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(default_db="sqlite:////tmp/allo-mairie-reporting-bench.sqlite3")
 
-    from django.contrib.auth import get_user_model
     from django.db import connection
 
     from catalogue.demo import load_demo_nomenclature
-    from fiches.demo import generate_fiches
     from fiches.models import Fiche
     from organisations.demo import create_organisations, create_users
 
     bodies = create_organisations()
     create_users(bodies)
     load_demo_nomenclature()
-    have = Fiche.objects.count()
-    if have < args.fiches:
-        started = time.monotonic()
-        agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
-        made = generate_fiches(args.fiches - have, agents=agents, seed=have + 1, with_events=False)
-        print(f"generated {made} fiches in {time.monotonic() - started:.0f} s")
+    top_up_fiches(args.fiches)
     print(f"database: {connection.vendor}, {Fiche.objects.count()} fiches")
     ok = True
     for by in args.by:
