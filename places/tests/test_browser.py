@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pytest
 from django.core.management import call_command
@@ -53,7 +54,11 @@ def test_address_map_and_duplicate_nearby(page, live_server, make_fiche):
     # the point on the map, and the duplicate of the same family 40 m away (not the road one)
     marker = page.locator("#intake-map .leaflet-marker-icon")
     marker.wait_for()
-    page.wait_for_function("document.querySelector('#intake-map .leaflet-marker-icon').naturalWidth > 0")
+    # polled from here: wait_for_function evaluates a string, which the page's CSP forbids
+    deadline = time.monotonic() + 5
+    while not marker.evaluate("img => img.complete && img.naturalWidth > 0"):
+        assert time.monotonic() < deadline, "the marker's icon never loaded"
+        page.wait_for_timeout(50)
     duplicates = page.locator("#duplicates li")
     duplicates.filter(has_text="40 m").wait_for()
     assert duplicates.count() == 1 and existing.reference in duplicates.inner_text()
