@@ -83,3 +83,16 @@ def top_up_fiches(count: int) -> int:
         made = generate_fiches(count - have, agents=agents, seed=have + 1, with_events=False)
         print(f"generated {made} fiches in {time.monotonic() - started:.0f} s")
     return Fiche.objects.count()
+
+
+def staff_client(user):
+    """A test client logged in as ``user``, its session past the second-factor gate
+    (supervisors, finance officers and committee members need one: accounts.policy)."""
+    from django.test import Client
+
+    from accounts.testing import mark_verified
+
+    client = Client()
+    client.force_login(user)
+    mark_verified(client, user)
+    return client

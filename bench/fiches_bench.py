@@ -23,7 +23,7 @@ import argparse
 import time
 from datetime import timedelta
 
-from common import median_ms, record, setup_django
+from common import median_ms, record, setup_django, staff_client
 
 USERS = {"list": "agent", "queue": "cellule-voirie", "board": "superviseur", "reroute": "superviseur"}
 CHUNK = 50_000  # fiches generated per transaction (memory)
@@ -156,8 +156,7 @@ def measure(repeat: int) -> dict[str, tuple[float, float]]:
     users = {name: get_user_model().objects.get(username=name) for name in set(USERS.values())}
     clients = {}
     for key, name in USERS.items():
-        clients[key] = Client()
-        clients[key].force_login(users[name])
+        clients[key] = staff_client(users[name])
     citizen = Client()
     fiche = sample_fiches(users["agent"])
     cell_id = users["cellule-voirie"].memberships.values_list("cell_id", flat=True).get()

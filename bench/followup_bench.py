@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import median_ms, report, setup_django  # noqa: E402
+from common import median_ms, report, setup_django, staff_client  # noqa: E402
 
 SCRATCH = Path(tempfile.gettempdir()) / "allo_mairie_followup_bench.sqlite3"
 
@@ -244,7 +244,6 @@ def main() -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
     from fiches.models import Fiche
@@ -295,8 +294,7 @@ def main() -> None:
         cell__directorate__code=QUEUE_DIRECTORATE, status__in=CELL_STATUSES
     ).count()
     QUEUE_CELL[0] = user.memberships.values_list("cell_id", flat=True).get()
-    client = Client()
-    client.force_login(user)
+    client = staff_client(user)
 
     def get(url: str) -> None:
         response = client.get(url)

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from common import median_ms, record, report, setup_django, top_up_fiches
+from common import median_ms, record, report, setup_django, staff_client, top_up_fiches
 
 HEADER = [
     "id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
@@ -99,7 +99,6 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
 
     from catalogue.demo import load_demo_nomenclature
     from fiches.models import OPEN_STATUSES, Fiche
@@ -128,8 +127,7 @@ def main() -> None:
     bodies = create_organisations()
     create_users(bodies)
     load_demo_nomenclature()
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="agent"))
+    client = staff_client(get_user_model().objects.get(username="agent"))
 
     def cycle(items: list) -> Iterator:
         return iter(items * (args.repeat * 4 // max(len(items), 1) + 4))

@@ -71,6 +71,8 @@ def bare_duplicates(request: HttpRequest) -> JsonResponse:
             [*OPEN_STATUSES, family.pk, since, south, north, west, east],
         )
         return JsonResponse({"rows": cursor.fetchall()})
+
+
 def bare_detail(request: HttpRequest) -> JsonResponse:
     """The fiche with its type and body, and its timeline."""
     fiche = Fiche.objects.select_related("request_type", "body", "requester").get(
