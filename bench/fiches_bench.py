@@ -187,14 +187,22 @@ def measure(repeat: int) -> dict[str, tuple[float, float]]:
                                            "/bench/bare-export/", bare_month),
     }  # fmt: skip
     results = {}
+    print(f"  measured at {Fiche.objects.count()} fiches:", flush=True)
+
+    def show(name: str) -> None:
+        page, base = results[name]
+        print(f"    {name:<34}{page:10.1f} ms   bare {base:8.1f} ms   {page / base:6.2f}×", flush=True)
+
     for name, (client, url, params, bare, bare_params) in pairs.items():
         base = median_ms(lambda c=client, u=bare, p=bare_params: get(c, u, p), repeat)
         page = median_ms(lambda c=client, u=url, p=params: get(c, u, p), repeat)
         results[name] = (page, base)
+        show(name)
 
-    requester = Requester.objects.first()
+    requester = Requester.objects.exclude(email="").first()
     form = {
         "channel": "phone", "requester_id": requester.pk, "last_name": requester.last_name,
+        "email": requester.email,
         "preferred_channel": "email", "request_type": "VOI-NID", "street_number": "3",
         "street_name": "rue de Rome", "postal_code": "13006",
     }  # fmt: skip
@@ -210,9 +218,7 @@ def measure(repeat: int) -> dict[str, tuple[float, float]]:
             )
 
     results["intake save"] = (median_ms(save, repeat), median_ms(bare_insert, repeat))
-    print(f"  measured at {Fiche.objects.count()} fiches:", flush=True)
-    for name, (page, base) in results.items():
-        print(f"    {name:<34}{page:10.1f} ms   bare {base:8.1f} ms   {page / base:6.2f}×", flush=True)
+    show("intake save")
     return results
 
 
