@@ -301,3 +301,85 @@ class OpeningException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.label}"
+
+
+class RollupColumns(models.Model):
+    """The key of a rollup row: one queue, one local day, one quarter of an hour (its first
+    minute), and whether it lies within opening hours (a quarter cut by an opening time has
+    two rows)."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, db_constraint=False, db_index=False)
+    local_date = models.DateField(_("date"))
+    local_minute = models.PositiveSmallIntegerField(_("first minute of the quarter of an hour"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"))
+    in_hours = models.BooleanField(_("within opening hours"))
+
+    class Meta:
+        abstract = True
+
+
+class QueueRollup(RollupColumns):
+    """The queue passages of a quarter of an hour, counted (telephony.rollups): every counter
+    of telephony.kpi.Counters that does not depend on a threshold, and the calls (first
+    passages). Written by the import, never by hand; the figures read them for whole days and
+    the passages only for days not rolled up yet (RollupStaleDay)."""
+
+    offered = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    transferred = models.PositiveIntegerField(default=0)
+    abandoned = models.PositiveIntegerField(default=0)
+    timeouts = models.PositiveIntegerField(default=0)
+    other_exits = models.PositiveIntegerField(default=0)
+    unknown = models.PositiveIntegerField(default=0)
+    wait_answered = models.BigIntegerField(default=0)
+    wait_closed = models.BigIntegerField(default=0)
+    wait_abandoned = models.BigIntegerField(default=0)
+    max_wait = models.PositiveIntegerField(default=0)
+    talk = models.BigIntegerField(default=0)
+    calls = models.PositiveIntegerField(default=0)
+    calls_answered = models.PositiveIntegerField(default=0)
+    calls_multi = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("queue rollup")
+        verbose_name_plural = _("queue rollups")
+        indexes = [models.Index(fields=["local_date", "queue"])]
+
+    def __str__(self) -> str:
+        return f"{self.queue_id} {self.local_date} {self.local_minute}"
+
+
+class QueueWaitCount(RollupColumns):
+    """How many answered (or abandoned) passages of a quarter of an hour waited exactly
+    ``wait`` seconds: a histogram at one-second buckets, so that the share answered within
+    any threshold, and the short abandons, are exact sums of buckets. Waits over
+    ``WAIT_CAP`` seconds (past every threshold a form accepts) share the last bucket."""
+
+    WAIT_CAP = 3601
+
+    answered = models.BooleanField(_("answered (else abandoned)"))
+    wait = models.PositiveIntegerField(_("wait (s)"))
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("wait histogram bucket")
+        verbose_name_plural = _("wait histogram buckets")
+        indexes = [models.Index(fields=["local_date", "queue"])]
+
+    def __str__(self) -> str:
+        return f"{self.queue_id} {self.local_date} {self.local_minute} {self.wait} s × {self.count}"
+
+
+class RollupStaleDay(models.Model):
+    """A local day whose passages changed since its rollups were written: marked in the same
+    transaction as the change; the figures read that day from the passages until
+    ``telephony.rollups.refresh`` rebuilds it."""
+
+    local_date = models.DateField(_("date"), unique=True)
+
+    class Meta:
+        verbose_name = _("day to roll up again")
+        verbose_name_plural = _("days to roll up again")
+
+    def __str__(self) -> str:
+        return str(self.local_date)

@@ -26,7 +26,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from telephony import erlang, kpi
 from telephony.hours import OpeningCalendar
-from telephony.models import AgentActivity, Outcome, QueuePassage
+from telephony.models import AgentActivity, Outcome, QueuePassage, QueueRollup, QueueWaitCount, RollupStaleDay
 from telephony.services import PARIS, opening_calendar
 
 PREFIX = "k_"
@@ -46,6 +46,8 @@ class Filters:
     threshold: int = field(default_factory=lambda: getattr(settings, "TELEPHONY_SL_THRESHOLD", 20))
     short_threshold: int = field(default_factory=lambda: getattr(settings, "TELEPHONY_SHORT_ABANDON", 5))
     formula: str = field(default_factory=sl_formula)
+    # the days not rolled up yet, read once for the filters and those derived from them
+    stale: list[date] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def default(cls, today: date | None = None) -> Filters:
@@ -98,6 +100,78 @@ def _counters(row: dict) -> kpi.Counters:
     return kpi.Counters.from_row({k[len(PREFIX) :]: v for k, v in row.items() if k.startswith(PREFIX)})
 
 
+ROLLUP_SUMS = (
+    "offered", "answered", "transferred", "abandoned", "timeouts", "other_exits", "unknown",
+    "wait_answered", "wait_closed", "wait_abandoned", "talk",
+)  # fmt: skip
+
+
+def _rollup_aggregates() -> dict:
+    aggregates = {name: Sum(name) for name in ROLLUP_SUMS}
+    aggregates["max_wait"] = Max("max_wait")
+    aggregates["out_of_hours"] = Sum("offered", filter=Q(in_hours=False))
+    return {PREFIX + name: expression for name, expression in aggregates.items()}
+
+
+def _wait_aggregates(filters: Filters) -> dict:
+    """The threshold's counters, summed from the one-second wait buckets."""
+    t, short = filters.threshold, filters.short_threshold
+    return {
+        PREFIX + "answered_in_sl": Sum("count", filter=Q(answered=True, wait__lte=t)),
+        PREFIX + "abandoned_in_sl": Sum("count", filter=Q(answered=False, wait__lte=t)),
+        PREFIX + "short_abandoned": Sum("count", filter=Q(answered=False, wait__lt=short)),
+    }
+
+
+def _in_period(qs: QuerySet, filters: Filters) -> QuerySet:
+    """Rows of passages or rollups (same local columns) within the filters."""
+    qs = qs.filter(local_date__gte=filters.date_from, local_date__lte=filters.date_to)
+    if filters.queue_ids:
+        qs = qs.filter(queue_id__in=filters.queue_ids)
+    if filters.in_hours_only:
+        qs = qs.filter(in_hours=True)
+    return qs
+
+
+def _stale_days(filters: Filters) -> list[date]:
+    if filters.stale is None:
+        filters.stale = list(RollupStaleDay.objects.values_list("local_date", flat=True))
+    return [day for day in filters.stale if filters.date_from <= day <= filters.date_to]
+
+
+def _parts(filters: Filters, waits: bool = True) -> list[tuple[QuerySet, dict]]:
+    """What to count the filters' passages from: the rollups for the days rolled up (and,
+    with ``waits``, the wait buckets for the thresholds' counters), the passages of the days
+    not rolled up yet; the passages alone for a threshold past the buckets' last one."""
+    if max(filters.threshold, filters.short_threshold) >= QueueWaitCount.WAIT_CAP:
+        return [(passages(filters), counter_aggregates(filters))]
+    stale = _stale_days(filters)
+    parts = [(_in_period(QueueRollup.objects, filters).exclude(local_date__in=stale), _rollup_aggregates())]
+    if waits:
+        buckets = _in_period(QueueWaitCount.objects, filters).exclude(local_date__in=stale)
+        parts.append((buckets, _wait_aggregates(filters)))
+    if stale:
+        parts.append((passages(filters).filter(local_date__in=stale), counter_aggregates(filters)))
+    return parts
+
+
+def _grouped(filters: Filters, keys: dict, waits: bool = True) -> dict[tuple, kpi.Counters]:
+    """The counters per group of ``keys`` (name → expression over the local columns); without
+    ``waits``, the thresholds' counters are left at 0 (volumes and durations only)."""
+    annotations = {k: v for k, v in keys.items() if not (isinstance(v, F) and v.name == k)}
+    groups: dict[tuple, kpi.Counters] = {}
+    for qs, aggregates in _parts(filters, waits):
+        if not keys:
+            rows = [qs.aggregate(**aggregates)]
+        else:
+            rows = qs.annotate(**annotations).values(*keys).annotate(**aggregates).order_by()
+        for row in rows:
+            key = tuple(row[k] for k in keys)
+            counters = _counters(row)
+            groups[key] = groups[key] + counters if key in groups else counters
+    return groups
+
+
 def _group_expression(interval: str) -> dict:
     if interval in ("15", "30", "60"):
         size = int(interval)
@@ -117,23 +191,17 @@ def _group_expression(interval: str) -> dict:
     raise ValueError(f"unknown interval {interval!r}")
 
 
-def kpi_rows(filters: Filters, interval: str = "day", by_queue: bool = False) -> list[dict]:
-    """One row per group: the group keys, the raw counters and the indicators."""
+def kpi_rows(
+    filters: Filters, interval: str = "day", by_queue: bool = False, waits: bool = True
+) -> list[dict]:
+    """One row per group: the group keys, the raw counters and the indicators (without
+    ``waits``: volumes and durations only, the service level and short abandons left out)."""
     keys = _group_expression(interval)
     if by_queue and interval != "queue":
         keys["queue_name"] = F("queue__name")
-    annotations = {k: v for k, v in keys.items() if not (isinstance(v, F) and v.name == k)}
-    rows = (
-        passages(filters)
-        .annotate(**annotations)
-        .values(*keys)
-        .annotate(**counter_aggregates(filters))
-        .order_by(*keys)
-    )
     result = []
-    for row in rows:
-        counters = _counters(row)
-        group = {k: row[k] for k in keys}
+    for key, counters in sorted(_grouped(filters, keys, waits).items()):
+        group = dict(zip(keys, key, strict=True))
         if hasattr(group.get("day"), "date"):
             group["day"] = group["day"].date()
         result.append({**group, "counters": counters, **_indicators(counters, filters)})
@@ -141,8 +209,7 @@ def kpi_rows(filters: Filters, interval: str = "day", by_queue: bool = False) ->
 
 
 def totals(filters: Filters) -> dict:
-    row = passages(filters).aggregate(**counter_aggregates(filters))
-    counters = _counters(row)
+    counters = _grouped(filters, {}).get((), kpi.Counters())
     return {"counters": counters, **_indicators(counters, filters)}
 
 
@@ -153,19 +220,27 @@ def _indicators(counters: kpi.Counters, filters: Filters) -> dict:
 
 def out_of_hours(filters: Filters) -> int:
     """Queue passages outside opening hours in the period, counted apart from the KPIs."""
-    return passages(replace(filters, in_hours_only=False)).filter(in_hours=False).count()
+    every = _grouped(replace(filters, in_hours_only=False), {}, waits=False)
+    return every.get((), kpi.Counters()).out_of_hours
 
 
 def call_totals(filters: Filters) -> dict:
     """The citizen-call view (multi-stint) and the ratio of calls to fiches by call id."""
     from fiches.models import Fiche  # statistics only: a count, no fiche is listed
 
-    calls = passages(filters).filter(call_passages__gt=0)  # a call is counted on its first passage
-    row = calls.aggregate(
-        calls=Count("id"),
-        answered=Count("id", filter=Q(call_answered=True)),
-        multi=Count("id", filter=Q(call_passages__gt=1)),
-    )
+    aggregates = {"calls": Sum("calls"), "answered": Sum("calls_answered"), "multi": Sum("calls_multi")}
+    first = Q(call_passages__gt=0)  # a call is counted on its first passage
+    from_passages = {
+        "calls": Count("id", filter=first),
+        "answered": Count("id", filter=first & Q(call_answered=True)),
+        "multi": Count("id", filter=Q(call_passages__gt=1)),
+    }
+    row = {"calls": 0, "answered": 0, "multi": 0}
+    for qs, _aggregates in _parts(filters, waits=False):
+        part = qs.aggregate(**(aggregates if qs.model is QueueRollup else from_passages))
+        for name in row:
+            row[name] += part[name] or 0
+    calls = passages(filters).filter(first)
     linked = Fiche.objects.filter(call_id__in=calls.values("callid")).exclude(call_id="").count()
     row["fiches"] = linked
     row["fiches_per_call"] = kpi.ratio(linked, row["calls"])
@@ -174,7 +249,7 @@ def call_totals(filters: Filters) -> dict:
 
 def heatmap(filters: Filters) -> dict:
     """Average offered passages per weekday and half-hour over the period."""
-    rows = kpi_rows(filters, "slot")
+    rows = kpi_rows(filters, "slot", waits=False)
     days = _weekday_occurrences(filters.date_from, filters.date_to, opening_calendar())
     cells: dict[tuple[int, int], float] = {}
     for row in rows:
@@ -282,7 +357,7 @@ def staffing_plan(
 ) -> list[dict]:
     """For every half-hour of the typical week with calls or opening: forecast, agents needed
     (Erlang C, or Erlang A with ``patience``), agents actually logged in (not paused)."""
-    rows = {(r["weekday"], r["minute"]): r for r in kpi_rows(filters, "slot")}
+    rows = {(r["weekday"], r["minute"]): r for r in kpi_rows(filters, "slot", waits=False)}
     calendar = opening_calendar()
     occurrences = _weekday_occurrences(filters.date_from, filters.date_to, calendar)
     global_row = totals(filters)

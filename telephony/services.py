@@ -30,7 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.uploads import expands_too_much
-from telephony import queuelog
+from telephony import queuelog, rollups
 from telephony.hours import DEFAULT_WEEK, OpeningCalendar, minutes
 from telephony.models import (
     Agent,
@@ -213,6 +213,7 @@ class Writer:
         "answered", "exit_event", "local_date", "local_minute", "weekday", "in_hours",
         "call_passages", "call_answered",
     ]  # fmt: skip
+    DAY = PASSAGE_COLUMNS.index("local_date")
     ACTIVITY_COLUMNS = [
         "source", "offset", "agent", "queue", "kind", "started_at", "ended_at", "reason", "local_date",
     ]  # fmt: skip
@@ -353,8 +354,9 @@ class Writer:
             self.flush()
 
     def close(self) -> None:
-        """Write what is left and give the connection its page cache back."""
+        """Write what is left, roll up the days written, give the connection its page cache back."""
         self.flush()
+        rollups.refresh()
         if self.sqlite and self._cache_size is not None:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
@@ -364,6 +366,7 @@ class Writer:
         if self.stop is not None and self.stop():
             raise ImportStopped
         with transaction.atomic(), connection.cursor() as cursor:
+            rollups.mark(self.passages.values[self.DAY :: self.passages.width])
             for table in (self.passages, self.activities):
                 self.written += table.flush(cursor)
 
@@ -430,6 +433,7 @@ def _delete_from(source: ImportSource, offset: int) -> None:
     passages = QueuePassage.objects.filter(source=source, offset__gte=offset)
     if offset and source.resume_date is not None:
         passages = passages.filter(local_date__gte=source.resume_date)
+    rollups.mark(passages.order_by().values_list("local_date", flat=True).distinct())
     passages.delete()
     AgentActivity.objects.filter(source=source, offset__gte=offset).delete()
 
@@ -648,9 +652,11 @@ def _delete_period(
     earlier = ImportSource.objects.filter(importrun__file_format=file_format)
     start, end = datetime.fromtimestamp(first_ts, UTC), datetime.fromtimestamp(last_ts, UTC)
     days = (start.date() - timedelta(days=1), end.date() + timedelta(days=1))  # the date index
-    QueuePassage.objects.filter(
+    replaced = QueuePassage.objects.filter(
         source__in=earlier, local_date__range=days, entered_at__range=(start, end), queue__name__in=queues
-    ).delete()
+    )
+    rollups.mark(replaced.order_by().values_list("local_date", flat=True).distinct())
+    replaced.delete()
     named = Q(agent__identifier__in=agents) | Q(agent__aliases__identifier__in=agents)
     AgentActivity.objects.filter(source__in=earlier, started_at__range=(start, end)).filter(
         Q(queue__name__in=queues) | (Q(queue__isnull=True) & named)
@@ -900,8 +906,13 @@ def recompute_in_hours(
         for opens, closes in slots:
             condition |= Q(local_minute__gte=opens, local_minute__lt=closes)
         rows = QueuePassage.objects.filter(local_date=day)
-        changed += rows.filter(condition).exclude(in_hours=True).update(in_hours=True)
-        changed += rows.exclude(condition).exclude(in_hours=False).update(in_hours=False)
+        with transaction.atomic():  # the day's figures come from its passages until refreshed
+            flagged = rows.filter(condition).exclude(in_hours=True).update(in_hours=True)
+            flagged += rows.exclude(condition).exclude(in_hours=False).update(in_hours=False)
+            if flagged:
+                rollups.mark([day])
+        changed += flagged
+    rollups.refresh()
     return changed
 
 

@@ -184,7 +184,9 @@ def test_queries_constant_on_dashboard_and_passage_list(  # 1 or 12 days of call
     client.force_login(users["superviseur"])
     query = "?date_from=2026-03-01&date_to=2026-03-20&interval=30"
     client.get(reverse("telephony:dashboard") + query)  # warm the session and caches
-    with django_assert_max_num_queries(16):  # whatever the number of days and calls
+    # whatever the number of days and calls: each figure reads the rollups and, for the
+    # service level, the wait buckets; the days not rolled up yet are read once
+    with django_assert_max_num_queries(20):
         assert client.get(reverse("telephony:dashboard") + query).status_code == 200
     with django_assert_max_num_queries(6):
         page = client.get(reverse("telephony:day", kwargs={"day": "2026-03-02"}))

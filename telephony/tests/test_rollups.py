@@ -1,0 +1,127 @@
+"""The rollups (telephony.rollups) give the very figures the passages give: every grouping,
+every service-level formula, random thresholds, on random logs; and they follow every change
+of the passages (import, re-read, replaced period, opening hours)."""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import replace
+from datetime import date, time
+
+import pytest
+from django.core.management import call_command
+
+from telephony import rollups, selectors, services
+from telephony.demo import generate_lines
+from telephony.kpi import SL_FORMULAS
+from telephony.models import OpeningHours, QueuePassage, QueueRollup, QueueWaitCount, RollupStaleDay
+from telephony.tests.test_import_and_pages import T10, import_log
+
+pytestmark = pytest.mark.django_db
+
+START = date(2026, 3, 2)  # a Monday; the period crosses a month and the Easter Monday holiday
+DAYS = 45
+GROUPINGS = [
+    ("day", False), ("week", False), ("month", False), ("15", False), ("30", False), ("60", False),
+    ("slot", False), ("queue", False), ("day", True), ("30", True),
+]  # fmt: skip
+
+
+def figures(filters: selectors.Filters) -> dict:
+    """Everything the pages and telephony_report read, each time from a fresh read."""
+    return {
+        "rows": {f"{i}{q}": selectors.kpi_rows(replace(filters), i, by_queue=q) for i, q in GROUPINGS},
+        "totals": selectors.totals(replace(filters)),
+        "out_of_hours": selectors.out_of_hours(replace(filters)),
+        "calls": selectors.call_totals(replace(filters)),
+    }
+
+
+def import_random_log(seed: int) -> None:
+    services.seed_opening_hours()
+    lines = [line for _day, day_lines in generate_lines(START, DAYS, 60_000, seed) for line in day_lines]
+    services.import_lines(lines, name=f"random-{seed}")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rollups_give_the_passages_figures(seed):
+    import_random_log(seed)
+    assert not RollupStaleDay.objects.exists() and QueueRollup.objects.exists()
+    assert QueueWaitCount.objects.count() < QueuePassage.objects.count()
+    rng = random.Random(seed)
+    cases = [selectors.Filters(date_from=START, date_to=date(2026, 4, 15))]
+    for _ in range(6):
+        first = START.toordinal() + rng.randrange(DAYS)
+        cases.append(
+            selectors.Filters(
+                date_from=date.fromordinal(first),
+                date_to=date.fromordinal(first + rng.randrange(20)),
+                queue_ids=rng.sample(
+                    list(QueuePassage.objects.values_list("queue_id", flat=True).distinct()), 1
+                )
+                if rng.random() < 0.3
+                else [],
+                in_hours_only=rng.random() < 0.5,
+                threshold=rng.choice([0, 1, rng.randrange(600), 600, 3600]),
+                short_threshold=rng.randrange(30),
+                formula=rng.choice(list(SL_FORMULAS)),
+            )
+        )
+    from_rollups = [figures(f) for f in cases]
+    some_days = [START.toordinal() + n for n in rng.sample(range(DAYS), DAYS // 3)]
+    rollups.mark(date.fromordinal(day) for day in some_days)  # read from the passages instead
+    assert [figures(f) for f in cases] == from_rollups
+    rollups.mark_all()
+    assert [figures(f) for f in cases] == from_rollups
+    assert rollups.refresh() > 0 and not RollupStaleDay.objects.exists()
+    assert [figures(f) for f in cases] == from_rollups
+
+
+def test_a_threshold_past_the_last_bucket_reads_the_passages():
+    import_log_day = [
+        f"{T10}|long|info|NONE|ENTERQUEUE||06|1\n",
+        f"{T10 + 4000}|long|info|Agent/1|CONNECT|4000|x|1\n",
+        f"{T10 + 4100}|long|info|Agent/1|COMPLETECALLER|4000|100|1\n",
+    ]
+    services.import_lines(import_log_day)
+    day = QueuePassage.objects.get().local_date
+    assert QueueWaitCount.objects.get().wait == QueueWaitCount.WAIT_CAP
+    within = selectors.totals(selectors.Filters(date_from=day, date_to=day, threshold=4000))
+    assert within["counters"].answered_in_sl == 1
+    assert selectors.totals(selectors.Filters(date_from=day, date_to=day))["counters"].answered_in_sl == 0
+
+
+def test_a_re_read_and_new_opening_hours_keep_the_rollups_right(tmp_path):
+    import_log(tmp_path, f"{T10}|a1|info|NONE|ENTERQUEUE||06|1\n{T10 + 30}|a1|info|NONE|ABANDON|1|1|30\n")
+    path = tmp_path / "queue_log"
+    day = QueuePassage.objects.get().local_date
+    filters = selectors.Filters(date_from=day, date_to=day)
+    assert selectors.totals(replace(filters))["abandoned"] == 1
+    # the log grows: a new call comes, on the same day
+    with path.open("a") as handle:
+        handle.write(f"{T10 + 60}|a2|info|NONE|ENTERQUEUE||06|1\n{T10 + 75}|a2|info|Agent/1|CONNECT|15|x|1\n")
+        handle.write(f"{T10 + 200}|a2|info|Agent/1|COMPLETEAGENT|15|125|1\n")
+    services.import_file(path)
+    assert not RollupStaleDay.objects.exists()
+    row = QueueRollup.objects.get()
+    assert (row.offered, row.answered, row.abandoned, row.talk, row.calls) == (2, 1, 1, 125, 2)
+    # the centre now opens at noon on that weekday: both calls fall out of hours
+    OpeningHours.objects.filter(weekday=day.weekday()).delete()
+    OpeningHours.objects.create(weekday=day.weekday(), opens=time(12), closes=time(18))
+    services.recompute_in_hours(day, day)
+    assert not RollupStaleDay.objects.exists()
+    assert QueueRollup.objects.get().in_hours is False
+    assert selectors.out_of_hours(replace(filters)) == 2
+    assert selectors.totals(replace(filters, in_hours_only=True))["offered"] == 0
+
+
+def test_the_command_rebuilds_every_day():
+    import_random_log(4)
+    before = figures(selectors.Filters(date_from=START, date_to=date(2026, 4, 15)))
+    QueueRollup.objects.all().delete()
+    out = io.StringIO()
+    call_command("telephony_rollups", "--all", stdout=out)
+    days = QueuePassage.objects.values("local_date").distinct().count()
+    assert out.getvalue().startswith(f"{days} ")
+    assert figures(selectors.Filters(date_from=START, date_to=date(2026, 4, 15))) == before
