@@ -22,7 +22,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import TruncMonth, TruncWeek
 
 from telephony import erlang, kpi
 from telephony.hours import OpeningCalendar
@@ -172,6 +171,12 @@ def _grouped(filters: Filters, keys: dict, waits: bool = True) -> dict[tuple, kp
     return groups
 
 
+FOLDED = {
+    "week": lambda day: day - timedelta(days=day.weekday()),
+    "month": lambda day: day.replace(day=1),
+}
+
+
 def _group_expression(interval: str) -> dict:
     if interval in ("15", "30", "60"):
         size = int(interval)
@@ -179,10 +184,6 @@ def _group_expression(interval: str) -> dict:
         return {"day": F("local_date"), "minute": bucket}
     if interval == "day":
         return {"day": F("local_date")}
-    if interval == "week":
-        return {"day": TruncWeek("local_date")}
-    if interval == "month":
-        return {"day": TruncMonth("local_date")}
     if interval == "slot":  # typical week: weekday × half-hour
         bucket = ExpressionWrapper(F("local_minute") / 30 * 30, output_field=IntegerField())
         return {"weekday": F("weekday"), "minute": bucket}
@@ -196,20 +197,31 @@ def kpi_rows(
 ) -> list[dict]:
     """One row per group: the group keys, the raw counters and the indicators (without
     ``waits``: volumes and durations only, the service level and short abandons left out)."""
-    keys = _group_expression(interval)
+    # weeks and months are folded from days here: SQLite truncates dates in Python, row by row
+    keys = _group_expression("day" if interval in FOLDED else interval)
     if by_queue and interval != "queue":
         keys["queue_name"] = F("queue__name")
+    groups = _grouped(filters, keys, waits)
+    if interval in FOLDED:
+        folded: dict[tuple, kpi.Counters] = {}
+        for (day, *rest), counters in groups.items():
+            key = (FOLDED[interval](day), *rest)
+            folded[key] = folded[key] + counters if key in folded else counters
+        groups = folded
     result = []
-    for key, counters in sorted(_grouped(filters, keys, waits).items()):
+    for key, counters in sorted(groups.items()):
         group = dict(zip(keys, key, strict=True))
-        if hasattr(group.get("day"), "date"):
-            group["day"] = group["day"].date()
         result.append({**group, "counters": counters, **_indicators(counters, filters)})
     return result
 
 
-def totals(filters: Filters) -> dict:
-    counters = _grouped(filters, {}).get((), kpi.Counters())
+def totals(filters: Filters, rows: list[dict] | None = None) -> dict:
+    """The figures of the whole period; from ``rows`` (kpi_rows of the same filters, any
+    interval) when given: every counter adds up, so no query is needed."""
+    if rows is None:
+        counters = _grouped(filters, {}).get((), kpi.Counters())
+    else:
+        counters = sum((row["counters"] for row in rows), kpi.Counters())
     return {"counters": counters, **_indicators(counters, filters)}
 
 

@@ -143,7 +143,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "interval": interval,
         "rows": rows,
-        "totals": selectors.totals(filters),
+        "totals": selectors.totals(filters, rows),
         "out_of_hours": selectors.out_of_hours(filters),
         "before": before,
         "before_filters": before_filters,
@@ -194,7 +194,7 @@ def day_detail(request: HttpRequest, day: str) -> HttpResponse:
         {
             "day": the_day,
             "rows": rows,
-            "totals": selectors.totals(filters),
+            "totals": selectors.totals(filters, rows),
             "passages": page,
             "next_after": next_after,
             "query": query.urlencode(),
