@@ -105,6 +105,16 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
 
 
 SORTS = ("newest", "oldest", "due", "status")
+COUNT_CAP = 10_000
+
+
+def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """How many rows match, counted up to ``cap``: (count, whether there are more). Counting
+    a million fiches to print "1 000 000 fiches" would cost more than the page itself and
+    grow with the years kept; past the cap the page says "more than 10 000"."""
+    cap = cap or COUNT_CAP
+    count = queryset.order_by()[: cap + 1].count()
+    return min(count, cap), count > cap
 
 
 def keyset_page(queryset: QuerySet[Fiche], cursor: str | None, size: int = 50, sort: str = "newest") -> Page:

@@ -25,6 +25,23 @@ def test_the_list_counts_what_matches_and_reads_well(client, users, make_fiche):
     assert 'value="transmitted" class="form-check-input" id="id_status_1" checked' in html
 
 
+def test_the_count_stops_at_the_cap(client, users, make_fiche, monkeypatch):
+    """Counting stays bounded however many years are kept: past the cap, "more than"."""
+    monkeypatch.setattr("fiches.selectors.COUNT_CAP", 2)
+    for _ in range(3):
+        make_fiche("VOI-NID")
+    client.force_login(users["agent"])
+    assert "Plus de 2 fiches correspondent aux filtres" in client.get(reverse("fiches:list")).content.decode()
+    filtered = client.get(reverse("fiches:list"), {"type": "ECL-LAMP"}).content.decode()
+    assert "0 fiche correspond aux filtres" in filtered or "0 fiches correspondent" in filtered
+    make_fiche("ECL-LAMP")
+    make_fiche("ECL-LAMP")
+    assert (
+        "2 fiches correspondent aux filtres"
+        in client.get(reverse("fiches:list"), {"type": "ECL-LAMP"}).content.decode()
+    )
+
+
 def test_a_metropole_cell_counts_only_its_fiches(client, users, make_fiche):
     make_fiche("VOI-NID")
     make_fiche("ECL-LAMP")

@@ -19,6 +19,7 @@ from fiches.selectors import (
     LIST_RELATED,
     MAP_LIMIT,
     apply_filters,
+    capped_count,
     keyset_page,
     located_points,
     visible_fiches,
@@ -63,13 +64,15 @@ def fiche_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("after", None)
     on_map = query.pop("vue", None) == ["carte"]
+    total, more = capped_count(queryset)
     return render(
         request,
         "fiches/list.html",
         {
             "form": form,
             "page": page,
-            "total": queryset.count(),
+            "total": total,
+            "more": more,
             "query": query.urlencode(),
             "now": timezone.now(),
             "on_map": on_map,
