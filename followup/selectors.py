@@ -270,7 +270,7 @@ def board(user, now: datetime | None = None, weeks: int = 8) -> dict:
         .annotate(**measures)
         .order_by("body__short_name", "directorate__name")
     )
-    totals = fiches.filter(open_q).aggregate(**measures)  # every measure is about open fiches
+    totals = dict.fromkeys(measures, 0)  # every measure counts open fiches: the rows add up
     bodies: dict[int, dict] = {}
     for row in rows:
         body = bodies.setdefault(
@@ -279,6 +279,7 @@ def board(user, now: datetime | None = None, weeks: int = 8) -> dict:
         body["cells"].append(row)
         for key in measures:
             body[key] = body.get(key, 0) + row[key]
+            totals[key] += row[key]
     return {
         "now": now,
         "bodies": list(bodies.values()),
