@@ -28,7 +28,13 @@ from django.db import connection, transaction
 from telephony.models import Outcome, QueuePassage, QueueRollup, QueueWaitCount, RollupStaleDay
 
 KEY = ("queue_id", "local_date", "local_minute", "weekday", "in_hours")
+COUNTERS = (
+    "offered", "answered", "transferred", "abandoned", "timeouts", "other_exits", "unknown",
+    "wait_answered", "wait_closed", "wait_abandoned", "max_wait", "talk", "calls",
+    "calls_answered", "calls_multi",
+)  # fmt: skip
 SLOT = "local_minute / 15 * 15"
+WAIT_CAP = QueueWaitCount.WAIT_CAP
 
 
 def _true(column: str) -> str:
@@ -46,7 +52,7 @@ def _counters_sql() -> list[tuple[str, str]]:
     def total(column: str, condition: str) -> str:
         return f"SUM(CASE WHEN {condition} THEN {column} ELSE 0 END)"
 
-    return [
+    columns = [
         ("offered", "COUNT(*)"),
         ("answered", count(answered)),
         ("transferred", count(f"outcome = '{Outcome.TRANSFER}'")),
@@ -63,6 +69,8 @@ def _counters_sql() -> list[tuple[str, str]]:
         ("calls_answered", count(f"{first} AND {_true('call_answered')}")),
         ("calls_multi", count("call_passages > 1")),
     ]
+    assert tuple(c for c, _ in columns) == COUNTERS  # noqa: S101 - the Writer counts in this order
+    return columns
 
 
 def mark(days: Iterable[date | str]) -> None:
@@ -79,6 +87,20 @@ def mark_all() -> int:
     return len(days)
 
 
+def lock(cursor) -> None:
+    """In the caller's transaction: on PostgreSQL, a batch marking a day waits until the
+    rollups being written are committed (SQLite writes one transaction at a time)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"LOCK TABLE {RollupStaleDay._meta.db_table} IN EXCLUSIVE MODE")
+
+
+def forget(days: Iterable[date | str]) -> None:
+    """Delete the rollups of these days and their stale marks, before writing them again."""
+    days = list(days)
+    for model in (QueueRollup, QueueWaitCount, RollupStaleDay):
+        model.objects.filter(local_date__in=days).delete()
+
+
 def refresh() -> int:
     """Rebuild the rollups of every stale day; returns how many days were rebuilt. The SQL is
     built from the models' table names and constants only (no value from outside)."""
@@ -90,8 +112,7 @@ def refresh() -> int:
     stale = f"local_date IN (SELECT local_date FROM {stale_table})"  # noqa: S608
     wait = f"CASE WHEN wait > {QueueWaitCount.WAIT_CAP} THEN {QueueWaitCount.WAIT_CAP} ELSE wait END"
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # a batch marking a day waits for this rebuild
-            cursor.execute(f"LOCK TABLE {stale_table} IN EXCLUSIVE MODE")
+        lock(cursor)
         cursor.execute(f"SELECT COUNT(*) FROM {stale_table}")  # noqa: S608
         days = cursor.fetchone()[0]
         if not days:

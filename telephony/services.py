@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.uploads import expands_too_much
@@ -41,6 +41,8 @@ from telephony.models import (
     OpeningHours,
     Queue,
     QueuePassage,
+    QueueRollup,
+    QueueWaitCount,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -243,6 +245,10 @@ class Writer:
                 self._cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = {SQLITE_IMPORT_CACHE_KIB}")
         self.written = 0
+        # the rollups of what this writer wrote, counted as it goes (telephony.rollups):
+        # (queue, day, quarter, weekday, in hours) -> the 15 counters of rollups.COUNTERS, then
+        # {wait: passages} of the answered and of the abandoned passages
+        self.rollup: dict[tuple, list] = {}
         self.calls = self._calls_writer()
 
     def _calls_writer(self) -> Callable[[list[queuelog.Passage]], None]:
@@ -260,6 +266,11 @@ class Writer:
         flush = self.flush
         answered_outcomes = (queuelog.ANSWERED, queuelog.TRANSFER)
         call_items = queuelog.call_items
+        rollup, rollup_get = self.rollup, self.rollup.get
+        transfer, abandoned, timeout, other, unknown = (
+            queuelog.TRANSFER, queuelog.ABANDONED, queuelog.TIMEOUT, queuelog.OTHER, queuelog.UNKNOWN,
+        )  # fmt: skip
+        cap = rollups.WAIT_CAP
 
         def calls(heads: list[queuelog.Passage]) -> None:
             for last in heads:
@@ -284,17 +295,21 @@ class Writer:
                     outcome = p.outcome
                     answered = 1 if p.connect_ts is not None and outcome in answered_outcomes else 0
                     wait, talk = p.wait or 0, p.talk or 0
+                    wait = wait if wait > 0 else 0
+                    talk = (talk if talk > 0 else 0) if answered else 0
                     queue, agent = p.queue, p.agent
+                    queue = queues_get(queue) or queue_id(queue)
+                    call_answered = answered if call_answered < 0 else call_answered
                     add_row(
                         (
                             source_id,
                             p.offset,
                             p.callid[:80],
-                            queues_get(queue) or queue_id(queue),
+                            queue,
                             (agents_get(agent) or agent_id(agent)) if agent and agent != "NONE" else None,
                             entered,
-                            wait if wait > 0 else 0,
-                            (talk if talk > 0 else 0) if answered else 0,
+                            wait,
+                            talk,
                             outcome,
                             answered,
                             p.exit_event[:32],
@@ -303,9 +318,46 @@ class Writer:
                             weekday,
                             in_hours,
                             call_passages,
-                            answered if call_answered < 0 else call_answered,
+                            call_answered,
                         )
                     )
+                    # its rollup: the same counts as rollups.refresh's SQL
+                    key = (queue, day, minute - minute % 15, weekday, in_hours)
+                    r = rollup_get(key)
+                    if r is None:  # the counters, then the waits answered and abandoned
+                        r = rollup[key] = [0] * 15 + [{}, {}]
+                    r[0] += 1
+                    if answered:
+                        r[1] += 1
+                        r[7] += wait
+                        r[11] += talk
+                        bucket = wait if wait < cap else cap
+                        waits = r[15]
+                        waits[bucket] = waits.get(bucket, 0) + 1
+                    if outcome == transfer:
+                        r[2] += 1
+                    elif outcome == abandoned:
+                        r[3] += 1
+                        r[9] += wait
+                        bucket = wait if wait < cap else cap
+                        waits = r[16]
+                        waits[bucket] = waits.get(bucket, 0) + 1
+                    elif outcome == timeout:
+                        r[4] += 1
+                    elif outcome == other:
+                        r[5] += 1
+                    if outcome == unknown:
+                        r[6] += 1
+                    else:
+                        r[8] += wait
+                        if wait > r[10]:
+                            r[10] = wait
+                    if call_passages:
+                        r[12] += 1
+                        if call_answered:
+                            r[13] += 1
+                        if call_passages > 1:
+                            r[14] += 1
                     call_passages = call_answered = 0  # the call's other passages
                 if len(values) >= batch_values:
                     flush()
@@ -356,11 +408,44 @@ class Writer:
     def close(self) -> None:
         """Write what is left, roll up the days written, give the connection its page cache back."""
         self.flush()
-        rollups.refresh()
+        self._write_rollups()
         if self.sqlite and self._cache_size is not None:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
             self._cache_size = None
+
+    def _write_rollups(self) -> None:
+        """The rollups of the days whose every passage this writer wrote are its own counts;
+        the other days (also holding passages of earlier imports) are rebuilt in SQL."""
+        counted, self.rollup = self.rollup, {}
+        written: dict[str, int] = {}
+        for key, counters in counted.items():
+            written[key[1]] = written.get(key[1], 0) + counters[0]
+        with transaction.atomic(), connection.cursor() as cursor:
+            rollups.lock(cursor)
+            stored = (
+                QueuePassage.objects.filter(local_date__in=list(written))
+                .values_list("local_date")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            own = {str(day) for day, n in stored if written.get(str(day)) == n}
+            if own:
+                rollups.forget(own)
+                rows = _Table(QueueRollup, [*rollups.KEY, *rollups.COUNTERS])
+                buckets = _Table(QueueWaitCount, [*rollups.KEY, "answered", "wait", "count"])
+                add_row, add_bucket = rows.values.extend, buckets.values.extend
+                for key, counters in counted.items():
+                    if key[1] in own:
+                        add_row(key)
+                        add_row(counters[:15])
+                        for answered, waits in ((1, counters[15]), (0, counters[16])):
+                            for wait, count in waits.items():
+                                add_bucket(key)
+                                add_bucket((answered, wait, count))
+                rows.flush(cursor)
+                buckets.flush(cursor)
+        rollups.refresh()
 
     def flush(self) -> None:
         if self.stop is not None and self.stop():

@@ -38,6 +38,13 @@ def figures(filters: selectors.Filters) -> dict:
     }
 
 
+def tables() -> tuple[list, list]:
+    return (
+        sorted(QueueRollup.objects.values_list(*rollups.KEY, *rollups.COUNTERS)),
+        sorted(QueueWaitCount.objects.values_list(*rollups.KEY, "answered", "wait", "count")),
+    )
+
+
 def import_random_log(seed: int) -> None:
     services.seed_opening_hours()
     lines = [line for _day, day_lines in generate_lines(START, DAYS, 60_000, seed) for line in day_lines]
@@ -69,6 +76,7 @@ def test_rollups_give_the_passages_figures(seed):
             )
         )
     from_rollups = [figures(f) for f in cases]
+    counted_by_the_import = tables()
     some_days = [START.toordinal() + n for n in rng.sample(range(DAYS), DAYS // 3)]
     rollups.mark(date.fromordinal(day) for day in some_days)  # read from the passages instead
     assert [figures(f) for f in cases] == from_rollups
@@ -76,6 +84,7 @@ def test_rollups_give_the_passages_figures(seed):
     assert [figures(f) for f in cases] == from_rollups
     assert rollups.refresh() > 0 and not RollupStaleDay.objects.exists()
     assert [figures(f) for f in cases] == from_rollups
+    assert tables() == counted_by_the_import  # the import's own counts are the SQL's
 
 
 def test_a_threshold_past_the_last_bucket_reads_the_passages():
