@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -112,6 +113,7 @@ def test_board_figures_and_scope(client, make_fiche, users, django_assert_max_nu
         page = client.get(reverse("followup:board"))
     html = page.content.decode()
     assert "trend-data" in html and "/fiches/?overdue=1" in html
+    assert re.search(r"Chiffres au \d{1,2} [a-zéû]+ \d{4}, \d\d h \d\d\.", html)  # written out, in French
     assert f"/fiches/?cell={old.cell_id}&amp;overdue=1" in html
     assert login(client, users["direction-voirie"]).get(reverse("followup:board")).status_code == 200
     assert (
