@@ -34,9 +34,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
 from core.testing import run_at_once
 from organisations.demo import DEMO_PASSWORD
+from organisations.models import Body
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -324,6 +326,11 @@ def test_two_servers_and_two_workers_share_one_database(users, catalogue_types, 
         assert len({s["to"] for s in sms}) == len(sms) == Message.objects.filter(channel="sms").count()
 
         # Sweep: the fiches are now overdue, unacknowledged and escalated; two sweeps at once.
+        # The sweep leaves a body alone on a day it is closed (followup.sweep.candidates): open
+        # every weekday here, so that the test does not depend on the day it runs (it failed on
+        # Saturdays); on a French public holiday the bodies stay closed and nothing is sent.
+        Body.objects.update(working_weekdays="0,1,2,3,4,5,6")
+        open_today = all(body.calendar().is_open(timezone.localdate()) for body in Body.objects.all())
         Fiche.objects.update(
             created_at=F("created_at") - timedelta(days=30),
             cycle_started_at=F("cycle_started_at") - timedelta(days=30),
@@ -334,7 +341,8 @@ def test_two_servers_and_two_workers_share_one_database(users, catalogue_types, 
         )
         assert all(s.returncode == 0 for s in sweeps), [s.stderr for s in sweeps]
         alerts = Counter(Alert.objects.values_list("fiche__reference", flat=True))
-        assert set(alerts) == set(references) and Alert.objects.count() == sum(alerts.values())
+        expected = set(references) if open_today else set()
+        assert set(alerts) == expected and Alert.objects.count() == sum(alerts.values())
         wait_until(lambda: not Alert.objects.filter(sent_at__isnull=True).exists(), "the alert e-mails")
         mentioned = Counter(
             ref
