@@ -23,7 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Least
 
 from telephony.models import Outcome, QueuePassage, QueueRollup, QueueWaitCount, RollupStaleDay
 
@@ -33,44 +35,36 @@ COUNTERS = (
     "wait_answered", "wait_closed", "wait_abandoned", "max_wait", "talk", "calls",
     "calls_answered", "calls_multi",
 )  # fmt: skip
-SLOT = "local_minute / 15 * 15"
 WAIT_CAP = QueueWaitCount.WAIT_CAP
 
 
-def _true(column: str) -> str:
-    return column if connection.vendor == "postgresql" else f"{column} = 1"
-
-
-def _counters_sql() -> list[tuple[str, str]]:
-    """(rollup column, aggregate over the passages): kpi.Counters' threshold-free counters,
-    as telephony.selectors.counter_aggregates counts them, and the calls."""
-    answered, first = _true("answered"), "call_passages > 0"
-
-    def count(condition: str) -> str:
-        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
-
-    def total(column: str, condition: str) -> str:
-        return f"SUM(CASE WHEN {condition} THEN {column} ELSE 0 END)"
-
-    columns = [
-        ("offered", "COUNT(*)"),
-        ("answered", count(answered)),
-        ("transferred", count(f"outcome = '{Outcome.TRANSFER}'")),
-        ("abandoned", count(f"outcome = '{Outcome.ABANDONED}'")),
-        ("timeouts", count(f"outcome = '{Outcome.TIMEOUT}'")),
-        ("other_exits", count(f"outcome = '{Outcome.OTHER}'")),
-        ("unknown", count(f"outcome = '{Outcome.UNKNOWN}'")),
-        ("wait_answered", total("wait", answered)),
-        ("wait_closed", total("wait", f"outcome <> '{Outcome.UNKNOWN}'")),
-        ("wait_abandoned", total("wait", f"outcome = '{Outcome.ABANDONED}'")),
-        ("max_wait", f"COALESCE(MAX(CASE WHEN outcome <> '{Outcome.UNKNOWN}' THEN wait END), 0)"),
-        ("talk", total("talk", answered)),
-        ("calls", count(first)),
-        ("calls_answered", count(f"{first} AND {_true('call_answered')}")),
-        ("calls_multi", count("call_passages > 1")),
-    ]
-    assert tuple(c for c, _ in columns) == COUNTERS  # noqa: S101 - the Writer counts in this order
-    return columns
+def passage_counters() -> dict:
+    """The threshold-free counters of kpi.Counters and the calls, as aggregates over the
+    passages, in ``COUNTERS``' order: the one definition the rollups' rebuild and the
+    figures of the days not rolled up yet (telephony.selectors) both count with (the import
+    counts the same in Python, ``Writer.calls``; a test compares them)."""
+    abandoned, known, answered = Q(outcome=Outcome.ABANDONED), ~Q(outcome=Outcome.UNKNOWN), Q(answered=True)
+    first = Q(call_passages__gt=0)  # a call is counted on its first passage
+    aggregates = {
+        "offered": Count("id"),
+        "answered": Count("id", filter=answered),
+        "transferred": Count("id", filter=Q(outcome=Outcome.TRANSFER)),
+        "abandoned": Count("id", filter=abandoned),
+        "timeouts": Count("id", filter=Q(outcome=Outcome.TIMEOUT)),
+        "other_exits": Count("id", filter=Q(outcome=Outcome.OTHER)),
+        "unknown": Count("id", filter=Q(outcome=Outcome.UNKNOWN)),
+        "wait_answered": Sum("wait", filter=answered),
+        "wait_closed": Sum("wait", filter=known),
+        "wait_abandoned": Sum("wait", filter=abandoned),
+        # an incomplete passage's wait is a lower bound (up to the 4 h close): left out
+        "max_wait": Max("wait", filter=known),
+        "talk": Sum("talk", filter=answered),
+        "calls": Count("id", filter=first),
+        "calls_answered": Count("id", filter=first & Q(call_answered=True)),
+        "calls_multi": Count("id", filter=Q(call_passages__gt=1)),
+    }
+    assert tuple(aggregates) == COUNTERS  # noqa: S101 - the Writer counts in this order
+    return aggregates
 
 
 def mark(days: Iterable[date | str]) -> None:
@@ -101,42 +95,43 @@ def forget(days: Iterable[date | str]) -> None:
         model.objects.filter(local_date__in=days).delete()
 
 
+def _insert(cursor, model: type[models.Model], rows: QuerySet, columns: dict[str, str]) -> None:
+    """``INSERT INTO model (…) SELECT …``: the grouped ``rows`` (a values() queryset) written
+    as they are computed, ``columns`` naming the model's column of each selected name."""
+    sql, params = rows.query.sql_with_params()
+    query = rows.query
+    names = list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
+    quote = connection.ops.quote_name
+    targets = ", ".join(quote(columns.get(name, name)) for name in names)
+    cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({targets}) {sql}", params)  # noqa: S608
+
+
 def refresh() -> int:
-    """Rebuild the rollups of every stale day; returns how many days were rebuilt. The SQL is
-    built from the models' table names and constants only (no value from outside)."""
-    stale_table = RollupStaleDay._meta.db_table
-    passages = QueuePassage._meta.db_table
-    counters = _counters_sql()
-    key = ", ".join(KEY)
-    grouped = f"queue_id, local_date, {SLOT}, weekday, in_hours"
-    stale = f"local_date IN (SELECT local_date FROM {stale_table})"  # noqa: S608
-    wait = f"CASE WHEN wait > {QueueWaitCount.WAIT_CAP} THEN {QueueWaitCount.WAIT_CAP} ELSE wait END"
+    """Rebuild the rollups of every stale day (two ``INSERT … SELECT … GROUP BY`` over their
+    passages); returns how many days were rebuilt."""
+    stale = RollupStaleDay.objects.values("local_date")
+    quarter = ExpressionWrapper(F("local_minute") / 15 * 15, output_field=IntegerField())
+    key = ("queue_id", "local_date", "quarter", "weekday", "in_hours")
+    passages = QueuePassage.objects.filter(local_date__in=stale).annotate(quarter=quarter).order_by()
+    counters = {f"n_{name}": Coalesce(aggregate, 0) for name, aggregate in passage_counters().items()}
+    capped = Least(F("wait"), Value(WAIT_CAP), output_field=IntegerField())
+    waits = (
+        passages.filter(Q(answered=True) | Q(outcome=Outcome.ABANDONED))
+        .annotate(bucket=capped)
+        .values(*key, "answered", "bucket")
+        .annotate(n=Count("id"))
+    )
+    renames = {"quarter": "local_minute", "bucket": "wait", "n": "count"}
     with transaction.atomic(), connection.cursor() as cursor:
         lock(cursor)
-        cursor.execute(f"SELECT COUNT(*) FROM {stale_table}")  # noqa: S608
-        days = cursor.fetchone()[0]
+        days = RollupStaleDay.objects.count()
         if not days:
             return 0
         for model in (QueueRollup, QueueWaitCount):
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {stale}")  # noqa: S608
-        cursor.execute(
-            f"INSERT INTO {QueueRollup._meta.db_table} ({key}, {', '.join(c for c, _ in counters)}) "  # noqa: S608
-            f"SELECT {grouped}, {', '.join(sql for _, sql in counters)} "
-            f"FROM {passages} WHERE {stale} GROUP BY {grouped}"
-        )
-        cursor.execute(
-            f"INSERT INTO {QueueWaitCount._meta.db_table} ({key}, answered, wait, count) "  # noqa: S608
-            f"SELECT {grouped}, answered, {wait}, COUNT(*) FROM {passages} "
-            f"WHERE {stale} AND ({_true('answered')} OR outcome = '{Outcome.ABANDONED}') "
-            f"GROUP BY {grouped}, answered, {wait}"
-        )
-        cursor.execute(f"DELETE FROM {stale_table}")  # noqa: S608
+            model.objects.filter(local_date__in=stale).delete()
+        _insert(cursor, QueueRollup, passages.values(*key).annotate(**counters), {
+            **renames, **{f"n_{name}": name for name in COUNTERS}
+        })  # fmt: skip
+        _insert(cursor, QueueWaitCount, waits, renames)
+        RollupStaleDay.objects.all().delete()
     return days
-
-
-def stale_days(start: date, end: date) -> list[date]:
-    return list(
-        RollupStaleDay.objects.filter(local_date__gte=start, local_date__lte=end).values_list(
-            "local_date", flat=True
-        )
-    )

@@ -23,7 +23,7 @@ from django.db.models import (
     Sum,
 )
 
-from telephony import erlang, kpi
+from telephony import erlang, kpi, rollups
 from telephony.hours import OpeningCalendar
 from telephony.models import AgentActivity, Outcome, QueuePassage, QueueRollup, QueueWaitCount, RollupStaleDay
 from telephony.services import PARIS, opening_calendar
@@ -69,27 +69,20 @@ def passages(filters: Filters) -> QuerySet[QueuePassage]:
     return qs
 
 
+CALLS = ("calls", "calls_answered", "calls_multi")  # rollups.COUNTERS that are not kpi.Counters
+
+
 def counter_aggregates(filters: Filters) -> dict:
+    """Every counter of kpi.Counters over the passages: the rollups' own (one definition,
+    rollups.passage_counters) and those of the thresholds and the opening hours."""
     t, short = filters.threshold, filters.short_threshold
     abandoned = Q(outcome=Outcome.ABANDONED)
-    aggregates = {
-        "offered": Count("id"),
-        "answered": Count("id", filter=Q(answered=True)),
-        "transferred": Count("id", filter=Q(outcome=Outcome.TRANSFER)),
-        "abandoned": Count("id", filter=abandoned),
+    aggregates = {name: value for name, value in rollups.passage_counters().items() if name not in CALLS}
+    aggregates |= {
         "short_abandoned": Count("id", filter=abandoned & Q(wait__lt=short)),
-        "timeouts": Count("id", filter=Q(outcome=Outcome.TIMEOUT)),
-        "other_exits": Count("id", filter=Q(outcome=Outcome.OTHER)),
-        "unknown": Count("id", filter=Q(outcome=Outcome.UNKNOWN)),
         "answered_in_sl": Count("id", filter=Q(answered=True, wait__lte=t)),
         "abandoned_in_sl": Count("id", filter=abandoned & Q(wait__lte=t)),
         "out_of_hours": Count("id", filter=Q(in_hours=False)),
-        "wait_answered": Sum("wait", filter=Q(answered=True)),
-        "wait_closed": Sum("wait", filter=~Q(outcome=Outcome.UNKNOWN)),
-        "wait_abandoned": Sum("wait", filter=abandoned),
-        # an incomplete passage's wait is a lower bound (up to the 4 h close): left out
-        "max_wait": Max("wait", filter=~Q(outcome=Outcome.UNKNOWN)),
-        "talk": Sum("talk", filter=Q(answered=True)),
     }
     # prefixed: several counters share a model field's name
     return {PREFIX + name: expression for name, expression in aggregates.items()}
@@ -99,14 +92,8 @@ def _counters(row: dict) -> kpi.Counters:
     return kpi.Counters.from_row({k[len(PREFIX) :]: v for k, v in row.items() if k.startswith(PREFIX)})
 
 
-ROLLUP_SUMS = (
-    "offered", "answered", "transferred", "abandoned", "timeouts", "other_exits", "unknown",
-    "wait_answered", "wait_closed", "wait_abandoned", "talk",
-)  # fmt: skip
-
-
 def _rollup_aggregates() -> dict:
-    aggregates = {name: Sum(name) for name in ROLLUP_SUMS}
+    aggregates = {name: Sum(name) for name in rollups.COUNTERS if name not in CALLS}
     aggregates["max_wait"] = Max("max_wait")
     aggregates["out_of_hours"] = Sum("offered", filter=Q(in_hours=False))
     return {PREFIX + name: expression for name, expression in aggregates.items()}
@@ -241,18 +228,18 @@ def call_totals(filters: Filters) -> dict:
     from fiches.models import Fiche  # statistics only: a count, no fiche is listed
 
     aggregates = {"calls": Sum("calls"), "answered": Sum("calls_answered"), "multi": Sum("calls_multi")}
-    first = Q(call_passages__gt=0)  # a call is counted on its first passage
+    counted = rollups.passage_counters()
     from_passages = {
-        "calls": Count("id", filter=first),
-        "answered": Count("id", filter=first & Q(call_answered=True)),
-        "multi": Count("id", filter=Q(call_passages__gt=1)),
+        "calls": counted["calls"],
+        "answered": counted["calls_answered"],
+        "multi": counted["calls_multi"],
     }
     row = {"calls": 0, "answered": 0, "multi": 0}
     for qs, _aggregates in _parts(filters, waits=False):
         part = qs.aggregate(**(aggregates if qs.model is QueueRollup else from_passages))
         for name in row:
             row[name] += part[name] or 0
-    calls = passages(filters).filter(first)
+    calls = passages(filters).filter(call_passages__gt=0)  # a call is counted on its first passage
     linked = Fiche.objects.filter(call_id__in=calls.values("callid")).exclude(call_id="").count()
     row["fiches"] = linked
     row["fiches_per_call"] = kpi.ratio(linked, row["calls"])
