@@ -303,16 +303,24 @@ class OpeningException(models.Model):
         return f"{self.date} {self.label}"
 
 
-class RollupColumns(models.Model):
-    """The key of a rollup row: one queue, one local day, one quarter of an hour (its first
-    minute), and whether it lies within opening hours (a quarter cut by an opening time has
-    two rows)."""
+class DayRollupColumns(models.Model):
+    """The key of a day's rollup row: one queue, one local day, and whether its passages lie
+    within opening hours."""
 
     queue = models.ForeignKey(Queue, on_delete=models.CASCADE, db_constraint=False, db_index=False)
     local_date = models.DateField(_("date"))
-    local_minute = models.PositiveSmallIntegerField(_("first minute of the quarter of an hour"))
     weekday = models.PositiveSmallIntegerField(_("weekday"))
     in_hours = models.BooleanField(_("within opening hours"))
+
+    class Meta:
+        abstract = True
+
+
+class RollupColumns(DayRollupColumns):
+    """The key of a quarter's rollup row: a day's key and one quarter of an hour (its first
+    minute; a quarter cut by an opening time has two rows)."""
+
+    local_minute = models.PositiveSmallIntegerField(_("first minute of the quarter of an hour"))
 
     class Meta:
         abstract = True
@@ -349,11 +357,13 @@ class QueueRollup(RollupColumns):
         return f"{self.queue_id} {self.local_date} {self.local_minute}"
 
 
-class QueueWaitCount(RollupColumns):
-    """How many answered (or abandoned) passages of a quarter of an hour waited exactly
-    ``wait`` seconds: a histogram at one-second buckets, so that the share answered within
-    any threshold, and the short abandons, are exact sums of buckets. Waits over
-    ``WAIT_CAP`` seconds (past every threshold a form accepts) share the last bucket."""
+class QueueWaitCount(DayRollupColumns):
+    """How many answered (or abandoned) passages of a day waited exactly ``wait`` seconds: a
+    histogram at one-second buckets, so that the share answered within any threshold, and the
+    short abandons, are exact sums of buckets. Waits over ``WAIT_CAP`` seconds (past every
+    threshold a form accepts) share the last bucket. Per day, not per quarter of an hour
+    (less than half the rows to write): the intervals of minutes read the passages for their
+    thresholds' counters (telephony.selectors)."""
 
     WAIT_CAP = 3601
 
@@ -367,7 +377,7 @@ class QueueWaitCount(RollupColumns):
         indexes = [models.Index(fields=["local_date", "queue"])]
 
     def __str__(self) -> str:
-        return f"{self.queue_id} {self.local_date} {self.local_minute} {self.wait} s × {self.count}"
+        return f"{self.queue_id} {self.local_date} {self.wait} s × {self.count}"
 
 
 class RollupStaleDay(models.Model):

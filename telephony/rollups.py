@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce, Least
 from telephony.models import Outcome, QueuePassage, QueueRollup, QueueWaitCount, RollupStaleDay
 
 KEY = ("queue_id", "local_date", "local_minute", "weekday", "in_hours")
+DAY_KEY = ("queue_id", "local_date", "weekday", "in_hours")  # the wait buckets' (per day)
 COUNTERS = (
     "offered", "answered", "transferred", "abandoned", "timeouts", "other_exits", "unknown",
     "wait_answered", "wait_closed", "wait_abandoned", "max_wait", "talk", "calls",
@@ -108,7 +109,8 @@ def _insert(cursor, model: type[models.Model], rows: QuerySet, columns: dict[str
 
 def refresh() -> int:
     """Rebuild the rollups of every stale day (two ``INSERT … SELECT … GROUP BY`` over their
-    passages); returns how many days were rebuilt."""
+    passages: per quarter of an hour, and the wait buckets per day); returns how many days
+    were rebuilt."""
     stale = RollupStaleDay.objects.values("local_date")
     quarter = ExpressionWrapper(F("local_minute") / 15 * 15, output_field=IntegerField())
     key = ("queue_id", "local_date", "quarter", "weekday", "in_hours")
@@ -118,7 +120,7 @@ def refresh() -> int:
     waits = (
         passages.filter(Q(answered=True) | Q(outcome=Outcome.ABANDONED))
         .annotate(bucket=capped)
-        .values(*key, "answered", "bucket")
+        .values(*DAY_KEY, "answered", "bucket")
         .annotate(n=Count("id"))
     )
     renames = {"quarter": "local_minute", "bucket": "wait", "n": "count"}

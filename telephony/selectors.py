@@ -99,14 +99,18 @@ def _rollup_aggregates() -> dict:
     return {PREFIX + name: expression for name, expression in aggregates.items()}
 
 
+THRESHOLD_COUNTERS = ("answered_in_sl", "abandoned_in_sl", "short_abandoned")
+
+
 def _wait_aggregates(filters: Filters) -> dict:
     """The threshold's counters, summed from the one-second wait buckets."""
     t, short = filters.threshold, filters.short_threshold
-    return {
-        PREFIX + "answered_in_sl": Sum("count", filter=Q(answered=True, wait__lte=t)),
-        PREFIX + "abandoned_in_sl": Sum("count", filter=Q(answered=False, wait__lte=t)),
-        PREFIX + "short_abandoned": Sum("count", filter=Q(answered=False, wait__lt=short)),
-    }
+    aggregates = (
+        Sum("count", filter=Q(answered=True, wait__lte=t)),
+        Sum("count", filter=Q(answered=False, wait__lte=t)),
+        Sum("count", filter=Q(answered=False, wait__lt=short)),
+    )
+    return {PREFIX + name: value for name, value in zip(THRESHOLD_COUNTERS, aggregates, strict=True)}
 
 
 def _in_period(qs: QuerySet, filters: Filters) -> QuerySet:
@@ -125,15 +129,20 @@ def _stale_days(filters: Filters) -> list[date]:
     return [day for day in filters.stale if filters.date_from <= day <= filters.date_to]
 
 
-def _parts(filters: Filters, waits: bool = True) -> list[tuple[QuerySet, dict]]:
+def _parts(filters: Filters, waits: bool = True, intraday: bool = False) -> list[tuple[QuerySet, dict]]:
     """What to count the filters' passages from: the rollups for the days rolled up (and,
-    with ``waits``, the wait buckets for the thresholds' counters), the passages of the days
-    not rolled up yet; the passages alone for a threshold past the buckets' last one."""
+    with ``waits``, the wait buckets for the thresholds' counters: kept per day, so for
+    groups within a day, ``intraday``, the passages of those days give them), the passages of
+    the days not rolled up yet; the passages alone for a threshold past the buckets' last one."""
     if max(filters.threshold, filters.short_threshold) >= QueueWaitCount.WAIT_CAP:
         return [(passages(filters), counter_aggregates(filters))]
     stale = _stale_days(filters)
     parts = [(_in_period(QueueRollup.objects, filters).exclude(local_date__in=stale), _rollup_aggregates())]
-    if waits:
+    if waits and intraday:
+        every = counter_aggregates(filters)
+        aggregates = {PREFIX + name: every[PREFIX + name] for name in THRESHOLD_COUNTERS}
+        parts.append((passages(filters).exclude(local_date__in=stale), aggregates))
+    elif waits:
         buckets = _in_period(QueueWaitCount.objects, filters).exclude(local_date__in=stale)
         parts.append((buckets, _wait_aggregates(filters)))
     if stale:
@@ -146,7 +155,8 @@ def _grouped(filters: Filters, keys: dict, waits: bool = True) -> dict[tuple, kp
     ``waits``, the thresholds' counters are left at 0 (volumes and durations only)."""
     annotations = {k: v for k, v in keys.items() if not (isinstance(v, F) and v.name == k)}
     groups: dict[tuple, kpi.Counters] = {}
-    for qs, aggregates in _parts(filters, waits):
+    intraday = any(name == "minute" for name in keys)
+    for qs, aggregates in _parts(filters, waits, intraday):
         if not keys:
             rows = [qs.aggregate(**aggregates)]
         else:

@@ -247,8 +247,10 @@ class Writer:
         self.written = 0
         # the rollups of what this writer wrote, counted as it goes (telephony.rollups):
         # (queue, day, quarter, weekday, in hours) -> the 15 counters of rollups.COUNTERS, then
-        # {wait: passages} of the answered and of the abandoned passages
+        # {wait: passages} of the answered and of the abandoned passages of its day (one pair of
+        # dicts per rollups.DAY_KEY, shared by the day's quarters)
         self.rollup: dict[tuple, list] = {}
+        self.day_waits: dict[tuple, tuple[dict, dict]] = {}
         self.calls = self._calls_writer()
 
     def _calls_writer(self) -> Callable[[list[queuelog.Passage]], None]:
@@ -266,7 +268,7 @@ class Writer:
         flush = self.flush
         answered_outcomes = (queuelog.ANSWERED, queuelog.TRANSFER)
         call_items = queuelog.call_items
-        rollup, rollup_get = self.rollup, self.rollup.get
+        rollup, rollup_get, day_waits = self.rollup, self.rollup.get, self.day_waits
         transfer, abandoned, timeout, other, unknown = (
             queuelog.TRANSFER, queuelog.ABANDONED, queuelog.TIMEOUT, queuelog.OTHER, queuelog.UNKNOWN,
         )  # fmt: skip
@@ -324,8 +326,11 @@ class Writer:
                     # its rollup: the same counts as rollups.refresh's SQL
                     key = (queue, day, minute - minute % 15, weekday, in_hours)
                     r = rollup_get(key)
-                    if r is None:  # the counters, then the waits answered and abandoned
-                        r = rollup[key] = [0] * 15 + [{}, {}]
+                    if r is None:  # the counters, then the day's waits answered and abandoned
+                        waits = day_waits.get(day_key := (queue, day, weekday, in_hours))
+                        if waits is None:
+                            waits = day_waits[day_key] = ({}, {})
+                        r = rollup[key] = [0] * 15 + list(waits)
                     r[0] += 1
                     if answered:
                         r[1] += 1
@@ -418,6 +423,7 @@ class Writer:
         """The rollups of the days whose every passage this writer wrote are its own counts;
         the other days (also holding passages of earlier imports) are rebuilt in SQL."""
         counted, self.rollup = self.rollup, {}
+        day_waits, self.day_waits = self.day_waits, {}
         written: dict[str, int] = {}
         for key, counters in counted.items():
             written[key[1]] = written.get(key[1], 0) + counters[0]
@@ -433,13 +439,15 @@ class Writer:
             if own:
                 rollups.forget(own)
                 rows = _Table(QueueRollup, [*rollups.KEY, *rollups.COUNTERS])
-                buckets = _Table(QueueWaitCount, [*rollups.KEY, "answered", "wait", "count"])
+                buckets = _Table(QueueWaitCount, [*rollups.DAY_KEY, "answered", "wait", "count"])
                 add_row, add_bucket = rows.values.extend, buckets.values.extend
                 for key, counters in counted.items():
                     if key[1] in own:
                         add_row(key)
                         add_row(counters[:15])
-                        for answered, waits in ((1, counters[15]), (0, counters[16])):
+                for key, pair in day_waits.items():
+                    if key[1] in own:
+                        for answered, waits in zip((1, 0), pair, strict=True):
                             for wait, count in waits.items():
                                 add_bucket(key)
                                 add_bucket((answered, wait, count))

@@ -41,7 +41,7 @@ def figures(filters: selectors.Filters) -> dict:
 def tables() -> tuple[list, list]:
     return (
         sorted(QueueRollup.objects.values_list(*rollups.KEY, *rollups.COUNTERS)),
-        sorted(QueueWaitCount.objects.values_list(*rollups.KEY, "answered", "wait", "count")),
+        sorted(QueueWaitCount.objects.values_list(*rollups.DAY_KEY, "answered", "wait", "count")),
     )
 
 
