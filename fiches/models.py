@@ -230,6 +230,11 @@ class Fiche(models.Model):
             models.Index(fields=["address_key", "status"], name="fiche_address"),
             models.Index(fields=["latitude", "longitude"], name="fiche_point"),
             models.Index(fields=["arrondissement", "-created_at"], name="fiche_arr_created"),
+            # A status in one arrondissement (the search most used): read in order, counted
+            # from its own entries, however many years the arrondissement holds.
+            models.Index(
+                fields=["arrondissement", "status", "-created_at", "-id"], name="fiche_arr_status_created"
+            ),
             models.Index(fields=["resolved_at"], name="fiche_resolved"),
             # The SLA sweep's reminder bands: one range of due dates per deadline's types.
             models.Index(fields=["status", "request_type", "due_at"], name="fiche_status_type_due"),
