@@ -276,7 +276,16 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _version(request: HttpRequest, field: str = "expected_version") -> int | None:
-    return parse_int(request.POST.get(field), maximum=MAX_SMALL)
+    """The fiche's version the page was shown with; None when the form sent none (nothing to
+    compare). A garbled value is refused: ignoring it would let a stale page overwrite what
+    someone else changed meanwhile."""
+    value = request.POST.get(field)
+    if value is None or not value.strip():
+        return None
+    version = parse_int(value, maximum=MAX_SMALL)
+    if version is None:
+        raise ValidationError(_("The page sent a fiche version that is not valid: reload the page."))
+    return version
 
 
 def _apply(action: str, fiche: Fiche, request: HttpRequest, data: dict) -> None:

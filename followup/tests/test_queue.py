@@ -278,12 +278,19 @@ def test_bulk_ignores_ids_that_are_not_ids(client, make_fiche, users):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("version", ["²", "9" * 30])
-def test_work_page_ignores_a_version_that_is_not_a_number(client, make_fiche, users, version):
+def test_work_page_refuses_a_version_that_is_not_a_number(client, make_fiche, users, version):
+    """A garbled version is not taken for "no version": the change is refused, nothing is lost."""
     fiche = make_fiche("VOI-NID")
     client = login(client, users["cellule-voirie"])
     url = reverse("followup:work", args=[fiche.reference])
     response = client.post(url, {"do": "acknowledge", "expected_version": version})
-    assert response.status_code == 302
+    fiche.refresh_from_db()
+    assert response.status_code == 200 and fiche.status == Status.TRANSMITTED
+    assert any("version" in t and "pas valide" in t for t in notes(response))
+    # without any version (a form that sends none), the action is done
+    response = client.post(url, {"do": "acknowledge"})
+    fiche.refresh_from_db()
+    assert response.status_code == 302 and fiche.status == Status.ACKNOWLEDGED
 
 
 @pytest.mark.django_db
