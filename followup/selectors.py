@@ -215,11 +215,18 @@ def thread(fiche: Fiche) -> list[Message]:
     return list(Message.objects.filter(fiche=fiche).select_related("author").order_by("at", "id"))
 
 
-def misrouting_stats(user, limit: int = 15, fiches: QuerySet[Fiche] | None = None) -> list[dict]:
-    """How often each request type had to be re-routed, and how often cells sent it back."""
+MISROUTING_DAYS = 365
+
+
+def misrouting_stats(
+    user, limit: int = 15, fiches: QuerySet[Fiche] | None = None, now: datetime | None = None
+) -> list[dict]:
+    """How often each request type had to be re-routed over the last ``MISROUTING_DAYS``: a
+    range of the (kind, at) index, the same work whatever the years kept."""
     fiches = visible_fiches(user) if fiches is None else fiches
+    since = (now or timezone.now()) - timedelta(days=MISROUTING_DAYS)
     return list(
-        Event.objects.filter(kind=Event.Kind.REROUTE, fiche__in=fiches.values("pk"))
+        Event.objects.filter(kind=Event.Kind.REROUTE, at__gte=since, fiche__in=fiches.values("pk"))
         .order_by()
         .values("data__from__type")
         .annotate(count=Count("id"))
@@ -285,7 +292,7 @@ def board(user, now: datetime | None = None, weeks: int = 8) -> dict:
         "bodies": list(bodies.values()),
         "totals": totals,
         "trend": weekly_trend(fiches, now, weeks),
-        "misrouting": misrouting_stats(user, fiches=fiches),
+        "misrouting": misrouting_stats(user, fiches=fiches, now=now),
     }
 
 
