@@ -228,7 +228,9 @@ class Fiche(models.Model):
             models.Index(fields=["status", "due_at"], name="fiche_status_due"),
             models.Index(fields=["status", "cycle_started_at"], name="fiche_status_cycle"),
             models.Index(fields=["address_key", "status"], name="fiche_address"),
-            models.Index(fields=["latitude", "longitude"], name="fiche_point"),
+            # possible duplicates around a point: open fiches in a band of latitude, not every
+            # fiche of the years kept in that band
+            models.Index(fields=["status", "latitude", "longitude"], name="fiche_status_point"),
             models.Index(fields=["arrondissement", "-created_at"], name="fiche_arr_created"),
             # A status in one arrondissement (the search most used): read in order, counted
             # from its own entries, however many years the arrondissement holds.

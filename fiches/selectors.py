@@ -276,9 +276,10 @@ def nearby_open_fiches(
     exclude: int | None = None,
 ) -> list[Fiche]:
     """Possible duplicates: open fiches of the same family, created within the family's time
-    window, within the family's distance of the point (a bounding box on the `fiche_point`
-    index, then the exact distance) or at the same address; nearest first. Each fiche carries
-    `distance_m` (None when it matched by address only, without coordinates)."""
+    window, within the family's distance of the point (a bounding box on the
+    `fiche_status_point` index, then the exact distance) or at the same address; nearest
+    first. Each fiche carries `distance_m` (None when it matched by address only, without
+    coordinates)."""
     family = Family.objects.filter(types__code=type_code).first()
     if family is None:
         return []
