@@ -163,6 +163,16 @@ def test_letter_download_respects_visibility(make_fiche, users, requester_factor
     assert client.get(f"/courriers/lettres/{letter.pk}/pdf/").status_code == 404
 
 
+def test_a_fiches_messages_only_for_who_may_see_it(make_fiche, users, requester_factory, committed):
+    from correspondence.selectors import messages_for_fiche
+
+    with committed():
+        fiche = make_fiche("ECL-LAMP", requester=requester_factory("letter"))
+    letter = Message.objects.get(fiche=fiche)
+    assert list(messages_for_fiche(fiche, users["cellule-eclairage"])) == [letter]
+    assert list(messages_for_fiche(fiche, users["cellule-voirie"])) == []  # the Métropole's cell
+
+
 def test_fiche_detail_page_shows_panel(make_fiche, users, requester_factory, committed, client):
     with committed():
         fiche = make_fiche("VOI-NID", requester=requester_factory("letter"))
