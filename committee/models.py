@@ -3,6 +3,8 @@ requests it decides (convention, A3.7 and A7)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -252,7 +254,27 @@ class ConsultationAnswer(models.Model):
         return f"{self.member}: {self.get_answer_display()}"
 
 
-class QuarterlyPack(models.Model):
+class Generated(models.Model):
+    """A document written by the background worker: its progress, and the moment the worker
+    last reported (a worker that dies mid-way leaves it "waiting" or "being generated"; past
+    ``STALL`` without news the pages say so, stop polling and let it be generated again)."""
+
+    STALL = timedelta(minutes=30)
+
+    heartbeat = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def stalled(self) -> bool:
+        if self.status not in ("pending", "running"):
+            return False
+        last = self.heartbeat or getattr(self, "requested_at", None)
+        return last is None or last < timezone.now() - self.STALL
+
+
+class QuarterlyPack(Generated):
     """The committee's quarterly pack: one PDF and one XLSX with the same figures, generated in
     the background and kept (A7.2, A7.4, A7.5)."""
 
@@ -294,7 +316,7 @@ class QuarterlyPack(models.Model):
         return f"T{self.quarter} {self.year}"
 
 
-class ActivityReport(models.Model):
+class ActivityReport(Generated):
     """The annual activity report joined to the financial statement (A7.7): figures of a
     convention year, an introduction and a conclusion, frozen once signed off."""
 

@@ -513,7 +513,9 @@ def request_pack(user, year: int, quarter: int) -> QuarterlyPack:
 
     if not scope_for(user).has(Role.COMMITTEE, Role.ADMINISTRATOR, Role.SUPERVISOR):
         raise PermissionDenied(_("Only committee members, supervisors and administrators generate packs."))
-    pack = QuarterlyPack.objects.create(year=year, quarter=quarter, requested_by=user)
+    pack = QuarterlyPack.objects.create(
+        year=year, quarter=quarter, requested_by=user, heartbeat=timezone.now()
+    )
     transaction.on_commit(lambda: generate_pack.enqueue(pack.pk))
     return pack
 
@@ -524,7 +526,7 @@ def build_pack(pack_id: int) -> QuarterlyPack:
 
     def progress(percent: int, step: str) -> None:
         QuarterlyPack.objects.filter(pk=pack_id).update(
-            progress=percent, step=step, status=QuarterlyPack.Status.RUNNING
+            progress=percent, step=step, status=QuarterlyPack.Status.RUNNING, heartbeat=timezone.now()
         )
 
     started = perf_counter()
@@ -590,10 +592,12 @@ def generate_report(report: ActivityReport, user) -> ActivityReport:
     from committee.tasks import generate_report as task
 
     locked = _editable(report, user)
-    if locked.status in (ActivityReport.Status.PENDING, ActivityReport.Status.RUNNING):
+    busy = (ActivityReport.Status.PENDING, ActivityReport.Status.RUNNING)
+    if locked.status in busy and not locked.stalled:
         raise ValidationError(_("The report is already being generated."))
     locked.status, locked.progress, locked.step, locked.error = ActivityReport.Status.PENDING, 0, "", ""
-    locked.save(update_fields=["status", "progress", "step", "error"])
+    locked.heartbeat = timezone.now()
+    locked.save(update_fields=["status", "progress", "step", "error", "heartbeat"])
     transaction.on_commit(lambda: task.enqueue(locked.pk))
     return locked
 
@@ -603,7 +607,7 @@ def build_report(report_id: int) -> ActivityReport:
 
     def progress(percent: int, step: str) -> None:
         ActivityReport.objects.filter(pk=report_id).update(
-            progress=percent, step=step, status=ActivityReport.Status.RUNNING
+            progress=percent, step=step, status=ActivityReport.Status.RUNNING, heartbeat=timezone.now()
         )
 
     report = ActivityReport.objects.select_related("agreement").get(pk=report_id)

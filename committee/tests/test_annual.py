@@ -130,3 +130,25 @@ def test_a_failed_generation_is_shown(users, members, agreement, committed, monk
         services.generate_report(report, users["comite"])
     report.refresh_from_db()
     assert report.status == ActivityReport.Status.FAILED and not report.generated_at
+
+
+def test_a_generation_whose_worker_died_can_be_started_again(client, users, members, agreement):
+    """Enqueued, never run (the worker stopped): the page polls while it may still come, then
+    says so, stops polling, and the secretary generates it again."""
+    report = services.create_report(users["comite"], agreement, 1)
+    services.generate_report(report, users["comite"])  # not committed: the task never runs
+    report.refresh_from_db()
+    assert report.status == ActivityReport.Status.PENDING and not report.stalled
+    with pytest.raises(ValidationError):
+        services.generate_report(report, users["comite"])
+    client.force_login(users["comite"])
+    progress = client.get(f"/comite/rapports/{report.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "hx-get" in progress and "arrêté" not in progress
+    ActivityReport.objects.filter(pk=report.pk).update(heartbeat=timezone.now() - timedelta(minutes=31))
+    report.refresh_from_db()
+    assert report.stalled
+    progress = client.get(f"/comite/rapports/{report.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "hx-get" not in progress and "arrêté" in progress
+    services.generate_report(report, users["comite"])
+    report.refresh_from_db()
+    assert report.status == ActivityReport.Status.PENDING and not report.stalled
