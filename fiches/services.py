@@ -30,6 +30,10 @@ from worktime import DeadlineUnit, add_deadline, working_seconds
 # Sent after commit: (sender=Fiche, fiche, event, action, new). Correspondence listens to it.
 # ``new``: the fiche was created in that transaction (so nobody follows it yet).
 fiche_changed = django.dispatch.Signal()
+# Sent within the change's transaction, same arguments: what must commit or roll back with the
+# change (the webhooks' outbox) listens to it; a receiver protects the change from its own
+# failures (a savepoint), and does no slow work there.
+fiche_changing = django.dispatch.Signal()
 
 ALLOWED_ATTACHMENT_TYPES = {
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -609,6 +613,7 @@ def save_requester(requester: Requester | None, values: dict[str, str]) -> Reque
 
 
 def _announce(fiche: Fiche, event: Event, action: str, *, new: bool = False) -> None:
+    fiche_changing.send(sender=Fiche, fiche=fiche, event=event, action=action, new=new)
     transaction.on_commit(
         lambda: fiche_changed.send(sender=Fiche, fiche=fiche, event=event, action=action, new=new)
     )

@@ -7,10 +7,10 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partner systems (API and webhooks)")
 
     def ready(self) -> None:
-        from fiches.services import fiche_changed
-        from partners.webhooks import on_fiche_changed
+        from fiches.services import fiche_changing
+        from partners.webhooks import on_fiche_changing
 
-        fiche_changed.connect(on_fiche_changed, dispatch_uid="partners.on_fiche_changed")
+        fiche_changing.connect(on_fiche_changing, dispatch_uid="partners.on_fiche_changing")
         from django.db.models.signals import post_delete, post_save
 
         from partners.models import PartnerSystem, WebhookEndpoint

@@ -1,8 +1,11 @@
-"""Webhooks through an outbox. Every committed change of a fiche (``fiche_changed``) becomes
-one ``WebhookDelivery`` row per endpoint whose partner system sees the fiche (the same scope
-gate as the API); the task worker drains each endpoint's outbox in ``id`` order. A failed
-delivery is retried with exponential backoff and holds back the later changes of the same
-fiche, so a partner receives each fiche's changes in order, even after a day offline."""
+"""Webhooks through an outbox. Every change of a fiche (``fiche_changing``) writes, in the
+change's own transaction, one ``WebhookDelivery`` row per endpoint whose partner system sees
+the fiche (the same scope gate as the API): the rows commit with the change or not at all, so
+a crash right after the commit loses no webhook (the sweep wakes the endpoints). Once the
+change is committed the endpoints are woken, and the task worker drains each endpoint's
+outbox in ``id`` order. A failed delivery is retried with exponential backoff and holds back
+the later changes of the same fiche, so a partner receives each fiche's changes in order,
+even after a day offline."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -54,15 +58,19 @@ def payload_for(delivery_uuid: str, fiche, event, action: str, partner_user_id: 
     }
 
 
-def on_fiche_changed(sender, fiche, event, action, **kwargs) -> None:
-    """Receiver of ``fiche_changed``: write the outbox rows, then wake the worker."""
+def on_fiche_changing(sender, fiche, event, action, **kwargs) -> None:
+    """Receiver of ``fiche_changing``: write the outbox rows in the change's transaction, then
+    wake the worker once it is committed. No active endpoint (the usual case): no query."""
+    if not active_endpoint_ids():
+        return
     try:
-        endpoints = record_change(fiche, event, action)
+        with transaction.atomic():  # a savepoint: a failure here never undoes the change
+            endpoints = record_change(fiche, event, action)
     except Exception as exc:  # noqa: BLE001 - a webhook must never undo or hide the change
         logger.error("webhooks: change of fiche %s not recorded (%s)", fiche.pk, type(exc).__name__)
         return
-    for endpoint_id in endpoints:
-        wake(endpoint_id)
+    if endpoints:
+        transaction.on_commit(lambda: [wake(endpoint_id) for endpoint_id in endpoints])
 
 
 # The ids of the active endpoints, in the shared cache: most changes happen where no partner

@@ -251,8 +251,35 @@ def test_a_file_added_is_a_change_too(receiver, endpoint_for, make_fiche, users,
     fiche = make_fiche("VOI-NID")
     with committed():
         attach(fiche, SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + bytes(32)), users["cellule-voirie"])
-    assert [m["json"]["action"] for m in receiver.received] == ["attach"]
-    assert receiver.received[0]["json"]["event"]["kind"] == "attachment"
+    # the fiche's creation, whose post-commit wake-up never ran here (as after a crash right
+    # after its commit), was in the outbox all the same: it goes first
+    assert [m["json"]["action"] for m in receiver.received][-1] == "attach"
+    assert receiver.received[-1]["json"]["event"]["kind"] == "attachment"
+    assert receiver.received[0]["json"]["action"] == "create"
+
+
+@pytest.mark.django_db
+def test_the_outbox_commits_with_the_change(endpoint_for, make_fiche, users):
+    """Written in the change's transaction: a crash after the commit (the wake-up never runs)
+    loses nothing; a change rolled back leaves no webhook."""
+    from django.db import transaction
+
+    from fiches.services import transition
+    from partners.models import WebhookDelivery
+
+    endpoint_for("metro", "https://partner.example/hook")
+    fiche = make_fiche("VOI-NID")  # committed, its on-commit callbacks never run
+    assert (
+        list(
+            WebhookDelivery.objects.filter(fiche_id=fiche.pk).order_by("id").values_list("action", flat=True)
+        )[0]
+        == "create"
+    )
+    before = WebhookDelivery.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        transition(fiche, "acknowledge", users["cellule-voirie"])
+        raise RuntimeError
+    assert WebhookDelivery.objects.count() == before
 
 
 def test_each_fiche_s_changes_go_in_event_order():
