@@ -33,6 +33,21 @@ def on_logout(sender: Any, request: HttpRequest, user: AbstractBaseUser | None, 
         UserSession.objects.filter(session_key=request.session.session_key).delete()
 
 
+def forget_ended_sessions() -> int:
+    """Delete the records of sessions that ended without a logout (expired, cleared, or of a
+    store that forgot them); how many. With the database store (production): one query."""
+    engine = import_module(settings.SESSION_ENGINE)
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        from django.contrib.sessions.models import Session
+        from django.utils import timezone
+
+        live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        return UserSession.objects.exclude(session_key__in=live).delete()[0]
+    keys = UserSession.objects.values_list("session_key", flat=True).iterator()
+    ended = [key for key in keys if not engine.SessionStore().exists(key)]
+    return UserSession.objects.filter(session_key__in=ended).delete()[0]
+
+
 def end_all_sessions(user: AbstractBaseUser) -> int:
     """Delete every session the user opened (this one included); how many were open."""
     store = import_module(settings.SESSION_ENGINE).SessionStore

@@ -98,3 +98,21 @@ def test_after_a_password_change_log_out_everywhere_still_ends_this_session(user
     other.post("/connexion/", {"username": "agent", "password": "rade-du-vieux-port-1664"})
     other.post("/compte/deconnexion-partout/")
     assert office.get("/fiches/").status_code == 302
+
+
+def test_the_sweep_forgets_sessions_that_ended_without_a_logout(users):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    logged_in("agent")
+    call_command("sessions_sweep", stdout=StringIO())
+    assert UserSession.objects.count() == 1  # still open
+    with time_machine.travel(timezone.now() + timedelta(hours=11), tick=False):
+        logged_in("agent2")
+    # at 13 hours the first has expired unused (12 hours at most), the second is open
+    with time_machine.travel(timezone.now() + timedelta(hours=13), tick=False):
+        out = StringIO()
+        call_command("sessions_sweep", stdout=out)
+    assert "1 ended session record(s) forgotten" in out.getvalue()
+    assert list(UserSession.objects.values_list("user__username", flat=True)) == ["agent2"]
