@@ -116,3 +116,17 @@ def test_the_sweep_forgets_sessions_that_ended_without_a_logout(users):
         call_command("sessions_sweep", stdout=out)
     assert "1 ended session record(s) forgotten" in out.getvalue()
     assert list(UserSession.objects.values_list("user__username", flat=True)) == ["agent2"]
+
+
+def test_an_administrator_logs_a_user_out_everywhere(users, client):
+    office, home = logged_in("agent"), logged_in("agent")
+    colleague = logged_in("agent2")
+    client.force_login(users["admin"])
+    response = client.post(
+        "/admin/auth/user/",
+        {"action": "log_out_everywhere", "_selected_action": [users["agent"].pk]},
+        follow=True,
+    )
+    assert response.status_code == 200 and "2 sessions fermées." in response.content.decode()
+    assert office.get("/fiches/").status_code == 302 and home.get("/fiches/").status_code == 302
+    assert colleague.get("/fiches/").status_code == 200
