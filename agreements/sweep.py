@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from agreements.models import Agreement, RenewalWarning
-from followup import mail
+from core import mail
+from organisations.access import emails_of
 from organisations.models import Role
 
 
@@ -30,8 +31,8 @@ def people_in_charge(agreement: Agreement) -> list[str]:
     """Finance officers of both bodies and the operator's administrators."""
     return sorted(
         {
-            *mail.emails_of(Role.FINANCE, body_id__in=[agreement.operator_id, agreement.partner_id]),
-            *mail.emails_of(Role.ADMINISTRATOR, body_id=agreement.operator_id),
+            *emails_of(Role.FINANCE, body_id__in=[agreement.operator_id, agreement.partner_id]),
+            *emails_of(Role.ADMINISTRATOR, body_id=agreement.operator_id),
         }
     )
 

@@ -1,16 +1,12 @@
-"""Building the French e-mails of the follow-up: alerts and the cells' daily digest."""
+"""What the follow-up's e-mails (alerts, the cells' daily digest) link to and whom they go to;
+they are sent by ``core.mail.send``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 
-from core.plaintext import render_text
+from organisations.access import emails_of
 from organisations.models import Role
 
 MAX_LINES = 50
@@ -29,34 +25,9 @@ def absolute(name: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name)
 
 
-def emails_of(role: str, **membership) -> list[str]:
-    """Active staff e-mails holding ``role`` (optionally within a directorate or body)."""
-    filters = {f"memberships__{key}": value for key, value in membership.items()}
-    return sorted(
-        set(
-            get_user_model()
-            .objects.filter(is_active=True, memberships__role=role, **filters)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
-
-
 def supervisor_emails() -> list[str]:
     return emails_of(Role.SUPERVISOR, body__kind="operator")
 
 
 def manager_emails(directorate_id: int) -> list[str]:
     return emails_of(Role.MANAGER, directorate_id=directorate_id)
-
-
-def send(subject_template: str, body_template: str, context: dict, to: Iterable[str]) -> int:
-    """Render and send one message in French; returns the number of messages sent."""
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return 0
-    with translation.override("fr"):
-        subject = " ".join(render_text(subject_template, context).split())
-        body = render_text(body_template, context)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    return message.send()

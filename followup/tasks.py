@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
+from core.mail import send as send_mail
 from fiches.models import OPEN_STATUSES
 from followup import mail
 from followup.models import Alert, AlertKind, Digest, Message
@@ -72,7 +73,7 @@ def _send_kind(kind: str, cell: Cell, alerts: list[Alert], count: int) -> int:
         "more": count - len(lines),
         "queue_url": mail.absolute("followup:queue"),
     }
-    return mail.send("followup/email/alert_subject.txt", "followup/email/alert_body.txt", context, to)
+    return send_mail("followup/email/alert_subject.txt", "followup/email/alert_body.txt", context, to)
 
 
 @task()
@@ -87,7 +88,7 @@ def send_digest(digest_id: int, counts: dict[str, int]) -> int:
         "queue_url": mail.absolute("followup:queue"),
         "open_statuses": OPEN_STATUSES,
     }
-    return mail.send(
+    return send_mail(
         "followup/email/digest_subject.txt", "followup/email/digest_body.txt", context, [digest.cell.email]
     )
 
@@ -121,4 +122,4 @@ def notify_message(message_id: int) -> int:
         "at": message.at,
         "url": mail.fiche_url(fiche.reference) + "#thread",
     }
-    return mail.send("followup/email/message_subject.txt", "followup/email/message_body.txt", context, to)
+    return send_mail("followup/email/message_subject.txt", "followup/email/message_body.txt", context, to)

@@ -113,3 +113,19 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     )
     user._allo_scope = scope  # type: ignore[attr-defined]
     return scope
+
+
+def emails_of(role: str, **membership) -> list[str]:
+    """Active staff e-mails holding ``role`` (optionally within a directorate or body:
+    ``directorate_id=…``, ``body_id__in=…``, ``body__kind=…``)."""
+    from django.contrib.auth import get_user_model
+
+    filters = {f"memberships__{key}": value for key, value in membership.items()}
+    return sorted(
+        set(
+            get_user_model()
+            .objects.filter(is_active=True, memberships__role=role, **filters)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
