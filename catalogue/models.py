@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from organisations.models import Body, Cell, Directorate
 from worktime import DeadlineUnit
@@ -138,7 +138,7 @@ class RequestTypeVersion(models.Model):
     effective_from = models.DateTimeField(_("effective from"), db_index=True)
     label = models.CharField(_("label"), max_length=200)
     keywords = models.TextField(_("keywords and synonyms"), blank=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("nature of a request", "kind"), max_length=12, choices=Kind.choices)
     body = models.ForeignKey(
         Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent body")
     )

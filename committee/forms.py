@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agreements.models import Agreement
 from committee.models import Attendance, ChangeRequest, ConsultationAnswer, Meeting, Member, QuarterlyPack
@@ -138,7 +139,7 @@ class ConveneForm(StyledFormMixin, forms.Form):
         QuarterlyPack.objects.filter(status=QuarterlyPack.Status.DONE),
         label=_("Quarterly pack attached to the invitations"),
         required=False,
-        empty_label=_("None"),
+        empty_label=pgettext_lazy("no quarterly pack", "None"),
     )
 
     def clean_items(self) -> list[str]:

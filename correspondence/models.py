@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from correspondence import templating
 from fiches.models import Event, Fiche, Requester
@@ -16,7 +17,7 @@ from fiches.models import Event, Fiche, Requester
 class Moment(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
     INTERVENTION = "intervention", _("Intervention scheduled")
-    WAITING = "waiting", _("On hold")
+    WAITING = "waiting", pgettext_lazy("moment of a letter", "On hold")
     FIXED = "fixed", _("Closure: fixed")
     NOT_FIXABLE = "not_fixable", _("Closure: not fixable")
     OUTSIDE = "outside", _("Closure: outside our competence")
@@ -37,7 +38,7 @@ class LetterTemplate(models.Model):
     moment = models.CharField(_("moment"), max_length=20, choices=Moment.choices, unique=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(
-        _("body"),
+        pgettext_lazy("text of a letter", "body"),
         help_text=_("Paragraphs separated by a blank line. Fields: see the list below."),
     )
     sms = models.TextField(

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agreements.models import Agreement
 from finance.money import Key
@@ -23,7 +24,7 @@ class CostCategory(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     account = models.CharField(_("usual account"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("cost category", "active"), default=True)
 
     class Meta:
         verbose_name = _("expense category")

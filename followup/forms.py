@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalogue.models import RequestTypeVersion
 from core.forms import LONG_TEXT, SHORT_TEXT, BoundedDateField, StyledFormMixin
 from fiches.models import Status
 from followup.services import Outcome
 
+# « Tous » (every status, type, arrondissement), not the admin's « Tout ».
+ALL = pgettext_lazy("every value, masculine", "All")
 STATUS_CHOICES = [
-    ("", _("All")),
+    ("", ALL),
     ("unacknowledged", _("Not acknowledged")),
     (Status.ACKNOWLEDGED, Status.ACKNOWLEDGED.label),
     (Status.IN_PROGRESS, Status.IN_PROGRESS.label),
@@ -23,7 +26,7 @@ DUE_CHOICES = [
     ("today", _("Due today")),
     ("week", _("Due within 7 days")),
 ]
-ARRONDISSEMENTS = [("", _("All"))] + [(str(n), f"{n}{'er' if n == 1 else 'e'}") for n in range(1, 17)]
+ARRONDISSEMENTS = [("", ALL)] + [(str(n), f"{n}{'er' if n == 1 else 'e'}") for n in range(1, 17)]
 OUTCOMES = [
     (Outcome.FIXED, _("Fixed")),
     (Outcome.NOT_FIXABLE, _("Cannot be fixed (the citizen reads the reason)")),
@@ -42,7 +45,7 @@ class DateInput(forms.DateInput):
 class QueueFilterForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     type = forms.ChoiceField(label=_("Request type"), choices=[], required=False)
-    due = forms.ChoiceField(label=_("Deadline"), choices=DUE_CHOICES, required=False)
+    due = forms.ChoiceField(label=pgettext_lazy("due date", "Deadline"), choices=DUE_CHOICES, required=False)
     arrondissement = forms.TypedChoiceField(
         label=_("Arrondissement"), choices=ARRONDISSEMENTS, coerce=int, empty_value=None, required=False
     )
@@ -51,9 +54,7 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, types=(), cells=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", _("All"))] + [
-            (code, f"{code} · {label}") for code, label in types
-        ]
+        self.fields["type"].choices = [("", ALL)] + [(code, f"{code} · {label}") for code, label in types]
         if cells is None:
             del self.fields["cell"]
         else:
@@ -67,7 +68,9 @@ class BulkForm(StyledFormMixin, forms.Form):
         ("schedule", _("Schedule an intervention")),
     ]
     action = forms.ChoiceField(label=_("Action on the selection"), choices=ACTIONS)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=BULK_OUTCOMES, required=False)
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("result of the work on a fiche", "Outcome"), choices=BULK_OUTCOMES, required=False
+    )
     text = forms.CharField(
         label=_("Message to the citizen (resolution)"),
         required=False,
@@ -104,7 +107,11 @@ class HoldForm(StyledFormMixin, forms.Form):
 
 
 class ResolveForm(StyledFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("result of the work on a fiche", "Outcome"),
+        choices=OUTCOMES,
+        widget=forms.RadioSelect,
+    )
     text = forms.CharField(
         label=_("Explanation"),
         required=False,

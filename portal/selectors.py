@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fiches.models import OPEN_STATUSES, Event, Fiche, Requester, Status, digits_of
 from portal import links
@@ -18,13 +19,13 @@ SURVEY_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED})
 
 def citizen_status(status: str) -> str:
     labels = {
-        Status.NEW: _("Recorded"),
+        Status.NEW: pgettext("citizen request status", "Recorded"),
         Status.TRANSMITTED: _("Sent to the competent department"),
         Status.ACKNOWLEDGED: _("Taken in charge"),
         Status.IN_PROGRESS: _("Intervention scheduled"),
         Status.WAITING: _("On hold"),
         Status.RESOLVED: _("Dealt with"),
-        Status.CLOSED: _("Closed"),
+        Status.CLOSED: pgettext("citizen request status", "Closed"),
         Status.REROUTED: _("Being sent to the competent department"),
         Status.REJECTED: _("Closed without intervention"),
         Status.DUPLICATE: _("Merged with an identical request"),
@@ -44,7 +45,7 @@ def _event_label(event: Event) -> str | None:
         "start": _("Intervention scheduled"),
         "wait": _("On hold"),
         "resolve": _("Dealt with"),
-        "close": _("Closed"),
+        "close": pgettext("citizen request status", "Closed"),
         "answer": _("Answer given"),
         "reject": _("Closed without intervention"),
         "reroute": _("Sent to another department"),

@@ -41,7 +41,7 @@ def test_french_and_paris_time():
 
 def test_login_page_in_french_and_login_works(client, users):
     page = client.get(reverse("login")).content.decode()
-    assert "utilisateur" in page and "Mot de passe" in page
+    assert "Identifiant" in page and "Mot de passe" in page
     response = client.post(reverse("login"), {"username": "agent", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert "Enregistrer un appel" in client.get("/").content.decode()

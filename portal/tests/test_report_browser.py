@@ -45,7 +45,7 @@ def test_a_citizen_reports_on_a_phone_and_the_agent_sees_it(
     phone.keyboard.press("ArrowDown")
     assert finder.get_attribute("aria-activedescendant") == "address-option-1"
     phone.keyboard.press("Enter")
-    assert phone.get_by_label("N°", exact=True).input_value() == "14"
+    assert phone.get_by_label("Numéro", exact=True).input_value() == "14"
     assert phone.get_by_label("Voie").input_value() == "Boulevard Longchamp"
     assert phone.get_by_label("Code postal").input_value() == "13001"
     assert finder.get_attribute("aria-expanded") == "false"
