@@ -79,13 +79,15 @@ def setup_database() -> dict:
 
 
 def generate(versions: dict, count: int) -> None:
+    """The fiches are written in the order they were created, as the intake writes them
+    (ids ascending with creation time)."""
     from fiches.models import Fiche
 
     rng = random.Random(2026)
     anomalies = [v for v in versions.values() if v.kind == "anomaly"]
     information = versions["INF-ETATCIVIL"]
-    batch = []
-    for i in range(count):
+    drawn = []
+    for _ in range(count):
         created = YEAR_START + timedelta(seconds=rng.randrange(365 * 86400))
         v = information if rng.random() < 0.10 else rng.choice(anomalies)
         original = v
@@ -98,6 +100,10 @@ def generate(versions: dict, count: int) -> None:
         elif v.kind == "anomaly" and roll < 0.05:
             status = "rejected"
         resolved = created if v.kind == "information" else created + timedelta(days=rng.uniform(1, 10))
+        drawn.append((created, v, original, status, resolved))
+    drawn.sort(key=lambda row: row[0])
+    batch = []
+    for i, (created, v, original, status, resolved) in enumerate(drawn):
         batch.append(
             Fiche(
                 reference=f"BN-{i:09d}",
