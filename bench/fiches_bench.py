@@ -21,104 +21,11 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import time
 from datetime import timedelta
 
-from common import median_ms, record, setup_django, staff_client
+from common import median_ms, record, setup_django, staff_client, top_up
 
 USERS = {"list": "agent", "queue": "cellule-voirie", "board": "superviseur", "reroute": "superviseur"}
-CHUNK = 50_000  # fiches generated per transaction (memory)
-
-
-def top_up(target: int, per_year: int, growth: float, agents: list) -> None:
-    """The most recent year (``per_year`` fiches, generated), then the years before it until
-    there are ``target`` fiches: copies of that year moved back one year at a time, thinned by
-    ``growth`` (each year before has that much fewer requests) and all closed, as fiches of
-    past years are. Copying is what makes a million fiches possible in minutes."""
-    from django.utils import timezone
-
-    from core.database import refresh_statistics
-    from fiches.demo import generate_fiches
-    from fiches.models import Fiche
-
-    started, have = time.monotonic(), Fiche.objects.count()
-    if have == 0:
-        now = timezone.now()
-        while have < min(per_year, target):
-            count = min(CHUNK, per_year - have)
-            oldest = Fiche.objects.order_by("created_at").values_list("created_at", flat=True).first() or now
-            days = max(1, round(365 * count / per_year))
-            have += generate_fiches(
-                count, days=days, seed=have + 1, agents=agents, now=oldest, with_events=False
-            )
-            print(f"  {have} fiches ({time.monotonic() - started:.0f} s)", flush=True)
-    years = 1
-    while have < target:
-        have += copy_year_back(years, growth, target - have)
-        years += 1
-        print(f"  {have} fiches, {years} years ({time.monotonic() - started:.0f} s)", flush=True)
-    refresh_statistics()
-
-
-SHIFTED = ("created_at", "updated_at", "due_at", "cycle_started_at", "acknowledged_at")
-
-
-def copy_year_back(years: int, growth: float, limit: int) -> int:
-    """Copies of the most recent year's fiches, ``years`` years earlier, thinned by the growth
-    and closed, numbered after each year's highest reference: one INSERT … SELECT."""
-    from django.conf import settings
-    from django.db import connection
-
-    from fiches.models import OPEN_STATUSES, Fiche, Status
-    from fiches.services import catch_up_counter
-
-    newest = Fiche.objects.order_by("-created_at").values_list("created_at", flat=True).first()
-    days = 365 * years + years // 4
-    sqlite = connection.vendor == "sqlite"
-
-    def shift(column: str) -> str:
-        if sqlite:
-            return f"strftime('%Y-%m-%d %H:%M:%f', {column}, '-{days} days')"
-        return f"{column} - interval '{days} days'"
-
-    def year_of(column: str) -> str:
-        if sqlite:
-            return f"CAST(strftime('%Y', {column}, '-{days} days') AS INTEGER)"
-        return f"CAST(EXTRACT(YEAR FROM {column} - interval '{days} days') AS INTEGER)"
-
-    first_year = (newest - timedelta(days=365 + days)).year
-    offsets = {
-        year: catch_up_counter(year) for year in range(first_year, (newest - timedelta(days=days)).year + 1)
-    }
-    offset = "CASE y " + " ".join(f"WHEN {y} THEN {n}" for y, n in offsets.items()) + " ELSE 0 END"
-    is_open = "status IN (" + ", ".join(f"'{s}'" for s in sorted(OPEN_STATUSES)) + ")"
-    number = f"({offset} + n)"
-    padded = f"printf('%06d', {number})" if sqlite else f"lpad(CAST({number} AS TEXT), 6, '0')"
-    values = {
-        "reference": f"'{settings.FICHE_REFERENCE_PREFIX}-' || CAST(y AS TEXT) || '-' || {padded}",
-        "submission_token": "NULL",
-        "status": f"CASE WHEN {is_open} THEN '{Status.CLOSED}' ELSE status END",
-        "resolved_at": f"CASE WHEN {is_open} THEN {shift('due_at')} ELSE {shift('resolved_at')} END",
-        "closed_at": f"CASE WHEN {is_open} THEN {shift('due_at')} ELSE {shift('closed_at')} END",
-        "was_late": f"CASE WHEN {is_open} THEN {'0' if sqlite else 'FALSE'} ELSE was_late END",
-        **{column: shift(column) for column in SHIFTED},
-    }
-    columns = [f.column for f in Fiche._meta.concrete_fields if f.column != "id"]
-    keep = round(1000 / (1 + growth) ** years)
-    sql = (
-        f"INSERT INTO fiches_fiche ({', '.join(columns)}) "  # noqa: S608 - the bench's own constants
-        f"SELECT {', '.join(values.get(c, c) for c in columns)} FROM ("
-        f"SELECT *, {year_of('created_at')} AS y, ROW_NUMBER() OVER (PARTITION BY {year_of('created_at')} "
-        f"ORDER BY created_at, id) AS n FROM fiches_fiche WHERE created_at > %s AND (id * 7919) % 1000 < %s"
-        f") AS source ORDER BY created_at, id LIMIT %s"
-    )
-    sql = sql.replace("%", "%%").replace("%%s", "%s")  # literal % (strftime, modulo) vs parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [newest - timedelta(days=365), keep, limit])
-        made = cursor.rowcount
-    for year in offsets:
-        catch_up_counter(year)
-    return made
 
 
 def sample_fiches(agent):

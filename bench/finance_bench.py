@@ -2,6 +2,7 @@
 ``COUNT … GROUP BY`` of the same fiches, in one run.
 
     .venv/bin/python bench/finance_bench.py [--fiches 200000] [--repeat 20]
+    .venv/bin/python bench/finance_bench.py --fiches 200000 1000000  # one year, then five
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finance_bench .venv/bin/python bench/finance_bench.py
 
 Uses its own SQLite file (or DATABASE_URL if set, which must point to a scratch database:
@@ -9,6 +10,14 @@ it is flushed). Rows are generated with bulk_create, bypassing the services, for
 a year of fiches of both bodies, about 3 % duplicates, 2 % rejected, 10 % information
 requests answered at once, 1 % re-routed. Target: ``finance.services.compute_key`` (the
 counting rule's single query, plus storing the key) within 2× of the bare query.
+
+With several ``--fiches`` sizes, the first is the convention year (generated as above: the
+fiches of each body over the year); each next size adds the years before it, copies of
+that year moved back one year at a time and thinned by ``--growth`` (bench/common.add_years:
+the same bodies, types and statuses, the same share of duplicates, rejections, information
+answered at once and re-routings), and the key of the same convention year is measured
+again: the years kept before it must not slow it (target: the last size within 1.3× the
+first).
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import median_ms, report, setup_django  # noqa: E402
+from common import add_years, median_ms, setup_django, side_by_side  # noqa: E402
 
 SCRATCH = Path(tempfile.gettempdir()) / "allo_mairie_finance_bench.sqlite3"
 TYPES = [  # code, directorate, kind
@@ -70,13 +79,15 @@ def setup_database() -> dict:
 
 
 def generate(versions: dict, count: int) -> None:
+    """The fiches are written in the order they were created, as the intake writes them
+    (ids ascending with creation time)."""
     from fiches.models import Fiche
 
     rng = random.Random(2026)
     anomalies = [v for v in versions.values() if v.kind == "anomaly"]
     information = versions["INF-ETATCIVIL"]
-    batch = []
-    for i in range(count):
+    drawn = []
+    for _ in range(count):
         created = YEAR_START + timedelta(seconds=rng.randrange(365 * 86400))
         v = information if rng.random() < 0.10 else rng.choice(anomalies)
         original = v
@@ -89,6 +100,10 @@ def generate(versions: dict, count: int) -> None:
         elif v.kind == "anomaly" and roll < 0.05:
             status = "rejected"
         resolved = created if v.kind == "information" else created + timedelta(days=rng.uniform(1, 10))
+        drawn.append((created, v, original, status, resolved))
+    drawn.sort(key=lambda row: row[0])
+    batch = []
+    for i, (created, v, original, status, resolved) in enumerate(drawn):
         batch.append(
             Fiche(
                 reference=f"BN-{i:09d}",
@@ -121,8 +136,9 @@ def generate(versions: dict, count: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--fiches", type=int, default=200_000)
+    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
     args = parser.parse_args()
     setup_django(default_db=f"sqlite:///{SCRATCH}")
 
@@ -130,18 +146,18 @@ def main() -> None:
     from django.db.models import Count
 
     from agreements.models import Agreement
+    from core.database import refresh_statistics
     from fiches.models import Fiche
     from finance import services
     from finance.selectors import _bounds
 
     print(f"finance bench on {connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]})")
+    sizes = sorted(args.fiches)
     versions = setup_database()
     t0 = time.perf_counter()
-    generate(versions, args.fiches)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(f"  generated {args.fiches} fiches in {time.perf_counter() - t0:.1f}s")
+    generate(versions, sizes[0])
+    refresh_statistics()
+    print(f"  generated {sizes[0]} fiches in {time.perf_counter() - t0:.1f}s")
     agreement = Agreement.objects.get()
     low, high = _bounds(date(2025, 3, 1), date(2026, 2, 28))
 
@@ -152,11 +168,19 @@ def main() -> None:
             .annotate(n=Count("id"))
         )
 
-    base = median_ms(bare, args.repeat)
-    measured = median_ms(lambda: services.compute_key(agreement, 1), args.repeat)
-    key = services.compute_key(agreement, 1)
-    print(f"  key: {key.numerator} / {key.denominator} = {key.key.percent} % (bare count: {bare()})")
-    ok = report("allocation key, a year of fiches", measured, base, 2)
+    measured = {}
+    for size in sizes:
+        add_years(size, args.growth)
+        base = median_ms(bare, args.repeat)
+        key_ms = median_ms(lambda: services.compute_key(agreement, 1), args.repeat)
+        key = services.compute_key(agreement, 1)
+        print(
+            f"  at {Fiche.objects.count()} fiches: key {key_ms:.1f} ms, "
+            f"bare {base:.1f} ms, {key_ms / base:.2f}×"
+        )
+        print(f"    key: {key.numerator} / {key.denominator} = {key.key.percent} % (bare count: {bare()})")
+        measured[size] = {"allocation key, a year of fiches": (key_ms, base)}
+    ok = side_by_side(measured, {"allocation key, a year of fiches": 2})
     print("\nall targets met" if ok else "\nsome targets missed")
 
 

@@ -1,11 +1,16 @@
-"""Benchmark of Open311 GET requests on a year of data (about 200,000 fiches).
+"""Benchmark of Open311 GET requests on a year of data (about 200,000 fiches), or several
+sizes side by side.
 
-    .venv/bin/python bench/open311_bench.py            # SQLite (/tmp/allo-mairie-bench.sqlite3)
+    .venv/bin/python bench/open311_bench.py                          # SQLite, a year
+    .venv/bin/python bench/open311_bench.py --fiches 200000 1000000  # one year, then five
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/allo_bench .venv/bin/python bench/open311_bench.py
 
-Measures, in one run, GET requests (the 100 newest, in JSON and XML; filtered by service and
-dates) against a bare baseline doing the equivalent single SQL query, and prints the ratios
-(target: within 3× the baseline).
+SQLite uses its own file (/tmp/allo-mairie-bench-open311.sqlite3). The first size is the most
+recent year (generated); each next size adds the years before it (copies, all closed:
+bench/common.top_up). At each size, in the same run, GET requests (the 100 newest, in JSON
+and XML; filtered by service and dates) against a bare baseline doing the equivalent single
+SQL query, and the ratios (target: within 3× the baseline, and the last size within 1.3×
+the first).
 """
 
 from __future__ import annotations
@@ -13,31 +18,18 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, timedelta
 
-from common import median_ms, report, setup_django, top_up_fiches
+from common import median_ms, setup_django, side_by_side, top_up
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--fiches", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=30)
-    args = parser.parse_args()
-    setup_django(urlconf="bench.open311_urls")
-
-    from django.db import connection
+def measure(repeat: int) -> dict[str, tuple[float, float]]:
     from django.test import Client
     from django.utils import timezone
 
-    from catalogue.demo import load_demo_nomenclature
     from fiches.models import Fiche
-    from organisations.demo import create_organisations, create_users
 
-    bodies = create_organisations()
-    create_users(bodies)
-    load_demo_nomenclature()
-    total = top_up_fiches(args.fiches)
+    total = Fiche.objects.count()
     public = Fiche.objects.filter(request_type__public_channel=True).count()
-    print(f"database: {connection.vendor}, {total} fiches, {public} of types open to the public channel")
-
+    print(f"  measured at {total} fiches, {public} of types open to the public channel:", flush=True)
     client = Client()
 
     def get(url, params=None):
@@ -52,18 +44,48 @@ def main() -> None:
         "end_date": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     newest = {"page_size": "100"}
-    base_newest = median_ms(lambda: get("/bench/bare-requests/"), args.repeat)
-    json_newest = median_ms(lambda: get("/open311/v2/requests.json", newest), args.repeat)
-    xml_newest = median_ms(lambda: get("/open311/v2/requests.xml", newest), args.repeat)
-    base_filtered = median_ms(lambda: get("/bench/bare-requests/", filters), args.repeat)
+    base_newest = median_ms(lambda: get("/bench/bare-requests/"), repeat)
+    json_newest = median_ms(lambda: get("/open311/v2/requests.json", newest), repeat)
+    xml_newest = median_ms(lambda: get("/open311/v2/requests.xml", newest), repeat)
+    base_filtered = median_ms(lambda: get("/bench/bare-requests/", filters), repeat)
     json_filtered = median_ms(
-        lambda: get("/open311/v2/requests.json", {**filters, "page_size": "100"}), args.repeat
+        lambda: get("/open311/v2/requests.json", {**filters, "page_size": "100"}), repeat
     )
+    results = {
+        "GET requests.json (100 newest)": (json_newest, base_newest),
+        "GET requests.xml (100 newest)": (xml_newest, base_newest),
+        "GET requests.json service+dates": (json_filtered, base_filtered),
+    }
+    for name, (page, base) in results.items():
+        print(f"    {name:<34}{page:10.1f} ms   bare {base:8.1f} ms   {page / base:6.2f}×", flush=True)
+    return results
 
-    print()
-    ok = report("GET requests.json (100 newest)", json_newest, base_newest, 3)
-    ok &= report("GET requests.xml (100 newest)", xml_newest, base_newest, 3)
-    ok &= report("GET requests.json service+dates", json_filtered, base_filtered, 3)
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
+    args = parser.parse_args()
+    setup_django(default_db="sqlite:////tmp/allo-mairie-bench-open311.sqlite3", urlconf="bench.open311_urls")
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from catalogue.demo import load_demo_nomenclature
+    from organisations.demo import create_organisations, create_users
+
+    bodies = create_organisations()
+    create_users(bodies)
+    load_demo_nomenclature()
+    agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
+    sizes = sorted(args.fiches)
+    print(f"database: {connection.vendor}")
+    measured = {}
+    for size in sizes:
+        top_up(size, sizes[0], args.growth, agents)
+        measured[size] = measure(args.repeat)
+    ok = side_by_side(measured, dict.fromkeys(measured[sizes[0]], 3))
     print("\nall targets met" if ok else "\nsome targets missed")
 
 

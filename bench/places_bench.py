@@ -1,6 +1,7 @@
 """Benchmark of the address reference and of duplicates by place.
 
     .venv/bin/python bench/places_bench.py          # SQLite (/tmp/allo-mairie-bench-places.sqlite3)
+    .venv/bin/python bench/places_bench.py --fiches 200000 1000000  # one year of fiches, then five
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/allo_bench .venv/bin/python bench/places_bench.py
 
 Generates a BAN-layout file of about 600,000 addresses (the size of the whole Bouches-du-Rhône
@@ -10,6 +11,11 @@ file) and measures, in one run:
   query it is built on (target: within 3×, and under 50 ms at the median);
 * the duplicates by place at 200,000 fiches (the intake's /fiches/nouvelle/doublons/) against a
   bare view running its SQL (target: within 3×).
+
+With several ``--fiches`` sizes, the first is the most recent year (generated) and each next
+size adds the years before it (copies, all closed: bench/common.top_up); the type-ahead and
+the duplicates are measured at each size and printed side by side with the growth (target:
+the last size within 1.3× the first). The addresses are imported once.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from common import median_ms, record, report, setup_django, staff_client, top_up_fiches
+from common import median_ms, record, setup_django, side_by_side, staff_client, top_up
 
 HEADER = [
     "id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
@@ -92,8 +98,9 @@ def bare_csv_read(path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--addresses", type=int, default=600_000)
-    parser.add_argument("--fiches", type=int, default=200_000)
+    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
     parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
     args = parser.parse_args()
     setup_django(default_db="sqlite:////tmp/allo-mairie-bench-places.sqlite3", urlconf="bench.urls")
 
@@ -139,36 +146,46 @@ def main() -> None:
     rng = random.Random(7)
     typed = [f"{number} {name}" for name, number in samples] + ["14 bd Longchamp", "bd longchamp 14"]
     rng.shuffle(typed)
-    queries, bare_queries = cycle(typed), cycle(typed)
-    base_search = median_ms(
-        lambda: get("/bench/bare-address-search/", {"address_query": next(bare_queries)}), args.repeat
-    )
-    page_search = median_ms(
-        lambda: get("/adresses/recherche/", {"address_query": next(queries)}), args.repeat
-    )
-    in_python = cycle(typed)
-    selector_search = median_ms(lambda: local_search(next(in_python), 8), args.repeat)
+    agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
+    sizes = sorted(args.fiches)
+    measured: dict[int, dict[str, tuple[float, float]]] = {}
+    for size in sizes:
+        top_up(size, sizes[0], args.growth, agents)
+        print(f"  measured at {Fiche.objects.count()} fiches:", flush=True)
+        queries, bare_queries = cycle(typed), cycle(typed)
+        base_search = median_ms(
+            lambda q=bare_queries: get("/bench/bare-address-search/", {"address_query": next(q)}), args.repeat
+        )
+        page_search = median_ms(
+            lambda q=queries: get("/adresses/recherche/", {"address_query": next(q)}), args.repeat
+        )
+        in_python = cycle(typed)
+        selector_search = median_ms(lambda q=in_python: local_search(next(q), 8), args.repeat)
+        points = [
+            {"latitude": lat, "longitude": lon, "request_type": code}
+            for lat, lon, code in Fiche.objects.exclude(latitude=None)
+            .filter(status__in=OPEN_STATUSES)
+            .order_by("?")
+            .values_list("latitude", "longitude", "request_type__request_type__code")[:200]
+        ]
+        near, bare_near = cycle(points), cycle(points)
+        base_near = median_ms(lambda p=bare_near: get("/bench/bare-duplicates/", next(p)), args.repeat)
+        page_near = median_ms(lambda p=near: get("/fiches/nouvelle/doublons/", next(p)), args.repeat)
+        measured[size] = {
+            "address search (type-ahead)": (page_search, base_search),
+            "duplicates by place": (page_near, base_near),
+        }
+        for name, (page, base) in measured[size].items():
+            print(f"    {name:<34}{page:10.1f} ms   bare {base:8.1f} ms   {page / base:6.2f}×", flush=True)
+        print(f"    address search, the selector alone {selector_search:.1f} ms", flush=True)
 
-    top_up_fiches(args.fiches)
-    print(f"{Fiche.objects.count()} fiches")
-    points = [
-        {"latitude": lat, "longitude": lon, "request_type": code}
-        for lat, lon, code in Fiche.objects.exclude(latitude=None)
-        .filter(status__in=OPEN_STATUSES)
-        .order_by("?")
-        .values_list("latitude", "longitude", "request_type__request_type__code")[:200]
-    ]
-    near, bare_near = cycle(points), cycle(points)
-    base_near = median_ms(lambda: get("/bench/bare-duplicates/", next(bare_near)), args.repeat)
-    page_near = median_ms(lambda: get("/fiches/nouvelle/doublons/", next(near)), args.repeat)
-
-    print()
-    ok = report("address search (type-ahead)", page_search, base_search, 3)
-    under = page_search < 50
-    print(f"address search median {page_search:.1f} ms (page), {selector_search:.1f} ms (selector alone): "
-          f"{'under' if under else 'OVER'} 50 ms")  # fmt: skip
-    ok &= under
-    ok &= report("duplicates by place", page_near, base_near, 3)
+    ok = side_by_side(measured, {"address search (type-ahead)": 3, "duplicates by place": 3})
+    for size in sizes:
+        page_search = measured[size]["address search (type-ahead)"][0]
+        under = page_search < 50
+        ok &= under
+        print(f"address search median at {size:,} fiches: {page_search:.1f} ms (page): "
+              f"{'under' if under else 'OVER'} 50 ms")  # fmt: skip
     print(f"import: {rate:,.0f} lines/s, {imported / bare_read:.1f}× a bare CSV read")
     print("\nall targets met" if ok else "\nsome targets missed")
 

@@ -4,11 +4,21 @@ list proposed, the visa, the anonymisation in batches) in fiches per second, aga
 ``UPDATE`` of the same fiche rows in batches of the same size, in the same run (rolled back).
 
     .venv/bin/python bench/privacy_bench.py [--fiches 200000] [--batch 2000]
+    .venv/bin/python bench/privacy_bench.py --fiches 200000 1000000  # one year, then five
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/privacy_bench .venv/bin/python bench/privacy_bench.py
 
 Uses its own SQLite file (or DATABASE_URL if set, which must point to a scratch database:
 it is flushed). Rows are generated with bulk_create. Target: the sweep within 25× of the
 bare UPDATE (it also writes the list, the markers, the callers, timelines and answers).
+
+With several ``--fiches`` sizes, each size is a fresh database: the year past the rule (the
+first size: the fiches the sweep processes, as above) and the years before it until there
+are that many fiches. A city keeping five years ran a sweep every year: the older years were
+already anonymised by the earlier sweeps (copies of the year moved back one year at a time,
+thinned by ``--growth``, anonymised as the sweep leaves them: no caller, no free text, the
+street number gone, coordinates rounded, each marked as an ``AnonymisedFiche``), so only the
+year past the rule is to be processed, at every size. The sweep must not grow with the years
+kept (target: the last size within 1.3× the first, as well as 25× the bare UPDATE).
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import report, setup_django  # noqa: E402
+from common import add_years, setup_django, side_by_side  # noqa: E402
 
 SCRATCH = Path(tempfile.gettempdir()) / "allo_mairie_privacy_bench.sqlite3"
 
@@ -125,35 +135,66 @@ def generate(version, count: int) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--fiches", type=int, default=200_000)
-    parser.add_argument("--batch", type=int, default=2000)
-    args = parser.parse_args()
-    setup_django(default_db=f"sqlite:///{SCRATCH}")
+def anonymised_copies() -> dict[str, str]:
+    """The columns of the older years' copies as the sweep left them (privacy.anonymise)."""
+    from django.db import connection
 
-    from django.conf import settings
+    def rounded(column: str) -> str:
+        if connection.vendor == "postgresql":
+            return f"CAST(ROUND(CAST({column} AS NUMERIC), 3) AS DOUBLE PRECISION)"
+        return f"ROUND({column}, 3)"
+
+    return {
+        "requester_id": "NULL",
+        "description": "''",
+        "outcome": "''",
+        "answers": "'{}'",
+        "street_number": "''",
+        "address_key": "''",
+        "latitude": rounded("latitude"),
+        "longitude": rounded("longitude"),
+    }
+
+
+def build(size: int, year: int, growth: float) -> list[int]:
+    """A fresh database: the year past the rule (``year`` fiches), then the older years,
+    already anonymised, until there are ``size`` fiches. Returns the year's fiche ids."""
+    from django.utils import timezone
+
+    from core.database import refresh_statistics
+    from fiches.models import Fiche
+    from privacy.anonymise import insert_from
+    from privacy.models import AnonymisedFiche, Reason
+
+    t0 = time.perf_counter()
+    generate(setup_database(), year)
+    ids = list(Fiche.objects.order_by("pk").values_list("pk", flat=True))
+    print(f"  generated the year past the rule ({year} closed fiches) in {time.perf_counter() - t0:.1f}s")
+    if size > year:
+        t0 = time.perf_counter()
+        add_years(size, growth, anonymised_copies())
+        older = Fiche.objects.filter(pk__gt=ids[-1]).order_by().values("pk")
+        marked = insert_from(
+            AnonymisedFiche, {"at": timezone.now(), "reason": Reason.RETENTION}, "fiche_id", older
+        )
+        print(f"  added {marked} older fiches, anonymised, in {time.perf_counter() - t0:.1f}s")
+    refresh_statistics()
+    return ids
+
+
+def measure(ids: list[int], batch: int) -> tuple[float, float]:
+    """(the governed sweep, the bare UPDATE of the same fiches in batches, rolled back), ms."""
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from fiches.models import Fiche
     from privacy import sweep
 
-    settings.PRIVACY_SWEEP_BATCH = args.batch
-    print(f"privacy bench on {connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]})")
-    t0 = time.perf_counter()
-    generate(setup_database(), args.fiches)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(f"  generated {args.fiches} closed fiches in {time.perf_counter() - t0:.1f}s")
-    ids = list(Fiche.objects.order_by("pk").values_list("pk", flat=True))
-
     with transaction.atomic():
         started = time.perf_counter()
-        for start in range(0, len(ids), args.batch):
-            Fiche.objects.filter(pk__in=ids[start : start + args.batch]).update(
+        for start in range(0, len(ids), batch):
+            Fiche.objects.filter(pk__in=ids[start : start + batch]).update(
                 requester=None, description="", outcome="", street_number="", address_key=""
             )
         bare = (time.perf_counter() - started) * 1000
@@ -166,11 +207,35 @@ def main() -> None:
     sweep.approve(listing, admin, "BENCH-1", timezone.localdate())
     done = sweep.carry_out(listing)
     measured = (time.perf_counter() - started) * 1000
-    assert done == args.fiches == listing.total, (done, listing.total)
+    assert done == len(ids) == listing.total, (done, len(ids), listing.total)
     print(f"  list proposed in {proposed:.1f}s; {done} fiches anonymised")
     rate, bare_rate = done / (measured / 1000), done / (bare / 1000)
-    print(f"  sweep: {rate:,.0f} fiches/s; bare UPDATE: {bare_rate:,.0f} fiches/s")
-    ok = report(f"retention sweep, {args.fiches} fiches", measured, bare, 25)
+    print(f"  sweep: {rate:,.0f} fiches/s; bare UPDATE: {bare_rate:,.0f} fiches/s", flush=True)
+    return measured, bare
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
+    args = parser.parse_args()
+    setup_django(default_db=f"sqlite:///{SCRATCH}")
+
+    from django.conf import settings
+    from django.db import connection
+
+    from fiches.models import Fiche
+
+    settings.PRIVACY_SWEEP_BATCH = args.batch
+    print(f"privacy bench on {connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]})")
+    sizes = sorted(args.fiches)
+    measured = {}
+    for size in sizes:
+        ids = build(size, sizes[0], args.growth)
+        print(f"  measured at {Fiche.objects.count()} fiches:", flush=True)
+        measured[size] = {f"retention sweep, {sizes[0]} fiches": measure(ids, args.batch)}
+    ok = side_by_side(measured, {f"retention sweep, {sizes[0]} fiches": 25})
     print("\nall targets met" if ok else "\nsome targets missed")
 
 

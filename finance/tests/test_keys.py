@@ -109,6 +109,19 @@ def test_the_key_is_one_query_and_is_stored_with_its_rule(agreement, year_two):
     assert str(key.key.percent) == "50.00"
 
 
+def test_the_key_reads_the_period_through_the_creation_index(agreement, year_two):
+    """On SQLite, without planner statistics, "duplicate_of IS NULL" made the count read the
+    duplicate_of index (every fiche that is no duplicate, of every year kept: the key took 5×
+    longer at five years than at one); it reads the period's slice of created_at."""
+    with CaptureQueriesContext(connection) as queries:
+        selectors.count_key(agreement.partner_id, date(2026, 3, 1), date(2027, 2, 28), CountingRule())
+    sql = queries[0]["sql"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            plan = " ".join(str(row) for row in cursor.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
+        assert "fiche_created" in plan and "duplicate_of" not in plan, plan
+
+
 def test_a_validated_key_is_frozen(agreement, year_two, users, make_fiche):
     key = services.validate_key(services.compute_key(agreement, 2), users["finances"])
     make_fiche("VOI-NID", created_at=at(2026, 10, 1, 9))  # a late-registered fiche

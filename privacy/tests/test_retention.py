@@ -147,6 +147,23 @@ def test_no_personal_value_remains_in_the_database_or_the_media(
     assert Fiche.objects.filter(pk=fiche.pk).exists()
 
 
+def test_the_people_the_sweep_deletes_leave_no_history_entry(live_fiche, person, users):
+    """The list, its visa and the marks tell what went; a history entry per deleted caller
+    was most of the sweep's time. An erasure still writes them."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    live_fiche(person)
+    listing = run_sweep()
+    sweep.approve(listing, users["admin"], "AD13-2026-119", timezone.localdate())
+    people = ContentType.objects.get_for_model(Requester)
+    before = LogEntry.objects.filter(content_type=people).count()
+    sweep.run()
+    assert not Requester.objects.filter(pk=person.pk).exists()
+    assert AnonymisedFiche.objects.filter(elimination_list=listing).count() == listing.total
+    assert LogEntry.objects.filter(content_type=people).count() == before
+
+
 def dump() -> str:
     out = io.StringIO()
     call_command("dumpdata", "--natural-foreign", stdout=out, exclude=["contenttypes", "auth.permission"])
