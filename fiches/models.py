@@ -135,6 +135,7 @@ class Fiche(models.Model):
         on_delete=models.PROTECT,
         related_name="fiches",
         verbose_name=_("request type"),
+        db_index=False,  # fiche_type_created serves it
     )
     description = models.TextField(_("description"), blank=True)
     answers = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
@@ -238,6 +239,9 @@ class Fiche(models.Model):
                 fields=["arrondissement", "status", "-created_at", "-id"], name="fiche_arr_status_created"
             ),
             models.Index(fields=["resolved_at"], name="fiche_resolved"),
+            # One request type's fiches of a period, newest first (Open311's service filter, the
+            # possible duplicates of a family): its own entries, not every year's.
+            models.Index(fields=["request_type", "-created_at", "-id"], name="fiche_type_created"),
             # The SLA sweep's reminder bands: one range of due dates per deadline's types.
             models.Index(fields=["status", "request_type", "due_at"], name="fiche_status_type_due"),
         ]

@@ -17,9 +17,9 @@ pytestmark = [
 ]
 
 
-def plan(sql: str) -> str:
+def plan(sql: str, params: tuple = ()) -> str:
     with connection.cursor() as cursor:
-        return " ".join(str(row) for row in cursor.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
+        return " ".join(str(row) for row in cursor.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
 
 
 def test_a_status_in_one_arrondissement_reads_its_own_entries(client, users, make_fiche):
@@ -45,3 +45,19 @@ def test_the_duplicates_around_a_point_read_the_open_fiches_of_a_band(users, mak
     boxed = [q["sql"] for q in queries if '"fiches_fiche"."latitude" BETWEEN' in q["sql"]]
     assert len(boxed) == 1
     assert "fiche_status_point" in plan(boxed[0])
+
+
+def test_one_request_type_over_a_period_reads_its_own_entries(make_fiche):
+    """Open311's service filter: one type's fiches of the last 60 days, newest first, from
+    (request_type, created): the type's own index would read every year's."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fiches.models import Fiche
+
+    fiche = make_fiche("VOI-NID")
+    recent = Fiche.objects.filter(
+        request_type__in=[fiche.request_type_id], created_at__gte=timezone.now() - timedelta(days=60)
+    ).order_by("-created_at", "-id")[:100]
+    assert "fiche_type_created" in plan(*recent.query.sql_with_params())
