@@ -3,6 +3,7 @@ the years of fiches (one generated, the years before it copied) and the sizes si
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -192,6 +193,15 @@ def copy_year_back(years: int, growth: float, limit: int, overrides: dict[str, s
     for year in offsets:
         catch_up_counter(year)
     return made
+
+
+def size_arguments(parser: argparse.ArgumentParser, repeat: int | None = None) -> None:
+    """The options of a benchmark run at several sizes of fiches (``--fiches``, smallest first,
+    one year by default; ``--growth`` of the volume a year back) and, if given, ``--repeat``."""
+    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
+    if repeat is not None:
+        parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
 
 
 def side_by_side(

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import add_years, median_ms, setup_django, side_by_side  # noqa: E402
+from common import add_years, median_ms, setup_django, side_by_side, size_arguments  # noqa: E402
 
 SCRATCH = Path(tempfile.gettempdir()) / "allo_mairie_finance_bench.sqlite3"
 TYPES = [  # code, directorate, kind
@@ -136,9 +136,7 @@ def generate(versions: dict, count: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
+    size_arguments(parser, repeat=20)
     args = parser.parse_args()
     setup_django(default_db=f"sqlite:///{SCRATCH}")
 

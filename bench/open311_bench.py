@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, timedelta
 
-from common import median_ms, setup_django, side_by_side, top_up
+from common import median_ms, setup_django, side_by_side, size_arguments, top_up
 
 
 def measure(repeat: int) -> dict[str, tuple[float, float]]:
@@ -63,9 +63,7 @@ def measure(repeat: int) -> dict[str, tuple[float, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
+    size_arguments(parser, repeat=30)
     args = parser.parse_args()
     setup_django(default_db="sqlite:////tmp/allo-mairie-bench-open311.sqlite3", urlconf="bench.open311_urls")
 

@@ -28,7 +28,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from common import median_ms, record, setup_django, side_by_side, staff_client, top_up
+from common import median_ms, record, setup_django, side_by_side, size_arguments, staff_client, top_up
 
 HEADER = [
     "id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
@@ -98,9 +98,7 @@ def bare_csv_read(path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--addresses", type=int, default=600_000)
-    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
-    parser.add_argument("--repeat", type=int, default=60)
-    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
+    size_arguments(parser, repeat=60)
     args = parser.parse_args()
     setup_django(default_db="sqlite:////tmp/allo-mairie-bench-places.sqlite3", urlconf="bench.urls")
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import add_years, setup_django, side_by_side  # noqa: E402
+from common import add_years, setup_django, side_by_side, size_arguments  # noqa: E402
 
 SCRATCH = Path(tempfile.gettempdir()) / "allo_mairie_privacy_bench.sqlite3"
 
@@ -216,9 +216,8 @@ def measure(ids: list[int], batch: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
+    size_arguments(parser)
     parser.add_argument("--batch", type=int, default=2000)
-    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
     args = parser.parse_args()
     setup_django(default_db=f"sqlite:///{SCRATCH}")
 

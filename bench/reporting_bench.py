@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import median_ms, setup_django, side_by_side, top_up
+from common import median_ms, setup_django, side_by_side, size_arguments, top_up
 
 DIMENSIONS = ("month", "week", "channel", "family", "type", "body", "directorate", "cell", "arrondissement")
 
@@ -101,10 +101,8 @@ def pack_time() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--fiches", type=int, nargs="+", default=[200_000], help="sizes, smallest first")
-    parser.add_argument("--repeat", type=int, default=5)
+    size_arguments(parser, repeat=5)
     parser.add_argument("--by", nargs="+", default=list(DIMENSIONS))
-    parser.add_argument("--growth", type=float, default=0.05, help="yearly growth of the volume")
     args = parser.parse_args()
     setup_django(default_db="sqlite:////tmp/allo-mairie-reporting-bench.sqlite3")
 
