@@ -9,7 +9,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -193,6 +193,18 @@ def copy_year_back(years: int, growth: float, limit: int, overrides: dict[str, s
     for year in offsets:
         catch_up_counter(year)
     return made
+
+
+def at_each_size(args: argparse.Namespace) -> Iterator[int]:
+    """Top the benchmark database up to each size of ``--fiches`` in turn, smallest first (the
+    most recent year generated, then the years before it: ``top_up``), and yield the size."""
+    from django.contrib.auth import get_user_model
+
+    agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
+    sizes = sorted(args.fiches)
+    for size in sizes:
+        top_up(size, sizes[0], args.growth, agents)
+        yield size
 
 
 def size_arguments(parser: argparse.ArgumentParser, repeat: int | None = None) -> None:

@@ -23,7 +23,7 @@ import argparse
 import itertools
 from datetime import timedelta
 
-from common import median_ms, setup_django, side_by_side, size_arguments, staff_client, top_up
+from common import at_each_size, median_ms, setup_django, side_by_side, size_arguments, staff_client
 
 USERS = {"list": "agent", "queue": "cellule-voirie", "board": "superviseur", "reroute": "superviseur"}
 
@@ -141,7 +141,6 @@ def main() -> None:
     setup_django(urlconf="bench.urls")
 
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.db import connection
 
     from catalogue.demo import load_demo_nomenclature
@@ -151,11 +150,9 @@ def main() -> None:
     bodies = create_organisations()
     create_users(bodies)
     load_demo_nomenclature()
-    agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
     sizes = sorted(args.fiches)
     measured = {}
-    for size in sizes:
-        top_up(size, sizes[0], args.growth, agents)
+    for size in at_each_size(args):
         measured[size] = measure(args.repeat)
     print(f"\ndatabase: {connection.vendor}; ratios to the bare query measured in the same run\n")
     # the intake save's "bare" is a one-row update: its ratio is informative, no target

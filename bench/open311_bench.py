@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, timedelta
 
-from common import median_ms, setup_django, side_by_side, size_arguments, top_up
+from common import at_each_size, median_ms, setup_django, side_by_side, size_arguments
 
 
 def measure(repeat: int) -> dict[str, tuple[float, float]]:
@@ -67,7 +67,6 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(default_db="sqlite:////tmp/allo-mairie-bench-open311.sqlite3", urlconf="bench.open311_urls")
 
-    from django.contrib.auth import get_user_model
     from django.db import connection
 
     from catalogue.demo import load_demo_nomenclature
@@ -76,12 +75,10 @@ def main() -> None:
     bodies = create_organisations()
     create_users(bodies)
     load_demo_nomenclature()
-    agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
     sizes = sorted(args.fiches)
     print(f"database: {connection.vendor}")
     measured = {}
-    for size in sizes:
-        top_up(size, sizes[0], args.growth, agents)
+    for size in at_each_size(args):
         measured[size] = measure(args.repeat)
     ok = side_by_side(measured, dict.fromkeys(measured[sizes[0]], 3))
     print("\nall targets met" if ok else "\nsome targets missed")

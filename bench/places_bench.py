@@ -28,7 +28,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from common import median_ms, record, setup_django, side_by_side, size_arguments, staff_client, top_up
+from common import at_each_size, median_ms, record, setup_django, side_by_side, size_arguments, staff_client
 
 HEADER = [
     "id", "id_fantoir", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune",
@@ -144,11 +144,9 @@ def main() -> None:
     rng = random.Random(7)
     typed = [f"{number} {name}" for name, number in samples] + ["14 bd Longchamp", "bd longchamp 14"]
     rng.shuffle(typed)
-    agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
     sizes = sorted(args.fiches)
     measured: dict[int, dict[str, tuple[float, float]]] = {}
-    for size in sizes:
-        top_up(size, sizes[0], args.growth, agents)
+    for size in at_each_size(args):
         print(f"  measured at {Fiche.objects.count()} fiches:", flush=True)
         queries, bare_queries = cycle(typed), cycle(typed)
         base_search = median_ms(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import median_ms, setup_django, side_by_side, size_arguments, top_up
+from common import at_each_size, median_ms, setup_django, side_by_side, size_arguments
 
 DIMENSIONS = ("month", "week", "channel", "family", "type", "body", "directorate", "cell", "arrondissement")
 
@@ -106,7 +106,6 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(default_db="sqlite:////tmp/allo-mairie-reporting-bench.sqlite3")
 
-    from django.contrib.auth import get_user_model
     from django.db import connection
 
     from catalogue.demo import load_demo_nomenclature
@@ -116,11 +115,9 @@ def main() -> None:
     bodies = create_organisations()
     create_users(bodies)
     load_demo_nomenclature()
-    agents = list(get_user_model().objects.filter(username__in=["agent", "agent2"]))
     sizes = sorted(args.fiches)
     measured: dict[int, dict[str, tuple[float, float]]] = {}
-    for size in sizes:
-        top_up(size, sizes[0], args.growth, agents)
+    for size in at_each_size(args):
         print(f"  measured on {connection.vendor} at {Fiche.objects.count()} fiches:", flush=True)
         measured[size] = {}
         for by in args.by:
