@@ -14,6 +14,8 @@ def test_agent_records_a_call_with_the_keyboard(page, live_server, make_fiche):
     log_in(page, live_server, "agent")
     page.goto(f"{live_server.url}/fiches/nouvelle/")
     assert_accessible(page)
+    # options arriving by htmx are wired as they land, so a key pressed at once is not lost
+    assert page.evaluate("htmx.config.defaultSettleDelay") == 0
     # find the caller by phone number and choose them with the keyboard
     page.focus("#caller-query")
     page.keyboard.type("06 12 34")
