@@ -9,9 +9,12 @@ each next size adds the years before it, copies of that year moved back and thin
 yearly growth of the volume (``--growth``), all closed, as a city keeping five years of
 fiches would have. At each size, in the same run, every screen is measured against a
 bare baseline doing its essential SQL (bench/urls.py) and the ratios are printed: the list
-and a filtered search, a fiche's detail, a cell's queue, the supervisor's board, the
-re-routing queue, the citizen's tracking page and a streamed CSV export (target: each
-within 3× its baseline, and the last size within 1.3× the first), plus an intake save.
+and a filtered search, a fiche's detail (by the call centre and by its cell), a cell's list,
+a cell's and a directorate's queue, the supervisor's and a directorate's board, the
+supervisor's home page, the re-routing queue, the citizen's tracking page and a streamed
+CSV export (target: each within 3× its baseline, and the last size within 1.3× the first),
+plus an intake save. The scoped users matter: their scope's plain index once made SQLite
+read every fiche a cell or a directorate ever had.
 
 An existing database is topped up (its reference counters stay right). Planner
 statistics are refreshed after each load, as after an import (core.database).
@@ -25,7 +28,13 @@ from datetime import timedelta
 
 from common import at_each_size, median_ms, setup_django, side_by_side, size_arguments, staff_client
 
-USERS = {"list": "agent", "queue": "cellule-voirie", "board": "superviseur", "reroute": "superviseur"}
+USERS = {
+    "list": "agent",
+    "queue": "cellule-voirie",
+    "board": "superviseur",
+    "reroute": "superviseur",
+    "directorate": "direction-voirie",
+}
 
 
 def sample_fiches(agent):
@@ -68,6 +77,8 @@ def measure(repeat: int) -> dict[str, tuple[float, float]]:
     citizen = Client()
     fiche = sample_fiches(users["agent"])
     cell_id = users["cellule-voirie"].memberships.values_list("cell_id", flat=True).get()
+    directorate_id = users["direction-voirie"].memberships.values_list("directorate_id", flat=True).get()
+    cell, directorate = {"cell": cell_id}, {"directorate": directorate_id}
     filters = {"status": "transmitted", "arrondissement": "13"}
     today = timezone.localdate()
     month = {"arrondissement": "6", "date_from": str(today - timedelta(days=30)), "date_to": str(today)}
@@ -86,8 +97,16 @@ def measure(repeat: int) -> dict[str, tuple[float, float]]:
         "filtered search": (clients["list"], "/fiches/", filters, "/bench/bare-list/", filters),
         "fiche detail": (clients["list"], f"/fiches/{fiche.reference}/", {}, "/bench/bare-detail/",
                          {"ref": fiche.reference}),
-        "cell queue (first 50)": (clients["queue"], "/suivi/", {}, "/bench/bare-queue/", {"cell": cell_id}),
+        "cell queue (first 50)": (clients["queue"], "/suivi/", {}, "/bench/bare-queue/", cell),
+        "fiche detail, by its cell": (clients["queue"], f"/fiches/{fiche.reference}/", {},
+                                      "/bench/bare-detail/", {"ref": fiche.reference}),
+        "fiche list, a cell's": (clients["queue"], "/fiches/", {}, "/bench/bare-list/", cell),
+        "directorate queue (first 50)": (clients["directorate"], "/suivi/", {}, "/bench/bare-queue/",
+                                         directorate),
         "supervisor board": (clients["board"], "/suivi/tableau/", {}, "/bench/bare-board/", {}),
+        "directorate board": (clients["directorate"], "/suivi/tableau/", {}, "/bench/bare-board/",
+                              directorate),
+        "home page, supervisor": (clients["board"], "/", {}, "/bench/bare-home/", {}),
         "re-routing queue": (clients["reroute"], "/suivi/a-reorienter/", {}, "/bench/bare-reroute/", {}),
         "tracking page (citizen)": (citizen, f"/suivre/t/{token}/", {}, "/bench/bare-tracking/",
                                     {"ref": fiche.reference}),

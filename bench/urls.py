@@ -18,6 +18,8 @@ from followup.sweep import CELL_STATUSES
 def bare_list(request: HttpRequest) -> JsonResponse:
     """The minimal equivalent of the list page: one SQL query for the same 50 rows."""
     qs = Fiche.objects.select_related("request_type__request_type__family", "body", "directorate", "cell")
+    if request.GET.get("cell"):
+        qs = qs.filter(cell_id=request.GET["cell"])
     if request.GET.get("status"):
         qs = qs.filter(status=request.GET["status"], arrondissement=request.GET.get("arrondissement"))
     rows = [
@@ -84,26 +86,40 @@ def bare_detail(request: HttpRequest) -> JsonResponse:
     )
 
 
+def scope(request: HttpRequest) -> Q:
+    """The fiches of the cell or directorate the query names (all fiches otherwise)."""
+    for name in ("cell", "directorate"):
+        if request.GET.get(name):
+            return Q(**{f"{name}_id": request.GET[name]})
+    return Q()
+
+
 def bare_queue(request: HttpRequest) -> JsonResponse:
-    """The cell's first 50 open fiches by due date."""
+    """A cell's or a directorate's first 50 open fiches by due date."""
     rows = [
         (f.reference, f.request_type.label, f.status, f.due_at.isoformat())
         for f in Fiche.objects.select_related("request_type")
-        .filter(cell_id=request.GET["cell"], status__in=CELL_STATUSES)
+        .filter(scope(request), status__in=CELL_STATUSES)
         .order_by("due_at", "id")[:51]
     ]
     return JsonResponse({"rows": rows})
 
 
 def bare_board(request: HttpRequest) -> JsonResponse:
-    """Open and overdue fiches per cell: one grouped count over the open fiches."""
+    """Open and waiting fiches per cell (of a directorate): one grouped count over the open
+    fiches."""
     rows = list(
-        Fiche.objects.filter(status__in=OPEN_STATUSES)
+        Fiche.objects.filter(scope(request), status__in=OPEN_STATUSES)
         .order_by()
         .values("cell_id")
         .annotate(open=Count("id"), waiting=Count("id", filter=Q(status=Status.WAITING)))
     )
     return JsonResponse({"rows": rows})
+
+
+def bare_home(request: HttpRequest) -> JsonResponse:
+    """The home page's counters: open fiches, one count."""
+    return JsonResponse({"open": Fiche.objects.filter(status__in=OPEN_STATUSES).count()})
 
 
 def bare_reroute(request: HttpRequest) -> JsonResponse:
@@ -165,6 +181,7 @@ urlpatterns = [
     path("bench/bare-queue/", bare_queue),
     path("bench/bare-board/", bare_board),
     path("bench/bare-reroute/", bare_reroute),
+    path("bench/bare-home/", bare_home),
     path("bench/bare-tracking/", bare_tracking),
     path("bench/bare-export/", bare_export),
     path("", include("allo_mairie.urls")),

@@ -175,12 +175,26 @@ class Fiche(models.Model):
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
 
     body = models.ForeignKey(
-        Body, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent body")
+        Body,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("competent body"),
+        db_index=False,  # fiche_body_created and fiche_body_queue serve it
     )
     directorate = models.ForeignKey(
-        Directorate, on_delete=models.PROTECT, related_name="+", verbose_name=_("directorate")
+        Directorate,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("directorate"),
+        db_index=False,  # fiche_dir_created and fiche_dir_queue serve it
     )
-    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="+", verbose_name=_("cell"))
+    cell = models.ForeignKey(
+        Cell,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cell"),
+        db_index=False,  # fiche_cell_queue and fiche_cell_created serve it
+    )
     original_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
@@ -225,7 +239,15 @@ class Fiche(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="fiche_status_created"),
             models.Index(fields=["body", "-created_at", "-id"], name="fiche_body_created"),
             models.Index(fields=["directorate", "-created_at", "-id"], name="fiche_dir_created"),
+            # A scope's open fiches (queues, counters, the board) by status and due date: the
+            # plain foreign-key indexes these replace made SQLite read every fiche a
+            # directorate, a body or a cell ever had.
+            models.Index(fields=["body", "status", "due_at"], name="fiche_body_queue"),
+            models.Index(fields=["directorate", "status", "due_at"], name="fiche_dir_queue"),
             models.Index(fields=["cell", "status", "due_at"], name="fiche_cell_queue"),
+            # A cell's fiches newest first (its list, its searches): the cell's own index
+            # made SQLite sort every fiche the cell ever had.
+            models.Index(fields=["cell", "-created_at", "-id"], name="fiche_cell_created"),
             models.Index(fields=["status", "due_at"], name="fiche_status_due"),
             models.Index(fields=["status", "cycle_started_at"], name="fiche_status_cycle"),
             models.Index(fields=["address_key", "status"], name="fiche_address"),
@@ -239,6 +261,10 @@ class Fiche(models.Model):
                 fields=["arrondissement", "status", "-created_at", "-id"], name="fiche_arr_status_created"
             ),
             models.Index(fields=["resolved_at"], name="fiche_resolved"),
+            # A directorate's or a body's fiches resolved in a period (the board's trend): the
+            # scope's queue index read every fiche the scope ever had, then kept the period's.
+            models.Index(fields=["directorate", "resolved_at"], name="fiche_dir_resolved"),
+            models.Index(fields=["body", "resolved_at"], name="fiche_body_resolved"),
             # One request type's fiches of a period, newest first (Open311's service filter, the
             # possible duplicates of a family): its own entries, not every year's.
             models.Index(fields=["request_type", "-created_at", "-id"], name="fiche_type_created"),

@@ -69,12 +69,16 @@ def can_see_personal_data(user: AbstractBaseUser | AnonymousUser, fiche: Fiche) 
 
 def home_counters(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
     now = timezone.now()
-    open_q = Q(status__in=OPEN_STATUSES)
-    return visible_fiches(user).aggregate(
-        open=Count("id", filter=open_q),
-        overdue=Count("id", filter=open_q & Q(due_at__lt=now)),
-        to_acknowledge=Count("id", filter=Q(status__in=[Status.TRANSMITTED, Status.REOPENED])),
-        to_reroute=Count("id", filter=Q(status=Status.REROUTED)),
+    # every counter counts open fiches: read those only, not every year kept
+    return (
+        visible_fiches(user)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(due_at__lt=now)),
+            to_acknowledge=Count("id", filter=Q(status__in=[Status.TRANSMITTED, Status.REOPENED])),
+            to_reroute=Count("id", filter=Q(status=Status.REROUTED)),
+        )
     )
 
 
@@ -274,33 +278,38 @@ def nearby_open_fiches(
     longitude: float | None = None,
     limit: int = 5,
     exclude: int | None = None,
+    family: Family | None = None,
 ) -> list[Fiche]:
     """Possible duplicates: open fiches of the same family, created within the family's time
     window, within the family's distance of the point (a bounding box on the
-    `fiche_status_point` index, then the exact distance) or at the same address; nearest
-    first. Each fiche carries `distance_m` (None when it matched by address only, without
-    coordinates)."""
-    family = Family.objects.filter(types__code=type_code).first()
+    `fiche_status_point` index, then the exact distance) or at the same address (the
+    `fiche_address` index); nearest first. Each fiche carries `distance_m` (None when it
+    matched by address only, without coordinates).
+
+    The place is found among all open fiches first, by its own index, and the user's scope,
+    the family and the window are checked on those few: given together, SQLite (which keeps
+    no statistics here) read every fiche a cell ever had through the cell's index."""
+    family = family or Family.objects.filter(types__code=type_code).first()
     if family is None:
         return []
     since = timezone.now() - timedelta(days=family.duplicate_window_days)
-    base = visible_fiches(user).filter(
-        status__in=OPEN_STATUSES, request_type__request_type__family=family, created_at__gte=since
-    )
+    open_fiches = Fiche.objects.filter(status__in=OPEN_STATUSES).values("pk")
+    base = visible_fiches(user).filter(request_type__request_type__family=family, created_at__gte=since)
     if exclude is not None:
         base = base.exclude(pk=exclude)
+    base = base.select_related("request_type")  # all the lists and the map show of them
     found: dict[int, Fiche] = {}
     has_point = latitude is not None and longitude is not None
     if has_point:
         south, north, west, east = bounding_box(latitude, longitude, family.duplicate_radius_m)
-        boxed = base.filter(latitude__range=(south, north), longitude__range=(west, east))
-        for fiche in boxed.select_related(*LIST_RELATED)[:NEARBY_CANDIDATES]:
+        boxed = open_fiches.filter(latitude__range=(south, north), longitude__range=(west, east))
+        for fiche in base.filter(pk__in=boxed)[:NEARBY_CANDIDATES]:
             distance = distance_m(latitude, longitude, fiche.latitude, fiche.longitude)
             if distance <= family.duplicate_radius_m:
                 fiche.distance_m = round(distance)
                 found[fiche.pk] = fiche
     if address:
-        same = base.filter(address_key=address).exclude(pk__in=list(found)).select_related(*LIST_RELATED)
+        same = base.filter(pk__in=open_fiches.filter(address_key=address)).exclude(pk__in=list(found))
         for fiche in same[:limit]:
             located = has_point and fiche.latitude is not None and fiche.longitude is not None
             fiche.distance_m = (
@@ -326,6 +335,7 @@ def neighbours(fiche: Fiche, user, limit: int = 20) -> list[Fiche]:
         longitude=fiche.longitude if fiche.latitude is not None else None,
         limit=limit,
         exclude=fiche.pk,
+        family=fiche.request_type.request_type.family,
     )
 
 

@@ -95,10 +95,30 @@ def test_a_metropole_cell_never_sees_city_fiches_nearby(users, make_fiche, light
     assert len(found(users["cellule-eclairage"])) == 1
 
 
+def test_nor_city_fiches_at_the_same_address(users, make_fiche, lighting):
+    """The address is matched among all open fiches first (by its index), the scope after."""
+    typed = make_fiche("ECL-LAMP", street_number="14", street_name="bd Longchamp", postal_code="13001")
+    key = address_key("14", "bd Longchamp", "13001")
+    assert found(users["cellule-voirie"], address=key) == []
+    assert found(users["cellule-eclairage"], address=key) == [(typed.reference, None)]
+
+
 def test_neighbours_of_a_fiche_leave_it_out(users, make_fiche, lighting):
     fiche = make_fiche("ECL-LAMP", **at(0))
     other = make_fiche("ECL-CLIGNO", **at(40))
     assert [(f.reference, f.distance_m) for f in neighbours(fiche, users["agent"])] == [(other.reference, 40)]
+
+
+def test_neighbours_take_the_family_the_fiche_holds(users, make_fiche, lighting, django_assert_num_queries):
+    from fiches.models import Fiche
+
+    fiche = make_fiche("ECL-LAMP", **at(0))
+    make_fiche("ECL-CLIGNO", **at(40))
+    fiche = Fiche.objects.select_related("request_type__request_type__family").get(pk=fiche.pk)
+    agent = type(users["agent"]).objects.get(pk=users["agent"].pk)
+    neighbours(fiche, agent)  # the user's scope, read once per user
+    with django_assert_num_queries(1):  # the fiches around it: no look-up of the family
+        assert len(neighbours(fiche, agent)) == 1
 
 
 def test_the_search_is_two_queries(users, make_fiche, lighting, django_assert_max_num_queries):

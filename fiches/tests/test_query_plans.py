@@ -36,15 +36,69 @@ def test_a_status_in_one_arrondissement_reads_its_own_entries(client, users, mak
         assert "fiche_arr_status_created" in plan(sql), sql
 
 
-def test_the_duplicates_around_a_point_read_the_open_fiches_of_a_band(users, make_fiche):
+@pytest.mark.parametrize("username", ["agent", "cellule-voirie"])
+def test_the_duplicates_around_a_point_read_the_open_fiches_of_a_band(users, make_fiche, username):
     """The bounding box reads (status, latitude, longitude): the open fiches of a band of
-    latitude, not every fiche of the years kept in it."""
-    fiche = make_fiche("VOI-NID", latitude=43.30158, longitude=5.38708)
+    latitude, not every fiche of the years kept in it; the same address reads (address,
+    status). For a cell too: given with the place, its scope had SQLite read every fiche the
+    cell ever had through the cell's index."""
+    fiche = make_fiche("VOI-NID", latitude=43.30158, longitude=5.38708, street_number="3",
+                       street_name="rue de Rome", postal_code="13006")  # fmt: skip
     with CaptureQueriesContext(connection) as queries:
-        neighbours(fiche, users["agent"])
-    boxed = [q["sql"] for q in queries if '"fiches_fiche"."latitude" BETWEEN' in q["sql"]]
-    assert len(boxed) == 1
+        neighbours(fiche, users[username])
+    boxed = [q["sql"] for q in queries if '"latitude" BETWEEN' in q["sql"]]
+    by_address = [q["sql"] for q in queries if '"address_key" =' in q["sql"]]
+    assert len(boxed) == 1 and len(by_address) == 1
     assert "fiche_status_point" in plan(boxed[0])
+    assert "fiche_address" in plan(by_address[0])
+
+
+def reads(client, url: str, marker: str, params: dict | None = None) -> list[str]:
+    """The plans of the page's queries whose SQL holds ``marker``."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return [plan(q["sql"]) for q in queries if marker in q["sql"]]
+
+
+def test_a_cells_list_reads_its_own_newest_entries(client, users, make_fiche):
+    """(cell, created): the cell's plain index made SQLite sort every fiche it ever had."""
+    make_fiche("VOI-NID")
+    client.force_login(users["cellule-voirie"])
+    plans = reads(client, reverse("fiches:list"), '"fiches_fiche"."cell_id" IN')
+    assert plans and all("fiche_cell_created" in p for p in plans), plans
+
+
+def test_a_directorates_open_fiches_are_read_by_status(client, users, make_fiche):
+    """The home counters and the queue of a directorate read (directorate, status, due): its
+    plain index read every fiche it ever had."""
+    make_fiche("VOI-NID")
+    client.force_login(users["direction-voirie"])
+    for url in (reverse("core:home"), reverse("followup:queue")):
+        plans = reads(client, url, '"fiches_fiche"."directorate_id" IN')
+        assert plans and all("fiche_dir_queue (directorate_id=? AND status=?)" in p for p in plans), plans
+
+
+def test_the_supervisors_home_reads_the_open_fiches_only(client, users, make_fiche):
+    """Its counters count open fiches: read by status, not a scan of every year kept."""
+    make_fiche("VOI-NID")
+    client.force_login(users["superviseur"])
+    plans = reads(client, reverse("core:home"), 'AS "open"')
+    assert len(plans) == 1 and "SCAN" not in plans[0] and "status=?" in plans[0], plans
+
+
+def test_a_directorates_trend_reads_its_resolved_of_the_weeks(users, make_fiche):
+    """The board's weekly resolved counts of a directorate: (directorate, resolved)."""
+    from django.utils import timezone
+
+    from followup.selectors import board_fiches, weekly_trend
+
+    make_fiche("VOI-NID")
+    with CaptureQueriesContext(connection) as queries:
+        weekly_trend(board_fiches(users["direction-voirie"]), timezone.now(), 8)
+    resolved = [q["sql"] for q in queries if '"resolved_at" >=' in q["sql"].split("WHERE")[-1]]
+    assert len(resolved) == 1
+    assert "fiche_dir_resolved (directorate_id=? AND resolved_at>? AND resolved_at<?)" in plan(resolved[0])
 
 
 def test_one_request_type_over_a_period_reads_its_own_entries(make_fiche):

@@ -339,3 +339,34 @@ def test_a_note_over_its_maximum_length_says_so(as_user, make_fiche):
     fiche = make_fiche()
     response = as_user("agent").post(f"/fiches/{fiche.reference}/note/", {"comment": "x" * 4001})
     assert response.status_code == 400 and "au plus 4000 caractères" in response.content.decode()
+
+
+def test_the_supervisor_reroutes_from_the_page_and_a_refusal_keeps_the_type_chosen(
+    as_user, users, make_fiche
+):
+    from accounts.testing import mark_verified
+
+    fiche = make_fiche()
+    client = as_user("superviseur")
+    mark_verified(client, users["superviseur"])
+    page = client.get(reverse("fiches:detail", args=[fiche.reference])).content.decode()
+    assert '<option value="ECL-LAMP">' in page and '<option value="VOI-NID">' in page
+    assert "Nid-de-poule sur la chaussée (" in page  # family · label (body)
+    url = reverse("fiches:act", args=[fiche.reference])
+    refused = client.post(url, {"action": "reroute", "new_type": "ECL-LAMP", "comment": ""})
+    assert refused.status_code == 400
+    assert '<option value="ECL-LAMP" selected>' in refused.content.decode()
+    version = fiche.lock_version
+    client.post(
+        url,
+        {"action": "reroute", "new_type": "ECL-LAMP", "comment": "Éclairage", "expected_version": version},
+    )
+    fiche.refresh_from_db()
+    assert fiche.request_type.code == "ECL-LAMP"
+
+
+def test_select_options_escape_and_choose():
+    from core.templatetags.display import select_options
+
+    html = select_options([("a", "<b>A</b>"), (2, "Deux")], 2)
+    assert html == '<option value="a">&lt;b&gt;A&lt;/b&gt;</option><option value="2" selected>Deux</option>'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -33,17 +34,28 @@ from fiches.workflow import REJECT_REASONS
 def _fiche(request: HttpRequest, reference: str) -> Fiche:
     """The fiche if the user may see it; 404 otherwise (no hint that it exists)."""
     return get_object_or_404(
-        visible_fiches(request.user).select_related(
+        visible_fiches(request.user)
+        .select_related(
             "request_type__request_type__family",
             "body",
             "directorate",
             "cell",
             "requester",
             "entered_by",
-            "duplicate_of",
-        ),
+        )
+        .annotate(duplicate_reference=F("duplicate_of__reference")),
         reference=reference,
     )
+
+
+def reroute_choices() -> list[tuple[str, str]]:
+    """The types in force as (code, "family · label (body)"), for the re-routing select."""
+    rows = (
+        RequestTypeVersion.objects.in_force()
+        .order_by("request_type__family__order", "label")
+        .values_list("request_type__code", "request_type__family__label", "label", "body__short_name")
+    )
+    return [(code, f"{family} · {label} ({body})") for code, family, label, body in rows]
 
 
 def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None, status=200) -> HttpResponse:
@@ -63,11 +75,7 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
             "attachments": fiche.attachments.all(),
             "followers": fiche.followers.all() if personal else [],
             "actions": actions,
-            "reroute_types": RequestTypeVersion.objects.in_force()
-            .select_related("request_type__family", "body")
-            .order_by("request_type__family__order", "label")
-            if needs_types
-            else [],
+            "reroute_types": reroute_choices() if needs_types else [],
             "note_form": NoteForm(initial={"expected_version": fiche.lock_version}),
             "attachment_form": AttachmentForm(),
             "posted": posted or {},
