@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from audit.models import AccessKind, AccessRecord
+from core.dates import day_start
 
 PAGE_SIZE = 50
 
@@ -78,10 +79,6 @@ class AccessFilter:
         return " ".join(parts)
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def access_page(
     search: AccessFilter, before: tuple[datetime, int] | None = None
 ) -> tuple[list[AccessRecord], AccessRecord | None]:
@@ -95,9 +92,9 @@ def access_page(
     if search.reference:
         rows = rows.filter(reference=search.reference)
     if search.since:
-        rows = rows.filter(at__gte=_day_start(search.since))
+        rows = rows.filter(at__gte=day_start(search.since))
     if search.until:
-        rows = rows.filter(at__lt=_day_start(search.until + timedelta(days=1)))
+        rows = rows.filter(at__lt=day_start(search.until + timedelta(days=1)))
     if before:
         at, pk = before
         rows = rows.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Family, Kind, Priority, RequestType, RequestTypeVersion, Unit
+from core.dates import day_start
 from organisations.models import Directorate
 
 VERSIONED_FIELDS = (
@@ -267,7 +268,7 @@ def effective_moment(day: date | None, *, now: datetime | None = None) -> dateti
         return now
     if day < today:
         raise ValidationError(_("The effective date cannot be in the past."))
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return day_start(day)
 
 
 def latest_version(request_type: RequestType) -> RequestTypeVersion | None:

@@ -4,9 +4,14 @@ exports' data and in URLs."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.utils import formats, timezone, translation
+
+
+def day_start(day: date) -> datetime:
+    """Midnight, local time (Europe/Paris), at the start of ``day``."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def as_date(value: date | datetime | str | None) -> date | datetime | None:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import SHORT_TEXT, StyledFormMixin
+from core.forms import SHORT_TEXT, BoundedDateField, StyledFormMixin
 
 
 class TrackForm(StyledFormMixin, forms.Form):
@@ -27,6 +27,24 @@ SCORES = [
     ("2", _("2 – Dissatisfied")),
     ("1", _("1 – Very dissatisfied")),
 ]
+
+
+class SatisfactionPeriodForm(StyledFormMixin, forms.Form):
+    """The answers' period on the satisfaction page: the last twelve months by default."""
+
+    since = BoundedDateField(
+        label=_("Answered from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = BoundedDateField(
+        label=_("Answered until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start of the period is after its end."), code="reversed")
+        return data
 
 
 class SurveyForm(forms.Form):

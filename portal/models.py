@@ -22,6 +22,8 @@ class SurveyAnswer(models.Model):
     class Meta:
         verbose_name = _("satisfaction answer")
         verbose_name_plural = _("satisfaction answers")
+        # the satisfaction page reads a period's answers, not every year's
+        indexes = [models.Index(fields=["answered_at"], name="survey_answered")]
         constraints = [
             models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="survey_score_1_5"),
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -175,6 +175,16 @@ SATISFACTION_DIMENSIONS = {
     "directorate": ("fiche__directorate_id", "fiche__directorate__name"),
     "body": ("fiche__body_id", "fiche__body__name"),
 }
+
+
+SATISFACTION_DAYS = 365  # the page's default period: the last twelve months
+
+
+def satisfaction_period(since: date | None, until: date | None, today: date) -> tuple[date, date]:
+    """The days the satisfaction page counts, both included: those chosen, else a year's
+    worth ending on the end chosen, or today."""
+    until = until or (today if since is None else max(today, since))
+    return since or until - timedelta(days=SATISFACTION_DAYS - 1), until
 
 
 def satisfaction_by(dimension: str, *, since: datetime | None = None, until: datetime | None = None):

@@ -3,23 +3,27 @@ satisfaction figures."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.dates import day_start
 from core.parsing import parse_id
 from fiches.models import Fiche
 from organisations.access import scope_for
 from places import selectors as places
 from portal import links, ratelimit, selectors, submissions
-from portal.forms import ReportForm, SurveyForm, TrackForm
+from portal.forms import ReportForm, SatisfactionPeriodForm, SurveyForm, TrackForm
 from portal.models import WebSubmission
 from portal.services import AlreadyAnswered, record_answer
 
@@ -101,12 +105,23 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not (scope.is_supervisor or scope.sees_all_service_figures):
         raise PermissionDenied
+    form = SatisfactionPeriodForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    chosen = form.cleaned_data if form.is_bound and valid else {}
+    today = timezone.localdate()
+    since, until = selectors.satisfaction_period(chosen.get("since"), chosen.get("until"), today)
+    period = {"since": day_start(since), "until": day_start(until + timedelta(days=1))}
     tables = [
-        ("type", _("By request type"), selectors.satisfaction_by("type")),
-        ("directorate", _("By directorate"), selectors.satisfaction_by("directorate")),
-        ("body", _("By body"), selectors.satisfaction_by("body")),
+        ("type", _("By request type"), selectors.satisfaction_by("type", **period)),
+        ("directorate", _("By directorate"), selectors.satisfaction_by("directorate", **period)),
+        ("body", _("By body"), selectors.satisfaction_by("body", **period)),
     ]
-    return render(request, "portal/satisfaction.html", {"tables": tables})
+    return render(
+        request,
+        "portal/satisfaction.html",
+        {"tables": tables, "form": form, "since": since, "until": until},
+        status=200 if valid else 400,
+    )
 
 
 def _contact_key(email: str, phone: str) -> str:

@@ -189,7 +189,7 @@ PAGES: dict[str, Page] = {
     "report:done": Page(),
     "report:received": Page(),
     "report:moderation": Page(post=["submission", "decision"], base_post={"decision": "accept"}),
-    "portal:satisfaction": Page(),
+    "portal:satisfaction": Page(query=["since", "until"]),
     "privacy:notice": Page(),
     "privacy:people": Page(query=fields(SearchForm)),
     "privacy:person": Page(query=["ids"]),

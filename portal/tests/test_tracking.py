@@ -145,3 +145,34 @@ def test_satisfaction_page_for_supervisors(
     assert "5,00" in html or "5.00" in html
     client.force_login(users["agent"])
     assert client.get("/suivre/satisfaction/").status_code == 403
+
+
+def test_satisfaction_counts_the_last_twelve_months_unless_told(client, make_fiche, users, committed):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with committed():
+        a = make_fiche("ECL-LAMP")
+        b = make_fiche("ECL-LAMP")
+        for fiche in (a, b):
+            transition(fiche, "resolve", users["cellule-eclairage"], outcome="ok")
+    record_answer(a, 5)
+    record_answer(b, 1)
+    old = timezone.now() - timedelta(days=400)
+    SurveyAnswer.objects.filter(fiche=b).update(answered_at=old)
+    client.force_login(users["superviseur"])
+    rows = client.get("/suivre/satisfaction/").context["tables"][0][2]
+    assert [(r.answers, r.average) for r in rows] == [(1, 5.0)]
+    since = (old - timedelta(days=1)).date().isoformat()
+    rows = client.get("/suivre/satisfaction/", {"since": since}).context["tables"][0][2]
+    assert [(r.answers, r.average) for r in rows] == [(2, 3.0)]
+
+
+def test_satisfaction_refuses_a_period_upside_down_and_keeps_it(client, users):
+    client.force_login(users["superviseur"])
+    response = client.get("/suivre/satisfaction/", {"since": "2026-06-01", "until": "2026-01-01"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "La période commence après sa fin." in html and 'value="2026-06-01"' in html
+    assert client.get("/suivre/satisfaction/", {"since": "9999-12-31"}).status_code == 400
