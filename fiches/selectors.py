@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
@@ -418,10 +419,20 @@ def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:
     text = (filters.get("q") or "").strip()
     if text:
         if text.upper().startswith(settings.FICHE_REFERENCE_PREFIX + "-"):
-            queryset = queryset.filter(reference__startswith=text.upper())
+            queryset = queryset.filter(reference_prefix(text.upper()))
         else:
             queryset = queryset.filter(address_key__contains=normalise(text))
     return queryset
+
+
+def reference_prefix(prefix: str) -> Q:
+    """References starting with ``prefix``. On SQLite, a range of the unique index: its
+    ``LIKE`` ignores case, so it cannot use the index and read every reference of the years
+    kept (105 ms at a million fiches). PostgreSQL's ``LIKE`` uses the pattern index Django
+    gives a unique text column (a range there would follow the database's collation)."""
+    if connection.vendor != "sqlite":
+        return Q(reference__startswith=prefix)
+    return Q(reference__gte=prefix, reference__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
 FILTER_CHOICES_SECONDS = 60

@@ -115,3 +115,13 @@ def test_one_request_type_over_a_period_reads_its_own_entries(make_fiche):
         request_type__in=[fiche.request_type_id], created_at__gte=timezone.now() - timedelta(days=60)
     ).order_by("-created_at", "-id")[:100]
     assert "fiche_type_created" in plan(*recent.query.sql_with_params())
+
+
+def test_a_reference_prefix_reads_the_references_index(client, users, make_fiche):
+    """SQLite's LIKE ignores case and cannot use the unique index: it read every reference."""
+    make_fiche("VOI-NID")
+    client.force_login(users["agent"])
+    plans = reads(client, reverse("fiches:list"), '"fiches_fiche"."reference" >=', {"q": "am-2026-00"})
+    assert len(plans) == 2 and all(
+        "sqlite_autoindex_fiches_fiche" in p and "reference>?" in p for p in plans
+    ), plans

@@ -85,6 +85,10 @@ def test_references_widen_past_999999_and_stay_findable(make_fiche, client, user
     assert page.index("AM-2026-1000000") < page.index("AM-2026-999999")  # newest first
     found = client.get(reverse("fiches:list"), {"q": "am-2026-1000000"}).content.decode()
     assert "AM-2026-1000000" in found and "AM-2026-999999" not in found
+    both = client.get(reverse("fiches:list"), {"q": "AM-2026-"}).content.decode()
+    assert "AM-2026-1000000" in both and "AM-2026-999999" in both
+    started = client.get(reverse("fiches:list"), {"q": "am-2026-99"}).content.decode()
+    assert "AM-2026-1000000" not in started and "AM-2026-999999" in started
     assert client.get(reverse("fiches:lookup"), {"reference": "AM-2026-1000000"}).url == reverse(
         "fiches:detail", args=["AM-2026-1000000"]
     )
