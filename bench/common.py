@@ -115,11 +115,26 @@ def top_up(target: int, per_year: int, growth: float, agents: list) -> None:
     add_years(target, growth)
 
 
+def settle() -> None:
+    """The database as it stands some time after a bulk load: planner statistics refreshed as
+    after an import (core.database) and, on PostgreSQL, the tables vacuumed as autovacuum
+    would: without the visibility map of the new rows, PostgreSQL reads the table for what an
+    index-only scan answers (a cell's list counted its fiches by a sequential scan, 52 ms
+    instead of 23 ms at a million fiches)."""
+    from django.db import connection
+
+    from core.database import refresh_statistics
+
+    refresh_statistics()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+
+
 def add_years(target: int, growth: float, overrides: dict[str, str] | None = None) -> int:
     """The years before the most recent one until there are ``target`` fiches (copies, see
-    ``copy_year_back``; ``overrides`` passed on), then planner statistics refreshed as after an
-    import (core.database). Returns how many years there are."""
-    from core.database import refresh_statistics
+    ``copy_year_back``; ``overrides`` passed on), then the database settled (``settle``).
+    Returns how many years there are."""
     from fiches.models import Fiche
 
     started, have = time.monotonic(), Fiche.objects.count()
@@ -128,7 +143,7 @@ def add_years(target: int, growth: float, overrides: dict[str, str] | None = Non
         have += copy_year_back(years, growth, target - have, overrides)
         years += 1
         print(f"  {have} fiches, {years} years ({time.monotonic() - started:.0f} s)", flush=True)
-    refresh_statistics()
+    settle()
     return years
 
 

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import add_years, median_ms, setup_django, side_by_side, size_arguments  # noqa: E402
+from common import add_years, median_ms, settle, setup_django, side_by_side, size_arguments  # noqa: E402
 
 SCRATCH = Path(tempfile.gettempdir()) / "allo_mairie_finance_bench.sqlite3"
 TYPES = [  # code, directorate, kind
@@ -144,7 +144,6 @@ def main() -> None:
     from django.db.models import Count
 
     from agreements.models import Agreement
-    from core.database import refresh_statistics
     from fiches.models import Fiche
     from finance import services
     from finance.selectors import _bounds
@@ -154,7 +153,7 @@ def main() -> None:
     versions = setup_database()
     t0 = time.perf_counter()
     generate(versions, sizes[0])
-    refresh_statistics()
+    settle()
     print(f"  generated {sizes[0]} fiches in {time.perf_counter() - t0:.1f}s")
     agreement = Agreement.objects.get()
     low, high = _bounds(date(2025, 3, 1), date(2026, 2, 28))

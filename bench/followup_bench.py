@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import median_ms, report, setup_django, staff_client  # noqa: E402
+from common import median_ms, report, settle, setup_django, staff_client  # noqa: E402
 
 SCRATCH = Path(tempfile.gettempdir()) / "allo_mairie_followup_bench.sqlite3"
 
@@ -205,10 +205,8 @@ def working_now():
 
 
 def analyze() -> None:
-    """Planner statistics after a bulk load, as after an import (core.database)."""
-    from core.database import refresh_statistics
-
-    refresh_statistics()
+    """The database settled after a bulk load (common.settle)."""
+    settle()
 
 
 def bench_sweep(now, repeat: int) -> dict:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import add_years, setup_django, side_by_side, size_arguments  # noqa: E402
+from common import add_years, settle, setup_django, side_by_side, size_arguments  # noqa: E402
 
 SCRATCH = Path(tempfile.gettempdir()) / "allo_mairie_privacy_bench.sqlite3"
 
@@ -161,7 +161,6 @@ def build(size: int, year: int, growth: float) -> list[int]:
     already anonymised, until there are ``size`` fiches. Returns the year's fiche ids."""
     from django.utils import timezone
 
-    from core.database import refresh_statistics
     from fiches.models import Fiche
     from privacy.anonymise import insert_from
     from privacy.models import AnonymisedFiche, Reason
@@ -178,7 +177,7 @@ def build(size: int, year: int, growth: float) -> list[int]:
             AnonymisedFiche, {"at": timezone.now(), "reason": Reason.RETENTION}, "fiche_id", older
         )
         print(f"  added {marked} older fiches, anonymised, in {time.perf_counter() - t0:.1f}s")
-    refresh_statistics()
+    settle()
     return ids
 
 
