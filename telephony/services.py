@@ -481,10 +481,6 @@ class Writer:
         counted, self.rollup = self.rollup, {}
         day_waits, self.day_waits = self.day_waits, {}
         written, self.day_passages = self.day_passages, Counter()
-        for counts in counted.values():  # the answered passages without a wait: bucket 0
-            if counts[0] > counts[16]:
-                waits = counts[18]
-                waits[0] = waits.get(0, 0) + counts[0] - counts[16]
         with transaction.atomic(), connection.cursor() as cursor:
             rollups.lock(cursor)
             stored = (
@@ -502,9 +498,11 @@ class Writer:
                 for key, (
                     answered, talk, wait_answered, max_wait, transferred, unanswered, abandoned, timeouts,
                     other_exits, unknown, wait_abandoned, wait_unanswered, multi, multi_answered,
-                    calls_multi, calls_multi_answered, *_waits,
+                    calls_multi, calls_multi_answered, answered_waiting, _, answered_waits, _,
                 ) in counted.items():  # fmt: skip
                     if key[1] in own:  # rollups.COUNTERS
+                        if answered > answered_waiting:  # those without a wait: bucket 0
+                            answered_waits[0] = answered_waits.get(0, 0) + answered - answered_waiting
                         offered = answered + unanswered
                         add_row((
                             *key, offered, answered, transferred, abandoned, timeouts, other_exits,
