@@ -6,12 +6,17 @@ Baseline (measured in the same run): a loop that reads the same file and only sp
 each line on "|", line by line or by 64 KB blocks as the parser reads (the cheaper of the
 two is the floor). Targets (issue 5): parsing + rebuilding calls ≤ 4× the baseline; the
 whole import with database writes ≤ 10×; the yearly KPIs are SQL aggregates.
+The import is also measured, in the same alternating rounds, without its rollup counting
+(``Writer._count_rollups`` and ``Writer._write_rollups`` replaced by no-ops for those rounds:
+the passages alone, as before the rollups); target (issue 17 §3): the import with its rollups
+within 10 % of that.
 Uses a throw-away SQLite database (or DATABASE_URL if set).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -22,6 +27,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+@contextlib.contextmanager
+def without_rollups(services):
+    """The import without counting nor writing its rollups (the days it writes stay marked
+    stale, as an import's days are until rolled up)."""
+    saved = services.Writer._count_rollups, services.Writer._write_rollups
+    services.Writer._count_rollups = services.Writer._write_rollups = lambda _writer: None
+    try:
+        yield
+    finally:
+        services.Writer._count_rollups, services.Writer._write_rollups = saved
 
 
 def main() -> None:
@@ -43,7 +60,15 @@ def main() -> None:
 
     from bench.telephony_generate import generate
     from telephony import queuelog, selectors, services
-    from telephony.models import AgentActivity, ImportRun, ImportSource, QueuePassage
+    from telephony.models import (
+        AgentActivity,
+        ImportRun,
+        ImportSource,
+        QueuePassage,
+        QueueRollup,
+        QueueWaitCount,
+        RollupStaleDay,
+    )
 
     call_command("migrate", verbosity=0)
     if args.log and args.log.exists():
@@ -85,21 +110,30 @@ def main() -> None:
     def empty_tables() -> None:
         # each round imports a new source into empty tables (cleared outside the measure)
         with connection.cursor() as cursor:
-            for model in (QueuePassage, AgentActivity, ImportRun, ImportSource):
+            tables = (QueuePassage, AgentActivity, ImportRun, ImportSource)
+            for model in (*tables, QueueRollup, QueueWaitCount, RollupStaleDay):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
 
     def full_import() -> None:
         runs.append(services.import_file(log, final=True))
 
-    # The machine is shared: the baselines, the parser and the full import are measured
-    # alternately, several times, in CPU time of this process (time.process_time) and wall
-    # time; the minimum of each counts.
+    def bare_import() -> None:
+        with without_rollups(services):
+            services.import_file(log, final=True)
+
+    # The machine is shared: the baselines, the parser, the full import and the import without
+    # rollups are measured alternately, several times, in CPU time of this process
+    # (time.process_time) and wall time; the minimum of each counts.
     runs: list = []
     timings: dict[str, tuple[list[float], list[float]]] = {}
     for _ in range(args.rounds):
-        for name, fn in (("bare", bare_loop), ("parse", parse), ("block", block_loop), ("full", full_import)):
+        steps = (
+            ("bare", bare_loop), ("parse", parse), ("block", block_loop), ("norollups", bare_import),
+            ("full", full_import),  # last: the figures below read its rollups
+        )  # fmt: skip
+        for name, fn in steps:
             cpu, wall = timings.setdefault(name, ([], []))
-            if fn is full_import:
+            if fn in (full_import, bare_import):
                 empty_tables()
             started, started_cpu = time.perf_counter(), time.process_time()
             result = fn()
@@ -144,9 +178,24 @@ def main() -> None:
             f"{name:5s}: median of the per-round CPU ratios {statistics.median(ratios):4.1f}× "
             f"(target ≤ {target}×; rounds: {', '.join(f'{r:.1f}' for r in ratios)})"
         )
+    # the rollups' cost: full import / import without rollups, each round's pair (measured one
+    # after the other) and the minimums
+    cpu, wall = best["norollups"]
+    pairs = sorted(x / y for x, y in zip(timings["full"][0], timings["norollups"][0], strict=True))
+    print(
+        f"import without rollups:            {cpu:6.2f} s CPU  {wall:6.2f} s wall"
+        f"  full / without: {best['full'][0] / cpu:5.3f}× CPU (minimums),"
+        f" {best['full'][1] / wall:5.3f}× wall;"
+        f" median of the rounds' pairs {statistics.median(pairs):5.3f}× (target ≤ 1.10×;"
+        f" rounds: {', '.join(f'{r:.3f}' for r in pairs)})"
+    )
+    if engine == "sqlite":
+        record("queue_log import: with rollups / without (CPU)", best["full"][0], cpu, 1.1, "s")
+    else:
+        record("queue_log import: with rollups / without (wall)", best["full"][1], wall, 1.1, "s")
     rounds = ", ".join(
         f"{name} " + "/".join(f"{x:.2f}" for x in timings[name][0])
-        for name in ("bare", "block", "parse", "full")
+        for name in ("bare", "block", "parse", "full", "norollups")
     )
     print(f"every round, s CPU: {rounds}")
 

@@ -43,7 +43,7 @@ def passage_counters() -> dict:
     """The threshold-free counters of kpi.Counters and the calls, as aggregates over the
     passages, in ``COUNTERS``' order: the one definition the rollups' rebuild and the
     figures of the days not rolled up yet (telephony.selectors) both count with (the import
-    counts the same in Python, ``Writer.calls``; a test compares them)."""
+    counts the same in Python, ``Writer._count_rollups``; tests compare them)."""
     abandoned, known, answered = Q(outcome=Outcome.ABANDONED), ~Q(outcome=Outcome.UNKNOWN), Q(answered=True)
     first = Q(call_passages__gt=0)  # a call is counted on its first passage
     aggregates = {

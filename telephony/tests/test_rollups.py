@@ -134,3 +134,59 @@ def test_the_command_rebuilds_every_day():
     days = QueuePassage.objects.values("local_date").distinct().count()
     assert out.getvalue().startswith(f"{days} ")
     assert figures(selectors.Filters(date_from=START, date_to=date(2026, 4, 15))) == before
+
+
+def test_the_import_counts_the_edges_as_the_sql_does():
+    """What the random logs seldom hold: waits past the last bucket (answered, abandoned, and
+    an incomplete passage's, left out of the maximum), waits of 0 s, a call of two passages
+    crossing a quarter of an hour (counted once, on its first) and one of three not answered,
+    a transfer, an exit by key; the import's counts are those of rollups.refresh's SQL."""
+    cap = rollups.WAIT_CAP
+    services.import_lines([
+        f"{T10 + 60}|u0|info|NONE|ENTERQUEUE||06|1",  # incomplete: closed at the restart
+        f"{T10 + 100}|long|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 120}|gone|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 200}|now|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 200}|now|info|ag1|CONNECT|0|x|1",
+        f"{T10 + 260}|now|info|ag1|COMPLETEAGENT|0|60|1",
+        f"{T10 + 300}|quit|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 300}|quit|info|NONE|ABANDON|1|1|0",
+        f"{T10 + 400}|key|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 460}|key|info|NONE|EXITWITHKEY|1|1|1|60",
+        f"{T10 + 800}|two|info|NONE|ENTERQUEUE||06|1",  # 10:13:20
+        f"{T10 + 1000}|two|info|NONE|EXITWITHTIMEOUT|1|1|200",
+        f"{T10 + 1000}|two|overflow|NONE|ENTERQUEUE||06|1",  # 10:16:40, the next quarter
+        f"{T10 + 1030}|two|overflow|ag2|CONNECT|30|x|1",
+        f"{T10 + 1090}|two|overflow|ag2|BLINDTRANSFER|3013|internal|30|60|1",
+        f"{T10 + 1100}|three|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 1300}|three|info|NONE|EXITWITHTIMEOUT|1|1|200",
+        f"{T10 + 1300}|three|overflow|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 1400}|three|overflow|NONE|EXITWITHTIMEOUT|1|1|100",
+        f"{T10 + 1400}|three|info|NONE|ENTERQUEUE||06|1",
+        f"{T10 + 1410}|three|info|NONE|ABANDON|1|1|10",
+        f"{T10 + 3820}|gone|info|NONE|ABANDON|1|1|{cap + 99}",
+        f"{T10 + cap + 499}|long|info|ag1|CONNECT|{cap + 399}|x|1",
+        f"{T10 + cap + 559}|long|info|ag1|COMPLETECALLER|{cap + 399}|60|1",
+        f"{T10 + 5000}|NONE|NONE|NONE|QUEUESTART|",
+    ])  # fmt: skip
+    counted_by_the_import = tables()
+    rollups.mark_all()
+    rollups.refresh()
+    assert tables() == counted_by_the_import
+    rows = QueueRollup.objects.filter(queue__name="info").order_by("local_minute")
+    first, second = rows[0], rows[1]  # 10:00 and 10:15
+    assert (first.offered, first.answered, first.abandoned, first.unknown, first.other_exits) == (
+        7,
+        2,
+        2,
+        1,
+        1,
+    )
+    assert (first.max_wait, first.calls, first.calls_multi) == (cap + 399, 7, 1)  # not the incomplete's
+    assert (second.offered, second.calls, second.calls_multi, second.timeouts) == (2, 1, 1, 1)
+    overflow = QueueRollup.objects.get(queue__name="overflow", local_minute=first.local_minute + 15)
+    assert (overflow.offered, overflow.answered, overflow.transferred, overflow.calls) == (2, 1, 1, 0)
+    buckets = sorted(
+        QueueWaitCount.objects.filter(queue__name="info").values_list("answered", "wait", "count")
+    )
+    assert buckets == [(False, 0, 1), (False, 10, 1), (False, cap, 1), (True, 0, 1), (True, cap, 1)]
