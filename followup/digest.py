@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from fiches.models import Fiche, Status
 from followup.models import Digest
+from followup.selectors import end_of_today
 from followup.sweep import CELL_STATUSES
 
 
 def cell_counts(now: datetime) -> dict[int, dict[str, int]]:
     """Per cell: new since yesterday, due today, overdue, waiting (open fiches)."""
-    local = timezone.localtime(now)
-    end_of_day = timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time(0)))
+    end_of_day = end_of_today(now)
     rows = (
         Fiche.objects.filter(status__in=CELL_STATUSES)
         .order_by()

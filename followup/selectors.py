@@ -4,11 +4,12 @@ the supervisor's board. Every query starts from ``fiches.selectors.visible_fiche
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core.dates import day_start
 from fiches.models import OPEN_STATUSES, Event, Fiche, Status
 from fiches.selectors import LIST_RELATED, visible_fiches
 from followup.models import Hold, Intervention, Message
@@ -21,8 +22,7 @@ ACKNOWLEDGED = (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING)
 
 
 def end_of_today(now: datetime) -> datetime:
-    local = timezone.localtime(now)
-    return timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time(0)))
+    return day_start(timezone.localdate(now) + timedelta(days=1))
 
 
 def can_use_queue(user) -> bool:
@@ -309,7 +309,7 @@ def weekly_trend(fiches: QuerySet[Fiche], now: datetime, weeks: int) -> list[dic
     """Received and resolved per week (Monday to Sunday, local time), two queries."""
     monday = week_start(timezone.localtime(now).date())
     starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    bounds = [timezone.make_aware(datetime.combine(d, time(0))) for d in starts]
+    bounds = [day_start(d) for d in starts]
     bounds.append(bounds[-1] + timedelta(weeks=1))
 
     def per_week(column: str) -> dict:
