@@ -34,7 +34,7 @@ def without_rollups(services):
     """The import without counting nor writing its rollups (the days it writes stay marked
     stale, as an import's days are until rolled up)."""
     saved = services.Writer._count_rollups, services.Writer._write_rollups
-    services.Writer._count_rollups = services.Writer._write_rollups = lambda _writer: None
+    services.Writer._count_rollups = services.Writer._write_rollups = lambda _writer, *_args: None
     try:
         yield
     finally:

@@ -407,8 +407,9 @@ class Writer:
                 cursor.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
             self._cache_size = None
 
-    def _count_rollups(self) -> None:
-        """Count the batch about to be written (``self.passages``) into its rollups: the same
+    def _count_rollups(self, days: list[str]) -> None:
+        """Count the batch about to be written (``self.passages``; ``days``, each passage's local
+        day, sliced once by ``flush``, which marks them) into its rollups: the same
         counts as ``rollups.refresh``'s SQL, kept per key as ``ROLLUP_SLOTS`` says, and the
         waits of the answered and of the abandoned passages per day (``self.day_waits``: one
         pair of {wait: passages} per ``rollups.DAY_KEY``, shared by the day's quarters).
@@ -422,7 +423,6 @@ class Writer:
         if not values:
             return
         rollup, rollup_get, day_waits = self.rollup, self.rollup.get, self.day_waits
-        days = values[self.DAY :: width]
         self.day_passages.update(days)
         keys = zip(
             values[self.QUEUE :: width],
@@ -522,9 +522,10 @@ class Writer:
     def flush(self) -> None:
         if self.stop is not None and self.stop():
             raise ImportStopped
-        self._count_rollups()
+        days = self.passages.values[self.DAY :: self.passages.width]  # each passage's local day
+        self._count_rollups(days)
         with transaction.atomic(), connection.cursor() as cursor:
-            rollups.mark(self.passages.values[self.DAY :: self.passages.width])
+            rollups.mark(days)
             for table in (self.passages, self.activities):
                 self.written += table.flush(cursor)
 
