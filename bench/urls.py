@@ -29,6 +29,32 @@ def bare_list(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"rows": rows})
 
 
+SEARCH_ROWS = (
+    "SELECT f.reference, v.label, b.short_name, f.status FROM fiches_fiche f "
+    "JOIN catalogue_requesttypeversion v ON v.id = f.request_type_id "
+    "JOIN organisations_body b ON b.id = f.body_id WHERE {where} "
+    "ORDER BY f.created_at DESC, f.id DESC LIMIT 51"
+)
+SEARCH_COUNT = "SELECT COUNT(*) FROM (SELECT 1 FROM fiches_fiche f WHERE {where} LIMIT 10001) AS capped"
+
+
+def bare_search(request: HttpRequest) -> JsonResponse:
+    """The list searched by a word of the address (of a cell's fiches if one is named): the
+    51 newest rows and their count up to 10,001, in raw SQL. The benchmark's words hold no
+    ``%`` nor ``_``."""
+    from catalogue.models import normalise
+
+    where, params = "f.address_key LIKE %s", ["%" + normalise(request.GET["q"]) + "%"]
+    if request.GET.get("cell"):
+        where, params = f"f.cell_id = %s AND {where}", [int(request.GET["cell"]), *params]
+    with connection.cursor() as cursor:
+        cursor.execute(SEARCH_ROWS.format(where=where), params)
+        rows = cursor.fetchall()
+        cursor.execute(SEARCH_COUNT.format(where=where), params)
+        (count,) = cursor.fetchone()
+    return JsonResponse({"rows": rows, "count": count})
+
+
 def bare_address_search(request: HttpRequest) -> JsonResponse:
     """The type-ahead's bare indexed SQL: addresses with the number on streets having a word
     starting with each query word (the `street_word` and `address_street_number` indexes)."""
@@ -175,6 +201,7 @@ def bare_export(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("bench/bare-list/", bare_list),
+    path("bench/bare-search/", bare_search),
     path("bench/bare-address-search/", bare_address_search),
     path("bench/bare-duplicates/", bare_duplicates),
     path("bench/bare-detail/", bare_detail),
