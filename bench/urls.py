@@ -42,23 +42,17 @@ def bare_search(request: HttpRequest) -> JsonResponse:
     """The list searched by a word of the address (of a cell's fiches if one is named): the
     51 newest rows and their count up to 10,001, in raw SQL through the index of the keys
     (fiches.address_index). PostgreSQL: the ``LIKE``, which the trigram index serves. SQLite:
-    the ids read from the FTS5 table first, up to the page's limit, else the ``LIKE``. The
-    benchmark's words hold no ``%``, ``_`` nor ``"``."""
+    the ids read from the FTS5 table first, up to the page's share of the table, else the
+    ``LIKE``. The benchmark's words hold no ``%`` nor ``_``."""
     from catalogue.models import normalise
-    from fiches.selectors import ADDRESS_IDS, NARROWED_ADDRESS_IDS
+    from fiches import address_index, selectors
 
     text = normalise(request.GET["q"])
     where, params = "f.address_key LIKE %s", ["%" + text + "%"]
     if connection.vendor == "sqlite":
-        limit = NARROWED_ADDRESS_IDS if request.GET.get("cell") else ADDRESS_IDS
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT COUNT(*), json_group_array(rowid) FROM (SELECT rowid FROM fiches_fiche_address "
-                "WHERE fiches_fiche_address MATCH %s LIMIT %s) AS found",
-                [f'"{text}"', limit + 1],
-            )
-            count, ids = cursor.fetchone()
-        if count <= limit:
+        share = selectors.NARROWED_ADDRESS_SHARE if request.GET.get("cell") else selectors.ADDRESS_SHARE
+        ids = address_index.matching_ids(text, share, selectors.ADDRESS_IDS_AT_LEAST)
+        if ids is not None:
             where, params = "f.id IN (SELECT value FROM json_each(%s))", [ids]
     if request.GET.get("cell"):
         where, params = f"f.cell_id = %s AND {where}", [int(request.GET["cell"]), *params]

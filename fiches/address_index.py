@@ -108,15 +108,19 @@ def fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def matching_ids(text: str, limit: int) -> str | None:
+# One fiche in ``share`` of the table (its highest id, near enough), or ``at_least``.
+_LIMIT = "(SELECT MAX(COALESCE(MAX(id), 0) / %s, %s) FROM fiches_fiche)"
+
+
+def matching_ids(text: str, share: int, at_least: int) -> str | None:
     """SQLite: the ids of the fiches whose key holds ``text`` (``TRIGRAM`` characters or
-    more), read from the index, as a JSON array (written by SQLite: no Python object per
-    id); None when more than ``limit`` fiches hold it."""
+    more), read from the index, as a JSON array (written by SQLite: no Python object per id);
+    None when more than one fiche in ``share`` (and more than ``at_least``) holds it."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COUNT(*), json_group_array(rowid) FROM (SELECT rowid FROM fiches_fiche_address "
-            "WHERE fiches_fiche_address MATCH %s LIMIT %s) AS found",
-            [fts_phrase(text), limit + 1],
+            f"SELECT COUNT(*), json_group_array(rowid), {_LIMIT} FROM (SELECT rowid "  # noqa: S608
+            f"FROM fiches_fiche_address WHERE fiches_fiche_address MATCH %s LIMIT {_LIMIT} + 1) AS found",
+            [share, at_least, fts_phrase(text), share, at_least],
         )
-        count, ids = cursor.fetchone()
+        count, ids, limit = cursor.fetchone()
     return ids if count <= limit else None

@@ -154,11 +154,12 @@ def test_an_address_search_reads_the_index_of_the_keys(client, users, make_fiche
 
 
 def test_a_common_word_reads_the_newest_fiches_first(client, users, make_fiche, monkeypatch):
-    """A word in more fiches than ADDRESS_IDS: the ``LIKE``, the newest first through
-    (-created, -id), which a common word fills at once (no sort of all its fiches)."""
+    """A word in more fiches than its share of the table: the ``LIKE``, the newest first
+    through (-created, -id), which a common word fills at once (no sort of all its fiches)."""
     from fiches import selectors
 
-    monkeypatch.setattr(selectors, "ADDRESS_IDS", 0)
+    monkeypatch.setattr(selectors, "ADDRESS_IDS_AT_LEAST", 0)
+    monkeypatch.setattr(selectors, "ADDRESS_SHARE", 10**9)
     make_fiche("VOI-NID", street_name="rue Paradis")
     client.force_login(users["agent"])
     pages = reads(client, reverse("fiches:list"), '"address_key" LIKE', {"q": "rue"})
