@@ -51,9 +51,9 @@ def bare_search(request: HttpRequest) -> JsonResponse:
     where, params = "f.address_key LIKE %s", ["%" + text + "%"]
     if connection.vendor == "sqlite":
         share = selectors.NARROWED_ADDRESS_SHARE if request.GET.get("cell") else selectors.ADDRESS_SHARE
-        ids = address_index.matching_ids(text, share, selectors.ADDRESS_IDS_AT_LEAST)
-        if ids is not None:
-            where, params = "f.id IN (SELECT value FROM json_each(%s))", [ids]
+        matches = address_index.matching_ids(text, share, selectors.FEW_ADDRESS_IDS)
+        if matches is not None:
+            where, params = "f.id IN (SELECT value FROM json_each(%s))", [matches.ids]
     if request.GET.get("cell"):
         where, params = f"f.cell_id = %s AND {where}", [int(request.GET["cell"]), *params]
     with connection.cursor() as cursor:

@@ -20,6 +20,8 @@ and rebuilds the index when a migration that altered ``Fiche`` left it unkept.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -108,14 +110,19 @@ def fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+class Matches(NamedTuple):
+    count: int
+    ids: str  # a JSON array, written by SQLite: no Python object per id
+
+
 # One fiche in ``share`` of the table (its highest id, near enough), or ``at_least``.
 _LIMIT = "(SELECT MAX(COALESCE(MAX(id), 0) / %s, %s) FROM fiches_fiche)"
 
 
-def matching_ids(text: str, share: int, at_least: int) -> str | None:
-    """SQLite: the ids of the fiches whose key holds ``text`` (``TRIGRAM`` characters or
-    more), read from the index, as a JSON array (written by SQLite: no Python object per id);
-    None when more than one fiche in ``share`` (and more than ``at_least``) holds it."""
+def matching_ids(text: str, share: int, at_least: int) -> Matches | None:
+    """SQLite: the fiches whose key holds ``text`` (``TRIGRAM`` characters or more), read
+    from the index; None when more than one fiche in ``share`` (and more than ``at_least``)
+    holds it."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*), json_group_array(rowid), {_LIMIT} FROM (SELECT rowid "  # noqa: S608
@@ -123,4 +130,4 @@ def matching_ids(text: str, share: int, at_least: int) -> str | None:
             [share, at_least, fts_phrase(text), share, at_least],
         )
         count, ids, limit = cursor.fetchone()
-    return ids if count <= limit else None
+    return Matches(count, ids) if count <= limit else None

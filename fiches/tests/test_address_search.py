@@ -101,9 +101,9 @@ def test_on_sqlite_the_ids_come_from_the_index(users, fiches):
 @pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's choice by the number of ids")
 def test_a_word_in_more_fiches_than_its_share_reads_the_keys(users, fiches, monkeypatch):
     """Past the share of the table (ADDRESS_SHARE, NARROWED_ADDRESS_SHARE for a scope) and
-    ADDRESS_IDS_AT_LEAST, the ``LIKE`` newest first: a common word fills the page at once. The
-    same fiches either way."""
-    monkeypatch.setattr(selectors, "ADDRESS_IDS_AT_LEAST", 2)
+    FEW_ADDRESS_IDS, the ``LIKE`` newest first: a common word fills the page at once. The same
+    fiches either way."""
+    monkeypatch.setattr(selectors, "FEW_ADDRESS_IDS", 2)
     monkeypatch.setattr(selectors, "ADDRESS_SHARE", 10**9)
     monkeypatch.setattr(selectors, "NARROWED_ADDRESS_SHARE", 10**9)
     for username in ("agent", "cellule-voirie"):
@@ -118,7 +118,7 @@ def test_a_word_in_more_fiches_than_its_share_reads_the_keys(users, fiches, monk
 def test_the_limit_is_a_share_of_the_table(users, fiches):
     highest = max(f.pk for f in fiches)
     rue = sum("rue" in f.address_key for f in fiches)
-    assert len(json.loads(address_index.matching_ids("rue", share=1, at_least=0))) == rue
+    assert address_index.matching_ids("rue", share=1, at_least=0).count == rue
     assert address_index.matching_ids("rue", share=highest + 1, at_least=0) is None
     assert address_index.matching_ids("rue", share=highest + 1, at_least=rue) is not None
     assert address_index.matching_ids("rue", share=highest + 1, at_least=rue - 1) is None
@@ -214,7 +214,7 @@ def holds(text: str, fiches: set[int]) -> bool:
     PostgreSQL the index only serves the ``LIKE``, whose answers ``found`` compares."""
     if connection.vendor != "sqlite":
         return True
-    return set(json.loads(address_index.matching_ids(normalise(text), 1, 100))) == fiches
+    return set(json.loads(address_index.matching_ids(normalise(text), 1, 100).ids)) == fiches
 
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's triggers")

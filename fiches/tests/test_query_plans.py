@@ -133,13 +133,25 @@ FICHE_SCAN = re.compile(r"SCAN fiches_fiche\b(?!_address)")
 
 
 @pytest.mark.parametrize(
-    "username, index", [("agent", "INTEGER PRIMARY KEY"), ("cellule-voirie", "fiche_cell_created")]
+    "username, few, index",
+    [
+        ("agent", 1000, "SEARCH fiches_fiche USING INTEGER PRIMARY KEY"),
+        ("cellule-voirie", 1000, "CORRELATED SCALAR SUBQUERY"),
+        ("cellule-voirie", 0, "fiche_cell_created"),
+    ],
 )
-def test_an_address_search_reads_the_index_of_the_keys(client, users, make_fiche, username, index):
+def test_an_address_search_reads_the_index_of_the_keys(
+    client, users, make_fiche, monkeypatch, username, few, index
+):
     """A word of the address: the ids of its fiches read from the FTS5 table of the keys'
     trigrams, then the page and its count among them, not a ``LIKE`` over every key of the
-    years kept (473 ms at a million fiches for a word found nowhere). The call centre's fiches
-    are looked up by id; a cell's read from the cell's own index, each checked against the ids."""
+    years kept (473 ms at a million fiches for a word found nowhere). A few are looked up by id,
+    a cell's scope checked on each (not all the cell's entries read in its index); more, within
+    their share of the table, are checked on the entries of the cell's own index."""
+    from fiches import selectors
+
+    monkeypatch.setattr(selectors, "FEW_ADDRESS_IDS", few)
+    monkeypatch.setattr(selectors, "NARROWED_ADDRESS_SHARE", 1)  # any number of the few fiches here
     make_fiche("VOI-NID", street_name="rue Paradis")
     client.force_login(users[username])
     with CaptureQueriesContext(connection) as queries:
@@ -151,6 +163,7 @@ def test_an_address_search_reads_the_index_of_the_keys(client, users, make_fiche
     assert len(lists) == 2  # the page and its count
     for read in lists:
         assert not FICHE_SCAN.search(read) and index in read, read
+        assert few == 0 or "fiche_cell_created" not in read, read
 
 
 def test_a_common_word_reads_the_newest_fiches_first(client, users, make_fiche, monkeypatch):
@@ -158,7 +171,7 @@ def test_a_common_word_reads_the_newest_fiches_first(client, users, make_fiche, 
     through (-created, -id), which a common word fills at once (no sort of all its fiches)."""
     from fiches import selectors
 
-    monkeypatch.setattr(selectors, "ADDRESS_IDS_AT_LEAST", 0)
+    monkeypatch.setattr(selectors, "FEW_ADDRESS_IDS", 0)
     monkeypatch.setattr(selectors, "ADDRESS_SHARE", 10**9)
     make_fiche("VOI-NID", street_name="rue Paradis")
     client.force_login(users["agent"])
