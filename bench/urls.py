@@ -42,20 +42,24 @@ def bare_search(request: HttpRequest) -> JsonResponse:
     """The list searched by a word of the address (of a cell's fiches if one is named): the
     51 newest rows and their count up to 10,001, in raw SQL through the index of the keys
     (fiches.address_index). PostgreSQL: the ``LIKE``, which the trigram index serves. SQLite:
-    the ids read from the FTS5 table first, up to the page's share of the table, else the
+    the ids read from the FTS5 table first, up to the page's share of the table (nothing more
+    when there are none; a few looked up by id, ``+`` keeping the cell a filter), else the
     ``LIKE``. The benchmark's words hold no ``%`` nor ``_``."""
     from catalogue.models import normalise
     from fiches import address_index, selectors
 
     text = normalise(request.GET["q"])
-    where, params = "f.address_key LIKE %s", ["%" + text + "%"]
+    where, params, cell = "f.address_key LIKE %s", ["%" + text + "%"], "f.cell_id"
     if connection.vendor == "sqlite":
         share = selectors.NARROWED_ADDRESS_SHARE if request.GET.get("cell") else selectors.ADDRESS_SHARE
         matches = address_index.matching_ids(text, share, selectors.FEW_ADDRESS_IDS)
+        if matches is not None and not matches.count:
+            return JsonResponse({"rows": [], "count": 0})
         if matches is not None:
             where, params = "f.id IN (SELECT value FROM json_each(%s))", [matches.ids]
+            cell = "+f.cell_id" if matches.count <= selectors.FEW_ADDRESS_IDS else cell
     if request.GET.get("cell"):
-        where, params = f"f.cell_id = %s AND {where}", [int(request.GET["cell"]), *params]
+        where, params = f"{cell} = %s AND {where}", [int(request.GET["cell"]), *params]
     with connection.cursor() as cursor:
         cursor.execute(SEARCH_ROWS.format(where=where), params)
         rows = cursor.fetchall()
