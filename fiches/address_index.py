@@ -77,12 +77,12 @@ def drop(schema_editor: BaseDatabaseSchemaEditor) -> None:
         schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
 
 
-def repair(connection: BaseDatabaseWrapper) -> bool:
+def repair(database: BaseDatabaseWrapper) -> bool:
     """SQLite: the missing triggers created again and the index rebuilt from the fiches
     (nothing when the index is not there yet, or complete). Returns whether it was needed."""
-    if connection.vendor != "sqlite":
+    if database.vendor != "sqlite":
         return False
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(
             "SELECT type, name FROM sqlite_master WHERE name = %s OR (type = 'trigger' AND tbl_name = %s)",
             [FTS_TABLE, "fiches_fiche"],

@@ -84,9 +84,28 @@ def like(text: str) -> set[str]:
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_the_search_finds_what_like_found(users, fiches, text):
+    """For the call centre and for the cell the fiches belong to (its scope checked)."""
     expected = {f.reference for f in fiches if normalise(text) in f.address_key}
     assert like(text) == expected
     assert found(users["agent"], text) == expected
+    assert found(users["cellule-voirie"], text) == expected
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's three ways of reading the ids")
+@pytest.mark.parametrize("few, share", [(1000, 32), (0, 1), (0, 10**9)])
+def test_each_way_of_reading_the_ids_finds_the_same_fiches(
+    users, make_fiche, fiches, monkeypatch, few, share
+):
+    """A few ids looked up with the scope checked on each, more checked on the scope's own
+    entries, the ``LIKE``: the same fiches, a City fiche never in a Métropole cell's."""
+    monkeypatch.setattr(selectors, "FEW_ADDRESS_IDS", few)
+    monkeypatch.setattr(selectors, "NARROWED_ADDRESS_SHARE", share)
+    lamp = make_fiche("ECL-LAMP", street_number="12", street_name="rue Paradis")
+    for text in ("paradis", "rue", "13001", "pasteur"):
+        expected = {f.reference for f in fiches if normalise(text) in f.address_key}
+        assert found(users["cellule-voirie"], text) == expected
+        assert lamp.reference not in found(users["cellule-voirie"], text)
+        assert (lamp.reference in found(users["cellule-eclairage"], text)) == (text in lamp.address_key)
 
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'", reason="the FTS5 table is SQLite's")
