@@ -316,6 +316,10 @@ PAGES: dict[str, Page] = {
     "open311:media": Page(),
 }
 
+# The fiche list's search by a word of the address reads an FTS5 table on SQLite and a trigram
+# index on PostgreSQL: their query syntax, LIKE's wildcards, a NUL, a long text.
+ADDRESS_TEXTS = ["%", "_", '"', "*", "rue*", '"rue" OR *', "NEAR(rue", "ru%e_\\", "rue\x00", "²²²"]
+ADDRESS_SEARCHES = [{"q": text} for text in [*ADDRESS_TEXTS, "x" * 10_000]]
 # Pairs that break only together (a valid date with a hostile id, a type with a hostile place).
 COMBINED_QUERIES = {
     "correspondence:register": [
@@ -332,7 +336,10 @@ COMBINED_QUERIES = {
         {"date_from": "0001-01-01", "date_to": "9999-12-31"},
         {"after": f"1_{THIRTY_DIGITS}"},
         {"after": f"{THIRTY_DIGITS}_1"},
+        *ADDRESS_SEARCHES,
+        *({"cell": "1", **search} for search in ADDRESS_SEARCHES),
     ],
+    "fiches:export": ADDRESS_SEARCHES,
     "partners:fiches": [
         {"created_from": "0001-01-01", "created_to": "9999-12-31"},
         {"cursor": f"1_{THIRTY_DIGITS}"},
