@@ -83,8 +83,8 @@ def fiche_list(request: HttpRequest) -> HttpResponse:
 
 
 def _labels(field: str) -> dict:
-    """A choice field's labels, translated once (``get_FOO_display`` hashes every lazy label
-    again on each call: most of an export's time)."""
+    """A choice field's labels, each translated once per export: the export reads plain
+    values, not fiches, so it has no ``get_FOO_display`` to call (core.choices)."""
     return {value: str(label) for value, label in Fiche._meta.get_field(field).flatchoices}
 
 
