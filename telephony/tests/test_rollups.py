@@ -190,3 +190,17 @@ def test_the_import_counts_the_edges_as_the_sql_does():
         QueueWaitCount.objects.filter(queue__name="info").values_list("answered", "wait", "count")
     )
     assert buckets == [(False, 0, 1), (False, 10, 1), (False, cap, 1), (True, 0, 1), (True, cap, 1)]
+
+
+def test_a_quarter_split_between_batches_is_counted_once(monkeypatch):
+    """Batches of 37 passages cut most quarters of an hour in two: the import adds the second
+    part's counts, wait buckets and maximum wait to the first's, as rollups.refresh's SQL does."""
+    monkeypatch.setattr(services, "BATCH", 37)
+    services.seed_opening_hours()
+    lines = [line for _day, day_lines in generate_lines(START, 2, 60_000, 5) for line in day_lines]
+    services.import_lines(lines, name="small-batches")
+    counted_by_the_import = tables()
+    assert len(counted_by_the_import[0]) > 40 and QueuePassage.objects.count() > 37 * 10
+    rollups.mark_all()
+    rollups.refresh()
+    assert tables() == counted_by_the_import
