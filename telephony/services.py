@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from core.uploads import expands_too_much
@@ -256,6 +256,8 @@ class Writer:
         # the rollups of what this writer wrote, counted batch by batch (_count_rollups), and
         # per local day the passages written (to tell the days this writer wrote alone)
         self.counts = rollup_counts.Counts(rollups.WAIT_CAP)
+        self.first_id: int | None = None  # see _see_days
+        self.shared_days: set[str] = set()
         self.calls = self._calls_writer()
 
     def _calls_writer(self) -> Callable[[list[queuelog.Passage]], None]:
@@ -389,6 +391,7 @@ class Writer:
             return np.fromiter(values[index::width], np.int64, n)
 
         outcomes = map(rollup_counts.OUTCOME_CODE.__getitem__, values[self.OUTCOME :: width])
+        self._see_days(days)
         self.counts.add(
             rollup_counts.Batch(
                 days,
@@ -398,18 +401,32 @@ class Writer:
             )
         )
 
-    @staticmethod
-    def _own_days(written: Counter[str]) -> set[str]:
+    def _see_days(self, days: list[str]) -> None:
+        """Before a batch is written: the highest passage id before this writer's first
+        batch, and which of the batch's days not met yet already hold passages."""
+        if self.first_id is None:
+            self.first_id = QueuePassage.objects.aggregate(last=Max("id"))["last"] or 0
+        new = set(days).difference(self.counts.day_passages)
+        if new:
+            found = QueuePassage.objects.filter(local_date__in=new).values_list("local_date", flat=True)
+            self.shared_days.update(map(str, found.distinct().order_by()))
+
+    def _own_days(self, written: Counter[str]) -> set[str]:
         """The days whose passages are all among those written (``written``: passages per
-        day): all of them when the passages of their span are as many as written (a new
-        period: one count), else those whose own count matches."""
+        day). When the ids from the first one given after the first batch began to the last
+        one are as many as the passages written, they are all this writer's: no one else
+        wrote meanwhile, and the days are those that held no passage when first met
+        (``_see_days``; each id read by index). Otherwise (another writer), the days whose
+        passages are as many as written."""
         if not written:
             return set()
-        span = QueuePassage.objects.filter(local_date__range=(min(written), max(written)))
-        if span.count() == written.total():
-            return set(written)
-        stored = span.filter(local_date__in=list(written)).values_list("local_date").annotate(n=Count("id"))
-        return {str(day) for day, n in stored.order_by() if written.get(str(day)) == n}
+        since = QueuePassage.objects.filter(id__gt=self.first_id or 0)
+        first, last = (since.aggregate(found=f("id"))["found"] or 0 for f in (Min, Max))
+        if self.first_id is not None and last - first + 1 == written.total():
+            return set(written) - self.shared_days
+        stored = QueuePassage.objects.filter(local_date__in=list(written)).values_list("local_date")
+        counted = stored.annotate(n=Count("id")).order_by()
+        return {str(day) for day, n in counted if written.get(str(day)) == n}
 
     def _write_rollups(self) -> None:
         """The rollups of the days whose every passage this writer wrote are its own counts;
@@ -418,6 +435,7 @@ class Writer:
         with transaction.atomic(), connection.cursor() as cursor:
             rollups.lock(cursor)
             own = self._own_days(written)
+            self.first_id, self.shared_days = None, set()
             rows = _Table(QueueRollup, [*rollups.KEY, *rollups.COUNTERS])
             buckets = _Table(QueueWaitCount, [*rollups.DAY_KEY, "answered", "wait", "count"])
             rows.values, buckets.values = self.counts.rows(own)

@@ -204,3 +204,29 @@ def test_a_quarter_split_between_batches_is_counted_once(monkeypatch):
     rollups.mark_all()
     rollups.refresh()
     assert tables() == counted_by_the_import
+
+
+def test_passages_written_meanwhile_by_another_import_are_not_taken_for_the_writers(monkeypatch):
+    """Another import writes a passage on one of this import's days while it runs (after the
+    day was first met): the ids given meanwhile outnumber this import's passages, so the
+    days are counted again and that day is rolled up from all its passages."""
+    monkeypatch.setattr(services, "BATCH", 200)
+    services.seed_opening_hours()
+    count_batch = services.Writer._count_rollups
+
+    def meanwhile(writer, days):
+        count_batch(writer, days)
+        other = QueuePassage.objects.filter(callid="other")
+        if writer.counts.day_passages.total() > 400 and not other.exists():
+            intruder = QueuePassage.objects.order_by("id").values().first()
+            intruder.update(id=None, callid="other", offset=10**9, source_id=None)
+            QueuePassage.objects.create(**intruder)
+
+    monkeypatch.setattr(services.Writer, "_count_rollups", meanwhile)
+    lines = [line for _day, day_lines in generate_lines(START, 2, 60_000, 6) for line in day_lines]
+    services.import_lines(lines, name="meanwhile")
+    assert QueuePassage.objects.filter(callid="other").exists()
+    counted_by_the_import = tables()
+    rollups.mark_all()
+    rollups.refresh()
+    assert tables() == counted_by_the_import
