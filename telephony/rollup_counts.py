@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 
 import numpy as np
 
@@ -99,10 +98,11 @@ class Counts:
         for side, mask in zip(self._waits, (answered.astype(bool), abandoned), strict=True):
             side.append(np.unique(day_key[mask] * (self.wait_cap + 1) + capped[mask], return_counts=True))
 
-    def rows(self, days: set[str]) -> tuple[list, list]:
-        """The rows of these days, flat: ``QueueRollup``'s (``rollups.KEY``, then
-        ``rollups.COUNTERS``) and ``QueueWaitCount``'s (``rollups.DAY_KEY``, answered, wait,
-        count). What was counted is forgotten."""
+    def rows(self, days: set[str]) -> tuple[list[list], list[list]]:
+        """The rows of these days, column by column (lists of Python values):
+        ``QueueRollup``'s (``rollups.KEY``, then ``rollups.COUNTERS``) and
+        ``QueueWaitCount``'s (``rollups.DAY_KEY``, answered, wait, count). What was counted is
+        forgotten."""
         parts, self._parts = self._parts, []
         waits, self._waits = self._waits, ([], [])
         if not parts:
@@ -115,34 +115,28 @@ class Counts:
         day_key, quarter = np.divmod(keys, QUARTERS)
         kept = np.isin(day_key // (2 * QUEUES), own)
         counters = [sums[kept, 0], *sums[kept, 1:10].T, max_wait[kept], *sums[kept, 10:].T]
-        rollup_rows = self._flat(day_key[kept], [quarter[kept] * 15], counters)
-        bucket_rows: list = []
+        rollup_columns = self._columns(day_key[kept], [quarter[kept] * 15], counters)
+        buckets = []  # (day key, answered, wait, count) of each side
         for answered, side in zip((1, 0), waits, strict=True):
             if side:
                 codes, counts = (np.concatenate(column) for column in zip(*side, strict=True))
                 codes, starts, order = _groups(codes)
-                counts = np.add.reduceat(counts[order], starts)
                 day_key, wait = np.divmod(codes, self.wait_cap + 1)
                 kept = np.isin(day_key // (2 * QUEUES), own)
-                answered_column = np.full(int(kept.sum()), answered)
-                bucket_rows += self._flat(day_key[kept], [], [answered_column, wait[kept], counts[kept]])
-        return rollup_rows, bucket_rows
+                counts = np.add.reduceat(counts[order], starts)[kept]
+                buckets.append((day_key[kept], np.full(len(counts), answered), wait[kept], counts))
+        day_key, *columns = (np.concatenate(column) for column in zip(*buckets, strict=True))
+        return rollup_columns, self._columns(day_key, [], columns)
 
-    def _flat(self, day_key: np.ndarray, after_day: list, columns: list) -> list:
-        """Rows (queue id, day text, [minute,] weekday, in hours, *columns), flat."""
+    def _columns(self, day_key: np.ndarray, after_day: list, columns: list) -> list[list]:
+        """The columns queue id, day text, [minute,] weekday, in hours, *columns."""
         rest, in_hours = np.divmod(day_key, 2)
         ordinal, slot = np.divmod(rest, QUEUES)
         queue_id = np.array(sorted(self._queue_slot, key=self._queue_slot.__getitem__))[slot]
         day_text = list(map(self._day_text.__getitem__, ordinal.tolist()))
         weekday = (ordinal - 1) % 7  # date.fromordinal(1) is a Monday
-        head = [
-            queue_id.tolist(),
-            day_text,
-            *(c.tolist() for c in after_day),
-            weekday.tolist(),
-            in_hours.tolist(),
-        ]
-        return list(chain.from_iterable(zip(*head, *(c.tolist() for c in columns), strict=True)))
+        numbers = (c.tolist() for c in (*after_day, weekday, in_hours, *columns))
+        return [queue_id.tolist(), day_text, *numbers]
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

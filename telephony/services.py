@@ -22,6 +22,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -168,6 +169,12 @@ class _Table:
         self.width = len(names)
         self.sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
         self.copy_sql = f"COPY {table} ({column_list}) FROM STDIN"
+        types = [meta.get_field(name).db_type(connection) for name in columns]
+        arrays = ", ".join(
+            "string_to_array(%s, ',')::" + ("integer[]::boolean[]" if kind == "boolean" else f"{kind}[]")
+            for kind in types
+        )
+        self.unnest_sql = f"INSERT INTO {table} ({column_list}) SELECT * FROM unnest({arrays})"  # noqa: S608
         # SQLite: one INSERT of many rows costs ~30 % less than one statement per row
         # (measured on a year of passages); within the backend's limit of parameters.
         self.per_statement = max(1, (connection.features.max_query_params or 999) // len(names))
@@ -178,6 +185,20 @@ class _Table:
 
     def __len__(self) -> int:
         return len(self.values) // self.width
+
+    def write_columns(self, cursor, columns: list[list]) -> int:
+        """Insert rows given column by column (lists of one length, in the table's order, of
+        numbers, 0/1 for booleans, and dates as text). PostgreSQL: one ``INSERT … SELECT FROM
+        unnest(…)``, each column sent as one text of its values joined by commas (Django's
+        client-side binding would quote an array element by element, in Python); else as
+        ``flush`` does."""
+        if not columns or not columns[0]:
+            return 0
+        if connection.vendor != "postgresql":
+            self.values = list(chain.from_iterable(zip(*columns, strict=True)))
+            return self.flush(cursor)
+        cursor.execute(self.unnest_sql, [",".join(map(str, column)) for column in columns])
+        return len(columns[0])
 
     def flush(self, cursor) -> int:
         values, width = self.values, self.width  # emptied in place: the Writer keeps its extend
@@ -438,11 +459,11 @@ class Writer:
             self.first_id, self.shared_days = None, set()
             rows = _Table(QueueRollup, [*rollups.KEY, *rollups.COUNTERS])
             buckets = _Table(QueueWaitCount, [*rollups.DAY_KEY, "answered", "wait", "count"])
-            rows.values, buckets.values = self.counts.rows(own)
+            rollup_columns, bucket_columns = self.counts.rows(own)
             if own:
                 rollups.forget(own)
-                rows.flush(cursor)
-                buckets.flush(cursor)
+                rows.write_columns(cursor, rollup_columns)
+                buckets.write_columns(cursor, bucket_columns)
         rollups.refresh()
 
     def flush(self) -> None:
