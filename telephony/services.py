@@ -26,13 +26,14 @@ from itertools import chain
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from core.uploads import expands_too_much
-from telephony import queuelog, rollups
+from telephony import queuelog, rollup_counts, rollups
 from telephony.hours import DEFAULT_WEEK, OpeningCalendar, minutes
 from telephony.models import (
     Agent,
@@ -53,30 +54,6 @@ BATCH = 20000
 SQLITE_IMPORT_CACHE_KIB = -131072  # 128 MB while importing (negative: KiB)
 ProgressCallback = Callable[[int, int, queuelog.ImportReport], None]
 READ_CHUNK = 1 << 20
-QUARTER_OF_MINUTE = tuple(minute - minute % 15 for minute in range(1440))  # a local minute's quarter
-
-# What Writer._count_rollups keeps per rollup key (its loop writes the indexes as numbers: the
-# import's hot path), turned into rollups.COUNTERS when written (Writer._write_rollups):
-# offered = answered + unanswered; wait_closed = wait_answered + wait_unanswered; a passage of
-# a call of one passage (call_passages 1) is that call, answered when the passage is, so calls
-# = offered - multi_passages + calls_multi and calls_answered = answered - multi_answered +
-# calls_multi_answered; the answered passages without a wait (answered - answered_waiting)
-# fill the answered bucket 0 of their day.
-ROLLUP_SLOTS = (
-    "answered", "talk", "wait_answered", "max_wait", "transferred",
-    "unanswered",  # passages not answered
-    "abandoned", "timeouts", "other_exits", "unknown", "wait_abandoned",
-    "wait_unanswered",  # waits of the passages not answered whose outcome is known
-    "multi_passages", "multi_answered",  # passages of calls of several passages, answered ones
-    "calls_multi", "calls_multi_answered",  # calls of several passages (on their first)
-    "answered_waiting",  # answered passages with a wait (in their day's buckets already)
-    "answered_outcome",  # not answered, outcome 'answered' (connect missing): no counter
-    # then the day's {wait: passages} of its answered and of its abandoned passages
-)  # fmt: skip
-UNANSWERED_SLOT = {  # a passage not answered: its outcome's slot
-    queuelog.ANSWERED: 17, queuelog.TRANSFER: 4, queuelog.ABANDONED: 6, queuelog.TIMEOUT: 7,
-    queuelog.OTHER: 8, queuelog.UNKNOWN: 9,
-}  # fmt: skip
 
 
 class ImportStopped(ValueError):
@@ -192,6 +169,12 @@ class _Table:
         self.width = len(names)
         self.sql = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
         self.copy_sql = f"COPY {table} ({column_list}) FROM STDIN"
+        types = [meta.get_field(name).db_type(connection) for name in columns]
+        arrays = ", ".join(
+            "string_to_array(%s, ',')::" + ("integer[]::boolean[]" if kind == "boolean" else f"{kind}[]")
+            for kind in types
+        )
+        self.unnest_sql = f"INSERT INTO {table} ({column_list}) SELECT * FROM unnest({arrays})"  # noqa: S608
         # SQLite: one INSERT of many rows costs ~30 % less than one statement per row
         # (measured on a year of passages); within the backend's limit of parameters.
         self.per_statement = max(1, (connection.features.max_query_params or 999) // len(names))
@@ -202,6 +185,20 @@ class _Table:
 
     def __len__(self) -> int:
         return len(self.values) // self.width
+
+    def write_columns(self, cursor, columns: list[list]) -> int:
+        """Insert rows given column by column (lists of one length, in the table's order, of
+        numbers, 0/1 for booleans, and dates as text). PostgreSQL: one ``INSERT … SELECT FROM
+        unnest(…)``, each column sent as one text of its values joined by commas (Django's
+        client-side binding would quote an array element by element, in Python); else as
+        ``flush`` does."""
+        if not columns or not columns[0]:
+            return 0
+        if connection.vendor != "postgresql":
+            self.values = list(chain.from_iterable(zip(*columns, strict=True)))
+            return self.flush(cursor)
+        cursor.execute(self.unnest_sql, [",".join(map(str, column)) for column in columns])
+        return len(columns[0])
 
     def flush(self, cursor) -> int:
         values, width = self.values, self.width  # emptied in place: the Writer keeps its extend
@@ -242,12 +239,11 @@ class Writer:
         "call_passages", "call_answered",
     ]  # fmt: skip
     DAY = PASSAGE_COLUMNS.index("local_date")
-    # the columns _count_rollups reads, in the order of its loop
-    ROLLUP_COLUMNS = tuple(
-        map(PASSAGE_COLUMNS.index, ("outcome", "answered", "wait", "talk", "call_passages", "call_answered"))
-    )
-    QUEUE, MINUTE, WEEKDAY, IN_HOURS = map(
-        PASSAGE_COLUMNS.index, ("queue", "local_minute", "weekday", "in_hours")
+    # the columns _count_rollups reads (rollup_counts.Batch's, the outcome between)
+    KEY_COLUMNS = tuple(map(PASSAGE_COLUMNS.index, ("queue", "local_minute", "in_hours")))
+    OUTCOME = PASSAGE_COLUMNS.index("outcome")
+    COUNTED_COLUMNS = tuple(
+        map(PASSAGE_COLUMNS.index, ("answered", "wait", "talk", "call_passages", "call_answered"))
     )
     ACTIVITY_COLUMNS = [
         "source", "offset", "agent", "queue", "kind", "started_at", "ended_at", "reason", "local_date",
@@ -278,12 +274,11 @@ class Writer:
                 self._cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = {SQLITE_IMPORT_CACHE_KIB}")
         self.written = 0
-        # the rollups of what this writer wrote, counted batch by batch (_count_rollups):
-        # (queue, day, quarter, weekday, in hours) -> the counts of ROLLUP_SLOTS, and per local
-        # day the passages written (to tell the days this writer wrote alone)
-        self.rollup: dict[tuple, list] = {}
-        self.day_waits: dict[tuple, tuple[dict, dict]] = {}
-        self.day_passages: Counter[str] = Counter()
+        # the rollups of what this writer wrote, counted batch by batch (_count_rollups), and
+        # per local day the passages written (to tell the days this writer wrote alone)
+        self.counts = rollup_counts.Counts(rollups.WAIT_CAP)
+        self.first_id: int | None = None  # see _see_days
+        self.shared_days: set[str] = set()
         self.calls = self._calls_writer()
 
     def _calls_writer(self) -> Callable[[list[queuelog.Passage]], None]:
@@ -409,114 +404,66 @@ class Writer:
 
     def _count_rollups(self, days: list[str]) -> None:
         """Count the batch about to be written (``self.passages``; ``days``, each passage's local
-        day, sliced once by ``flush``, which marks them) into its rollups: the same
-        counts as ``rollups.refresh``'s SQL, kept per key as ``ROLLUP_SLOTS`` says, and the
-        waits of the answered and of the abandoned passages per day (``self.day_waits``: one
-        pair of {wait: passages} per ``rollups.DAY_KEY``, shared by the day's quarters).
+        day, sliced once by ``flush``, which marks them) into its rollups
+        (``telephony.rollup_counts``: numpy, given the batch's columns)."""
+        values, width, n = self.passages.values, self.passages.width, len(days)
 
-        One loop over the batch's columns, sliced from the flat rows, out of the import's hot
-        loop, with as few operations as a passage allows: an answered passage without a wait
-        (most of them) is two additions; the sums of several slots are made when written.
-        Counting the batch with ``Counter`` over zipped columns and a loop over the distinct
-        tuples was measured slower: a passage's wait and talk make most tuples distinct."""
-        values, width = self.passages.values, self.passages.width
-        if not values:
-            return
-        rollup, rollup_get, day_waits = self.rollup, self.rollup.get, self.day_waits
-        self.day_passages.update(days)
-        keys = zip(
-            values[self.QUEUE :: width],
-            days,
-            map(QUARTER_OF_MINUTE.__getitem__, values[self.MINUTE :: width]),
-            values[self.WEEKDAY :: width],
-            values[self.IN_HOURS :: width],
-            strict=True,
+        def column(index: int) -> np.ndarray:
+            return np.fromiter(values[index::width], np.int64, n)
+
+        outcomes = map(rollup_counts.OUTCOME_CODE.__getitem__, values[self.OUTCOME :: width])
+        self._see_days(days)
+        self.counts.add(
+            rollup_counts.Batch(
+                days,
+                *map(column, self.KEY_COLUMNS),
+                np.fromiter(outcomes, np.int64, n),
+                *map(column, self.COUNTED_COLUMNS),
+            )
         )
-        columns = [values[i::width] for i in self.ROLLUP_COLUMNS]
-        cap, slots = rollups.WAIT_CAP, UNANSWERED_SLOT
-        transfer, abandoned, unknown = queuelog.TRANSFER, queuelog.ABANDONED, queuelog.UNKNOWN
-        rows = zip(keys, *columns, strict=True)
-        for key, outcome, answered, wait, talk, call_passages, call_answered in rows:
-            r = rollup_get(key)
-            if r is None:  # the slots, then the day's waits answered and abandoned
-                waits = day_waits.get(day_key := (key[0], key[1], key[3], key[4]))
-                if waits is None:
-                    waits = day_waits[day_key] = ({}, {})
-                r = rollup[key] = [0] * 18 + list(waits)
-            if answered:  # its outcome is answered or transfer
-                r[0] += 1
-                r[1] += talk
-                if wait:
-                    r[16] += 1
-                    r[2] += wait
-                    if wait > r[3]:
-                        r[3] = wait
-                    bucket = wait if wait < cap else cap
-                    waits = r[18]
-                    waits[bucket] = waits.get(bucket, 0) + 1
-                if outcome == transfer:
-                    r[4] += 1
-            else:
-                r[5] += 1
-                r[slots[outcome]] += 1
-                if outcome == abandoned:
-                    r[10] += wait
-                    bucket = wait if wait < cap else cap
-                    waits = r[19]
-                    waits[bucket] = waits.get(bucket, 0) + 1
-                if wait and outcome != unknown:
-                    r[11] += wait
-                    if wait > r[3]:
-                        r[3] = wait
-            if call_passages != 1:  # a passage of a call of several (rare)
-                r[12] += 1
-                r[13] += answered
-                if call_passages:  # its first
-                    r[14] += 1
-                    r[15] += call_answered
+
+    def _see_days(self, days: list[str]) -> None:
+        """Before a batch is written: the highest passage id before this writer's first
+        batch, and which of the batch's days not met yet already hold passages."""
+        if self.first_id is None:
+            self.first_id = QueuePassage.objects.aggregate(last=Max("id"))["last"] or 0
+        new = set(days).difference(self.counts.day_passages)
+        if new:
+            found = QueuePassage.objects.filter(local_date__in=new).values_list("local_date", flat=True)
+            self.shared_days.update(map(str, found.distinct().order_by()))
+
+    def _own_days(self, written: Counter[str]) -> set[str]:
+        """The days whose passages are all among those written (``written``: passages per
+        day). When the ids from the first one given after the first batch began to the last
+        one are as many as the passages written, they are all this writer's: no one else
+        wrote meanwhile, and the days are those that held no passage when first met
+        (``_see_days``; each id read by index). Otherwise (another writer), the days whose
+        passages are as many as written."""
+        if not written:
+            return set()
+        since = QueuePassage.objects.filter(id__gt=self.first_id or 0)
+        first, last = (since.aggregate(found=f("id"))["found"] or 0 for f in (Min, Max))
+        if self.first_id is not None and last - first + 1 == written.total():
+            return set(written) - self.shared_days
+        stored = QueuePassage.objects.filter(local_date__in=list(written)).values_list("local_date")
+        counted = stored.annotate(n=Count("id")).order_by()
+        return {str(day) for day, n in counted if written.get(str(day)) == n}
 
     def _write_rollups(self) -> None:
         """The rollups of the days whose every passage this writer wrote are its own counts;
         the other days (also holding passages of earlier imports) are rebuilt in SQL."""
-        counted, self.rollup = self.rollup, {}
-        day_waits, self.day_waits = self.day_waits, {}
-        written, self.day_passages = self.day_passages, Counter()
+        written, self.counts.day_passages = self.counts.day_passages, Counter()
         with transaction.atomic(), connection.cursor() as cursor:
             rollups.lock(cursor)
-            stored = (
-                QueuePassage.objects.filter(local_date__in=list(written))
-                .values_list("local_date")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-            own = {str(day) for day, n in stored if written.get(str(day)) == n}
+            own = self._own_days(written)
+            self.first_id, self.shared_days = None, set()
+            rows = _Table(QueueRollup, [*rollups.KEY, *rollups.COUNTERS])
+            buckets = _Table(QueueWaitCount, [*rollups.DAY_KEY, "answered", "wait", "count"])
+            rollup_columns, bucket_columns = self.counts.rows(own)
             if own:
                 rollups.forget(own)
-                rows = _Table(QueueRollup, [*rollups.KEY, *rollups.COUNTERS])
-                buckets = _Table(QueueWaitCount, [*rollups.DAY_KEY, "answered", "wait", "count"])
-                add_row, add_bucket = rows.values.extend, buckets.values.extend
-                for key, (
-                    answered, talk, wait_answered, max_wait, transferred, unanswered, abandoned, timeouts,
-                    other_exits, unknown, wait_abandoned, wait_unanswered, multi, multi_answered,
-                    calls_multi, calls_multi_answered, answered_waiting, _, answered_waits, _,
-                ) in counted.items():  # fmt: skip
-                    if key[1] in own:  # rollups.COUNTERS
-                        if answered > answered_waiting:  # those without a wait: bucket 0
-                            answered_waits[0] = answered_waits.get(0, 0) + answered - answered_waiting
-                        offered = answered + unanswered
-                        add_row((
-                            *key, offered, answered, transferred, abandoned, timeouts, other_exits,
-                            unknown, wait_answered, wait_answered + wait_unanswered, wait_abandoned,
-                            max_wait, talk, offered - multi + calls_multi,
-                            answered - multi_answered + calls_multi_answered, calls_multi,
-                        ))  # fmt: skip
-                for key, pair in day_waits.items():
-                    if key[1] in own:
-                        for answered, waits in zip((1, 0), pair, strict=True):
-                            # (*key, answered, wait, count) flattened, in C
-                            add_bucket(chain.from_iterable(map((*key, answered).__add__, waits.items())))
-                rows.flush(cursor)
-                buckets.flush(cursor)
+                rows.write_columns(cursor, rollup_columns)
+                buckets.write_columns(cursor, bucket_columns)
         rollups.refresh()
 
     def flush(self) -> None:

@@ -190,3 +190,43 @@ def test_the_import_counts_the_edges_as_the_sql_does():
         QueueWaitCount.objects.filter(queue__name="info").values_list("answered", "wait", "count")
     )
     assert buckets == [(False, 0, 1), (False, 10, 1), (False, cap, 1), (True, 0, 1), (True, cap, 1)]
+
+
+def test_a_quarter_split_between_batches_is_counted_once(monkeypatch):
+    """Batches of 37 passages cut most quarters of an hour in two: the import adds the second
+    part's counts, wait buckets and maximum wait to the first's, as rollups.refresh's SQL does."""
+    monkeypatch.setattr(services, "BATCH", 37)
+    services.seed_opening_hours()
+    lines = [line for _day, day_lines in generate_lines(START, 2, 60_000, 5) for line in day_lines]
+    services.import_lines(lines, name="small-batches")
+    counted_by_the_import = tables()
+    assert len(counted_by_the_import[0]) > 40 and QueuePassage.objects.count() > 37 * 10
+    rollups.mark_all()
+    rollups.refresh()
+    assert tables() == counted_by_the_import
+
+
+def test_passages_written_meanwhile_by_another_import_are_not_taken_for_the_writers(monkeypatch):
+    """Another import writes a passage on one of this import's days while it runs (after the
+    day was first met): the ids given meanwhile outnumber this import's passages, so the
+    days are counted again and that day is rolled up from all its passages."""
+    monkeypatch.setattr(services, "BATCH", 200)
+    services.seed_opening_hours()
+    count_batch = services.Writer._count_rollups
+
+    def meanwhile(writer, days):
+        count_batch(writer, days)
+        other = QueuePassage.objects.filter(callid="other")
+        if writer.counts.day_passages.total() > 400 and not other.exists():
+            intruder = QueuePassage.objects.order_by("id").values().first()
+            intruder.update(id=None, callid="other", offset=10**9, source_id=None)
+            QueuePassage.objects.create(**intruder)
+
+    monkeypatch.setattr(services.Writer, "_count_rollups", meanwhile)
+    lines = [line for _day, day_lines in generate_lines(START, 2, 60_000, 6) for line in day_lines]
+    services.import_lines(lines, name="meanwhile")
+    assert QueuePassage.objects.filter(callid="other").exists()
+    counted_by_the_import = tables()
+    rollups.mark_all()
+    rollups.refresh()
+    assert tables() == counted_by_the_import

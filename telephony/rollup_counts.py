@@ -1,0 +1,147 @@
+"""The rollups of an import, counted with numpy while it writes (issue 17 §3).
+
+``telephony.rollups`` defines the rollups and rebuilds them in SQL. An import counts the
+passages it writes itself, batch by batch, so that it does not read them back: the same
+counts as ``rollups.passage_counters`` (the property tests compare both ways). A loop in
+Python per passage, however lean, cost the import about 15 %; here Python runs per batch and
+per rollup row, numpy per passage:
+
+* each passage's key (queue, local day, quarter of an hour, in opening hours) is one
+  integer, so that a batch's keys are grouped by ``numpy.unique`` and counted by
+  ``numpy.bincount`` (the weekday follows from the day);
+* a batch leaves one row of counters per key it holds; the rows of every batch are summed
+  per key (``numpy.add.reduceat``) once, when the import writes its rollups;
+* the waits of the answered and of the abandoned passages are counted per day key and
+  second (capped at ``WAIT_CAP``), as ``QueueWaitCount`` keeps them.
+
+Pure numpy and Python: no database here (``telephony.services.Writer`` feeds it).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from telephony import queuelog
+
+QUEUES = 1 << 16  # queue slots in a key (an import meets a handful of queues)
+QUARTERS = 96
+OUTCOME_CODE = {outcome: code for code, outcome in enumerate(queuelog.OUTCOMES)}
+ANSWERED, TRANSFER, ABANDONED, TIMEOUT, OTHER, UNKNOWN = map(OUTCOME_CODE.get, queuelog.OUTCOMES)
+
+
+@dataclass
+class Batch:
+    """A batch's passages, column by column (numpy integer arrays of one length), and the
+    local day of each (text, as the database stores it). ``outcome`` holds
+    ``OUTCOME_CODE``'s codes; ``call_passages`` is the call's number of passages on its
+    first passage and 0 on the others; ``call_answered`` is 1 on the first passage of an
+    answered call."""
+
+    days: list[str]
+    queue: np.ndarray
+    minute: np.ndarray
+    in_hours: np.ndarray
+    outcome: np.ndarray
+    answered: np.ndarray
+    wait: np.ndarray
+    talk: np.ndarray
+    call_passages: np.ndarray
+    call_answered: np.ndarray
+
+
+@dataclass
+class Counts:
+    """What an import counted, batch by batch (``add``), until written (``rows``)."""
+
+    wait_cap: int
+    day_passages: Counter[str] = field(default_factory=Counter)  # passages written per day
+    _parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    _waits: tuple[list, list] = field(default_factory=lambda: ([], []))  # answered, abandoned
+    _queue_slot: dict[int, int] = field(default_factory=dict)
+    _day_text: dict[int, str] = field(default_factory=dict)  # ordinal -> text
+
+    def add(self, batch: Batch) -> None:
+        """Count a batch: one row of ``rollups.COUNTERS`` per key it holds, and its waits."""
+        n = len(batch.days)
+        if not n:
+            return
+        names = sorted(set(batch.days))
+        day_index = np.fromiter(map({d: i for i, d in enumerate(names)}.__getitem__, batch.days), np.int64, n)
+        self.day_passages.update(dict(zip(names, np.bincount(day_index).tolist(), strict=True)))
+        ordinals = [date.fromisoformat(d).toordinal() for d in names]
+        self._day_text.update(zip(ordinals, names, strict=True))
+        queue_ids, queue_index = np.unique(batch.queue, return_inverse=True)
+        slots = np.array([self._queue_slot.setdefault(q, len(self._queue_slot)) for q in queue_ids.tolist()])
+        # each passage's day key (queue, day, in hours), then its quarter of an hour's key
+        day_key = ((np.array(ordinals)[day_index] * QUEUES + slots[queue_index]) * 2) + batch.in_hours
+        keys, index = np.unique(day_key * QUARTERS + batch.minute // 15, return_inverse=True)
+
+        outcome, answered, wait = batch.outcome, batch.answered, batch.wait
+        known, abandoned = outcome != UNKNOWN, outcome == ABANDONED
+        weights = (  # rollups.COUNTERS but max_wait; offered is the bincount alone
+            answered, outcome == TRANSFER, abandoned, outcome == TIMEOUT, outcome == OTHER,
+            ~known, answered * wait, np.where(known, wait, 0), np.where(abandoned, wait, 0),
+            batch.talk, batch.call_passages > 0, batch.call_answered, batch.call_passages > 1,
+        )  # fmt: skip
+        size = len(keys)
+        sums = np.column_stack(
+            [np.bincount(index, minlength=size)] + [np.bincount(index, w, size) for w in weights]
+        )
+        max_wait = np.zeros(size, np.int64)
+        np.maximum.at(max_wait, index, np.where(known, wait, 0))
+        self._parts.append((keys, sums.astype(np.int64), max_wait))
+        capped = np.minimum(wait, self.wait_cap)
+        for side, mask in zip(self._waits, (answered.astype(bool), abandoned), strict=True):
+            side.append(np.unique(day_key[mask] * (self.wait_cap + 1) + capped[mask], return_counts=True))
+
+    def rows(self, days: set[str]) -> tuple[list[list], list[list]]:
+        """The rows of these days, column by column (lists of Python values):
+        ``QueueRollup``'s (``rollups.KEY``, then ``rollups.COUNTERS``) and
+        ``QueueWaitCount``'s (``rollups.DAY_KEY``, answered, wait, count). What was counted is
+        forgotten."""
+        parts, self._parts = self._parts, []
+        waits, self._waits = self._waits, ([], [])
+        if not parts:
+            return [], []
+        own = np.array([o for o, text in self._day_text.items() if text in days], np.int64)
+        keys, sums, max_wait = (np.concatenate(column) for column in zip(*parts, strict=True))
+        keys, starts, order = _groups(keys)
+        sums = np.add.reduceat(sums[order], starts)
+        max_wait = np.maximum.reduceat(max_wait[order], starts)
+        day_key, quarter = np.divmod(keys, QUARTERS)
+        kept = np.isin(day_key // (2 * QUEUES), own)
+        counters = [sums[kept, 0], *sums[kept, 1:10].T, max_wait[kept], *sums[kept, 10:].T]
+        rollup_columns = self._columns(day_key[kept], [quarter[kept] * 15], counters)
+        buckets = []  # (day key, answered, wait, count) of each side
+        for answered, side in zip((1, 0), waits, strict=True):
+            if side:
+                codes, counts = (np.concatenate(column) for column in zip(*side, strict=True))
+                codes, starts, order = _groups(codes)
+                day_key, wait = np.divmod(codes, self.wait_cap + 1)
+                kept = np.isin(day_key // (2 * QUEUES), own)
+                counts = np.add.reduceat(counts[order], starts)[kept]
+                buckets.append((day_key[kept], np.full(len(counts), answered), wait[kept], counts))
+        day_key, *columns = (np.concatenate(column) for column in zip(*buckets, strict=True))
+        return rollup_columns, self._columns(day_key, [], columns)
+
+    def _columns(self, day_key: np.ndarray, after_day: list, columns: list) -> list[list]:
+        """The columns queue id, day text, [minute,] weekday, in hours, *columns."""
+        rest, in_hours = np.divmod(day_key, 2)
+        ordinal, slot = np.divmod(rest, QUEUES)
+        queue_id = np.array(sorted(self._queue_slot, key=self._queue_slot.__getitem__))[slot]
+        day_text = list(map(self._day_text.__getitem__, ordinal.tolist()))
+        weekday = (ordinal - 1) % 7  # date.fromordinal(1) is a Monday
+        numbers = (c.tolist() for c in (*after_day, weekday, in_hours, *columns))
+        return [queue_id.tolist(), day_text, *numbers]
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct keys, where each starts among the sorted keys, and the sorting order."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.diff(ordered, prepend=ordered[:1] - 1))  # where a key changes
+    return ordered[starts], starts, order
