@@ -83,18 +83,17 @@ def can_see_personal_data(user: AbstractBaseUser | AnonymousUser, fiche: Fiche) 
 
 
 def home_counters(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
-    now = timezone.now()
-    # every counter counts open fiches: read those only, not every year kept
-    return (
-        visible_fiches(user)
-        .filter(status__in=OPEN_STATUSES)
-        .aggregate(
-            open=Count("id"),
-            overdue=Count("id", filter=Q(due_at__lt=now)),
-            to_acknowledge=Count("id", filter=Q(status__in=[Status.TRANSMITTED, Status.REOPENED])),
-            to_reroute=Count("id", filter=Q(status=Status.REROUTED)),
-        )
-    )
+    """Every counter counts open fiches (read those only, not every year kept), in two index
+    ranges: the open fiches counted by status, then the overdue ones by (status, due date).
+    One aggregate testing each condition on each open fiche took twice as long on SQLite."""
+    open_fiches = visible_fiches(user).filter(status__in=OPEN_STATUSES).order_by()
+    by_status = dict(open_fiches.values_list("status").annotate(count=Count("*")))
+    return {
+        "open": sum(by_status.values()),
+        "overdue": open_fiches.filter(due_at__lt=timezone.now()).count() if by_status else 0,
+        "to_acknowledge": by_status.get(Status.TRANSMITTED, 0) + by_status.get(Status.REOPENED, 0),
+        "to_reroute": by_status.get(Status.REROUTED, 0),
+    }
 
 
 @dataclass

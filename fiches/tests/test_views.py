@@ -370,3 +370,25 @@ def test_select_options_escape_and_choose():
 
     html = select_options([("a", "<b>A</b>"), (2, "Deux")], 2)
     assert html == '<option value="a">&lt;b&gt;A&lt;/b&gt;</option><option value="2" selected>Deux</option>'
+
+
+def test_home_counters_count_the_visible_open_fiches(as_user, make_fiche, users, django_assert_num_queries):
+    """Open, overdue, to acknowledge and to re-route, within the user's scope, in two queries
+    after the session's (the open fiches by status, the overdue ones)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    past = timezone.now() - timedelta(days=1)
+    transmitted, reopened, rerouted, closed = (make_fiche() for _ in range(4))
+    Fiche.objects.filter(pk=reopened.pk).update(status=Status.REOPENED, due_at=past)
+    Fiche.objects.filter(pk=rerouted.pk).update(status=Status.REROUTED)
+    Fiche.objects.filter(pk=closed.pk).update(status=Status.CLOSED, due_at=past)
+    make_fiche("ECL-LAMP")  # another cell's, transmitted
+    client = as_user("superviseur")
+    client.get(reverse("core:home"))  # the session renewed once
+    with django_assert_num_queries(5):
+        response = client.get(reverse("core:home"))
+    assert response.context["counters"] == {"open": 4, "overdue": 1, "to_acknowledge": 3, "to_reroute": 1}
+    counters = as_user("cellule-voirie").get(reverse("core:home")).context["counters"]
+    assert counters == {"open": 3, "overdue": 1, "to_acknowledge": 2, "to_reroute": 1}
