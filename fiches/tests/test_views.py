@@ -392,3 +392,31 @@ def test_home_counters_count_the_visible_open_fiches(as_user, make_fiche, users,
     assert response.context["counters"] == {"open": 4, "overdue": 1, "to_acknowledge": 3, "to_reroute": 1}
     counters = as_user("cellule-voirie").get(reverse("core:home")).context["counters"]
     assert counters == {"open": 3, "overdue": 1, "to_acknowledge": 2, "to_reroute": 1}
+
+
+def test_the_fiche_page_reads_only_the_panels_that_have_something(
+    as_user, make_fiche, users, django_assert_num_queries
+):
+    """Attachments, followers, knowledge answers and the thread are read only when the fiche's
+    query found some (most fiches have none); each shows when there is one."""
+    from followup.models import Message
+    from knowledge.models import Answer, Use
+
+    fiche = make_fiche()
+    url = reverse("fiches:detail", args=[fiche.reference])
+    client = as_user("agent")
+    client.get(url)  # the session renewed once
+    # session, user, memberships, the fiche, the access log, its neighbours, its letters and
+    # messages, its timeline
+    with django_assert_num_queries(8):
+        page = client.get(url).content.decode()
+    assert "Aucun." in page and "Réponse de la base de connaissances" not in page
+    fiche.attachments.create(original_name="photo.jpg", content_type="image/jpeg", size=10, file="a/p.jpg")
+    fiche.followers.add(Requester.objects.create(last_name="Martin", phone="06 00 00 00 01"))
+    answer = Answer.objects.create(title="Les encombrants", text="…", created_by=users["agent"])
+    Use.objects.create(answer=answer, fiche=fiche, used_by=users["agent"])
+    Message.objects.create(fiche=fiche, author=users["cellule-voirie"], body="Équipe passée ce matin.")
+    with django_assert_num_queries(12):
+        page = client.get(url).content.decode()
+    for shown in ("photo.jpg", "MARTIN", "Les encombrants", "Équipe passée ce matin."):
+        assert shown in page

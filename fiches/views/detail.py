@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,10 +29,16 @@ from fiches.services import (
     transition,
 )
 from fiches.workflow import REJECT_REASONS
+from followup.models import Message as ThreadMessage
+from knowledge.models import Use
 
 
 def _fiche(request: HttpRequest, reference: str) -> Fiche:
-    """The fiche if the user may see it; 404 otherwise (no hint that it exists)."""
+    """The fiche if the user may see it; 404 otherwise (no hint that it exists).
+
+    Whether its panels that most fiches leave empty have anything to show (attachments,
+    followers, knowledge answers, the thread) comes with it, each an ``EXISTS`` on the
+    relation's index: their own queries run only when they do."""
     return get_object_or_404(
         visible_fiches(request.user)
         .select_related(
@@ -43,7 +49,13 @@ def _fiche(request: HttpRequest, reference: str) -> Fiche:
             "requester",
             "entered_by",
         )
-        .annotate(duplicate_reference=F("duplicate_of__reference")),
+        .annotate(
+            duplicate_reference=F("duplicate_of__reference"),
+            has_attachments=Exists(Attachment.objects.filter(fiche=OuterRef("pk"))),
+            has_followers=Exists(Fiche.followers.through.objects.filter(fiche=OuterRef("pk"))),
+            has_knowledge_uses=Exists(Use.objects.filter(fiche=OuterRef("pk"))),
+            has_thread_messages=Exists(ThreadMessage.objects.filter(fiche=OuterRef("pk"))),
+        ),
         reference=reference,
     )
 
@@ -72,8 +84,8 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
             "fiche": fiche,
             "personal": personal,
             "events": fiche.events.select_related("actor"),
-            "attachments": fiche.attachments.all(),
-            "followers": fiche.followers.all() if personal else [],
+            "attachments": fiche.attachments.all() if fiche.has_attachments else [],
+            "followers": fiche.followers.all() if personal and fiche.has_followers else [],
             "actions": actions,
             "reroute_types": reroute_choices() if needs_types else [],
             "note_form": NoteForm(initial={"expected_version": fiche.lock_version}),
