@@ -96,6 +96,29 @@ def test_thread_partial_hidden_from_users_without_the_fiche(rf, make_fiche, user
 
 
 @pytest.mark.django_db
+def test_the_weeks_trend_counts_each_fiche_in_its_own_week(make_fiche, users):
+    """Received and resolved per week, the oldest week first, each fiche in the week of its
+    date (counted up to each week's end, then told apart)."""
+    from fiches.models import Fiche
+
+    now = timezone.now()
+    for days in (0, 0, 8, 20, 20, 20, 60):  # 60: before the eight weeks
+        make_fiche("VOI-NID", created_at=now - timedelta(days=days))
+    Fiche.objects.filter(created_at__lte=now - timedelta(days=19)).update(resolved_at=now - timedelta(days=9))
+    trend = selectors.weekly_trend(selectors.board_fiches(users["superviseur"]), now, 8)
+
+    def week_of(days: int) -> int:
+        day = timezone.localtime(now - timedelta(days=days)).date()
+        return [w["week"] <= day <= w["until"] for w in trend].index(True)
+
+    created, resolved = [0] * 8, [0] * 8
+    for days in (0, 0, 8, 20, 20, 20):
+        created[week_of(days)] += 1
+    resolved[week_of(9)] = 4  # the three of 20 days and the one of 60
+    assert [w["created"] for w in trend] == created and [w["resolved"] for w in trend] == resolved
+
+
+@pytest.mark.django_db
 def test_board_figures_and_scope(client, make_fiche, users, django_assert_max_num_queries):
     old = make_fiche("VOI-NID", created_at=timezone.now() - timedelta(days=40))
     make_fiche("VOI-NID")
