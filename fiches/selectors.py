@@ -354,9 +354,11 @@ def neighbours(fiche: Fiche, user, limit: int = 20) -> list[Fiche]:
 
 
 def map_points(fiches) -> list[dict]:
-    """Fiches with coordinates as the maps' points: position, a text label and the page."""
+    """Fiches with coordinates as the maps' points: position, a text label and the page (the
+    fiche pages' address reversed once, as ``located_points`` takes it)."""
     from django.urls import reverse
 
+    url_base = reverse("fiches:detail", args=["-"])[:-2]
     points = []
     for fiche in fiches:
         if fiche.latitude is None or fiche.longitude is None:
@@ -371,7 +373,7 @@ def map_points(fiches) -> list[dict]:
             )
             if part
         )
-        url = reverse("fiches:detail", args=[fiche.reference])
+        url = f"{url_base}{fiche.reference}/"
         points.append({"lat": fiche.latitude, "lon": fiche.longitude, "label": label, "url": url})
     return points
 
