@@ -49,6 +49,8 @@ def test_send_back_then_reroute_to_the_city(client, make_fiche, users, catalogue
     assert selectors.misrouting_stats(users["superviseur"]) == [{"data__from__type": "VOI-NID", "count": 1}]
     assert selectors.misrouting_stats(users["cellule-eclairage"])[0]["count"] == 1  # their fiche now
     assert selectors.misrouting_stats(users["cellule-proprete"]) == []
+    for url in (reverse("followup:board"), reverse("followup:reroute_list")):  # each type's fiches
+        assert '<a href="/fiches/?type=VOI-NID">VOI-NID</a>' in supervisor.get(url).content.decode()
     # counted over the last twelve months only (the same work however many years are kept)
     a_year_on = event.at + timedelta(days=selectors.MISROUTING_DAYS, seconds=1)
     assert selectors.misrouting_stats(users["superviseur"], now=a_year_on) == []
