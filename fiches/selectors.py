@@ -293,12 +293,14 @@ def nearby_open_fiches(
     limit: int = 5,
     exclude: int | None = None,
     family: Family | None = None,
+    fields: tuple[str, ...] = (),
 ) -> list[Fiche]:
     """Possible duplicates: open fiches of the same family, created within the family's time
     window, within the family's distance of the point (a bounding box on the
     `fiche_status_point` index, then the exact distance) or at the same address (the
     `fiche_address` index); nearest first. Each fiche carries `distance_m` (None when it
-    matched by address only, without coordinates).
+    matched by address only, without coordinates). ``fields``: only those read (with
+    ``select_related`` paths), for a caller that shows no other.
 
     The place is found among all open fiches first, by its own index, and the user's scope,
     the family and the window are checked on those few: given together, SQLite (which keeps
@@ -312,6 +314,8 @@ def nearby_open_fiches(
     if exclude is not None:
         base = base.exclude(pk=exclude)
     base = base.select_related("request_type")  # all the lists and the map show of them
+    if fields:
+        base = base.only(*fields)
     found: dict[int, Fiche] = {}
     has_point = latitude is not None and longitude is not None
     if has_point:
@@ -335,6 +339,12 @@ def nearby_open_fiches(
         key=lambda f: (f.distance_m is None, f.distance_m or 0, -f.created_at.timestamp(), f.pk),
     )
     return ordered[:limit]
+
+
+# What the fiche and work pages show of a neighbour (fiches/_location_map.html, map_points)
+# and what finding them reads: building and reading the whole rows of a fiche and its type
+# took a third of the neighbours' time.
+NEIGHBOUR_FIELDS = ("reference", "status", "created_at", "latitude", "longitude", "request_type__label")
 
 
 def neighbours(fiche: Fiche, user, limit: int = 20) -> list[Fiche]:

@@ -398,10 +398,12 @@ def test_the_fiche_page_reads_only_the_panels_that_have_something(
     as_user, make_fiche, users, django_assert_num_queries
 ):
     """Attachments, followers, knowledge answers and the thread are read only when the fiche's
-    query found some (most fiches have none); each shows when there is one."""
+    query found some (most fiches have none); each shows when there is one. The neighbour is
+    read with the fields the page shows (fiches.selectors.NEIGHBOUR_FIELDS): no more."""
     from followup.models import Message
     from knowledge.models import Answer, Use
 
+    neighbour = make_fiche()  # same address, same family
     fiche = make_fiche()
     url = reverse("fiches:detail", args=[fiche.reference])
     client = as_user("agent")
@@ -411,6 +413,7 @@ def test_the_fiche_page_reads_only_the_panels_that_have_something(
     with django_assert_num_queries(8):
         page = client.get(url).content.decode()
     assert "Aucun." in page and "Réponse de la base de connaissances" not in page
+    assert f'<a href="/fiches/{neighbour.reference}/">{neighbour.reference}</a> · même adresse · ' in page
     fiche.attachments.create(original_name="photo.jpg", content_type="image/jpeg", size=10, file="a/p.jpg")
     fiche.followers.add(Requester.objects.create(last_name="Martin", phone="06 00 00 00 01"))
     answer = Answer.objects.create(title="Les encombrants", text="…", created_by=users["agent"])
