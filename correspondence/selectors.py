@@ -1,4 +1,4 @@
-"""Reading messages and batches (call-centre staff only; fiche-level through visible_fiches)."""
+"""Reading messages and batches (call-centre staff only; a fiche's to whoever may see the fiche)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from correspondence.models import Batch, Message
-from fiches.selectors import visible_fiches
+from fiches.selectors import actor_groups
 
 
 def messages_for_fiche(fiche, user) -> QuerySet[Message]:
-    """The fiche's messages if the user may see the fiche (one query: the check is a subquery)."""
-    visible = visible_fiches(user).filter(pk=fiche.pk).values("pk")
-    return Message.objects.filter(fiche__in=visible).select_related("batch").order_by("created_at", "id")
+    """The fiche's messages if the user may see the fiche: its scope holds the fiche's cell,
+    directorate or body, or is everything (``actor_groups``, the rule of ``visible_fiches``
+    read on the fiche's own ids: no subquery to build for the fiche page)."""
+    if not actor_groups(user, fiche):
+        return Message.objects.none()
+    return Message.objects.filter(fiche=fiche).select_related("batch").order_by("created_at", "id")
 
 
 def register_page(*, channel: str = "", before: tuple[datetime, int] | None = None, size: int = 50):

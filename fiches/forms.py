@@ -13,6 +13,7 @@ from core.forms import (
     LONG_TEXT,
     SHORT_TEXT,
     BoundedDateField,
+    FastCheckboxSelectMultiple,
     IdField,
     StyledFormMixin,
     VersionField,
@@ -280,6 +281,6 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
         }
         for name, label in everything.items():
             self.fields[name].choices = [("", label), *choices[name]]
-        self.fields["status"].widget = forms.CheckboxSelectMultiple(
+        self.fields["status"].widget = FastCheckboxSelectMultiple(
             choices=Status.choices, attrs={"class": "form-check-input"}
         )

@@ -83,18 +83,17 @@ def can_see_personal_data(user: AbstractBaseUser | AnonymousUser, fiche: Fiche) 
 
 
 def home_counters(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
-    now = timezone.now()
-    # every counter counts open fiches: read those only, not every year kept
-    return (
-        visible_fiches(user)
-        .filter(status__in=OPEN_STATUSES)
-        .aggregate(
-            open=Count("id"),
-            overdue=Count("id", filter=Q(due_at__lt=now)),
-            to_acknowledge=Count("id", filter=Q(status__in=[Status.TRANSMITTED, Status.REOPENED])),
-            to_reroute=Count("id", filter=Q(status=Status.REROUTED)),
-        )
-    )
+    """Every counter counts open fiches (read those only, not every year kept), in two index
+    ranges: the open fiches counted by status, then the overdue ones by (status, due date).
+    One aggregate testing each condition on each open fiche took twice as long on SQLite."""
+    open_fiches = visible_fiches(user).filter(status__in=OPEN_STATUSES).order_by()
+    by_status = dict(open_fiches.values_list("status").annotate(count=Count("*")))
+    return {
+        "open": sum(by_status.values()),
+        "overdue": open_fiches.filter(due_at__lt=timezone.now()).count() if by_status else 0,
+        "to_acknowledge": by_status.get(Status.TRANSMITTED, 0) + by_status.get(Status.REOPENED, 0),
+        "to_reroute": by_status.get(Status.REROUTED, 0),
+    }
 
 
 @dataclass
@@ -294,12 +293,14 @@ def nearby_open_fiches(
     limit: int = 5,
     exclude: int | None = None,
     family: Family | None = None,
+    fields: tuple[str, ...] = (),
 ) -> list[Fiche]:
     """Possible duplicates: open fiches of the same family, created within the family's time
     window, within the family's distance of the point (a bounding box on the
     `fiche_status_point` index, then the exact distance) or at the same address (the
     `fiche_address` index); nearest first. Each fiche carries `distance_m` (None when it
-    matched by address only, without coordinates).
+    matched by address only, without coordinates). ``fields``: only those read (with
+    ``select_related`` paths), for a caller that shows no other.
 
     The place is found among all open fiches first, by its own index, and the user's scope,
     the family and the window are checked on those few: given together, SQLite (which keeps
@@ -313,6 +314,8 @@ def nearby_open_fiches(
     if exclude is not None:
         base = base.exclude(pk=exclude)
     base = base.select_related("request_type")  # all the lists and the map show of them
+    if fields:
+        base = base.only(*fields)
     found: dict[int, Fiche] = {}
     has_point = latitude is not None and longitude is not None
     if has_point:
@@ -338,6 +341,12 @@ def nearby_open_fiches(
     return ordered[:limit]
 
 
+# What the fiche and work pages show of a neighbour (fiches/_location_map.html, map_points)
+# and what finding them reads: building and reading the whole rows of a fiche and its type
+# took a third of the neighbours' time.
+NEIGHBOUR_FIELDS = ("reference", "status", "created_at", "latitude", "longitude", "request_type__label")
+
+
 def neighbours(fiche: Fiche, user, limit: int = 20) -> list[Fiche]:
     """The fiche's possible duplicates around it (the map of the fiche and work pages)."""
     if fiche.latitude is None and not fiche.address_key:
@@ -355,9 +364,11 @@ def neighbours(fiche: Fiche, user, limit: int = 20) -> list[Fiche]:
 
 
 def map_points(fiches) -> list[dict]:
-    """Fiches with coordinates as the maps' points: position, a text label and the page."""
+    """Fiches with coordinates as the maps' points: position, a text label and the page (the
+    fiche pages' address reversed once, as ``located_points`` takes it)."""
     from django.urls import reverse
 
+    url_base = reverse("fiches:detail", args=["-"])[:-2]
     points = []
     for fiche in fiches:
         if fiche.latitude is None or fiche.longitude is None:
@@ -372,7 +383,7 @@ def map_points(fiches) -> list[dict]:
             )
             if part
         )
-        url = reverse("fiches:detail", args=[fiche.reference])
+        url = f"{url_base}{fiche.reference}/"
         points.append({"lat": fiche.latitude, "lon": fiche.longitude, "label": label, "url": url})
     return points
 

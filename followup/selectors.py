@@ -249,14 +249,15 @@ def board(user, now: datetime | None = None, weeks: int = 8) -> dict:
     fiches = board_fiches(user)
     open_q = Q(status__in=OPEN_STATUSES)
     age = {}
+    # the rows are the open fiches: no measure repeats that condition on each of them
     for key, low, high in AGE_BUCKETS:
-        condition = open_q & Q(created_at__lte=now - timedelta(days=low))
+        condition = Q(created_at__lte=now - timedelta(days=low))
         if high is not None:
             condition &= Q(created_at__gt=now - timedelta(days=high))
         age[key] = Count("id", filter=condition)
     measures = {
-        "open": Count("id", filter=open_q),
-        "overdue": Count("id", filter=open_q & Q(due_at__lt=now)),
+        "open": Count("id"),
+        "overdue": Count("id", filter=Q(due_at__lt=now)),
         "unacknowledged": Count("id", filter=Q(status__in=UNACKNOWLEDGED)),
         "waiting": Count("id", filter=Q(status=Status.WAITING)),
         "to_reroute": Count("id", filter=Q(status=Status.REROUTED)),
@@ -312,29 +313,27 @@ def weekly_trend(fiches: QuerySet[Fiche], now: datetime, weeks: int) -> list[dic
     bounds = [day_start(d) for d in starts]
     bounds.append(bounds[-1] + timedelta(weeks=1))
 
-    def per_week(column: str) -> dict:
+    def per_week(column: str) -> list[int]:
         # counting the column itself (never null in its own range): PostgreSQL answers from
-        # the index alone, without reading each fiche for its id (16 -> 3 ms at a million)
-        return {
-            f"{column[0]}{i}": Count(
-                column, filter=Q(**{f"{column}__gte": bounds[i], f"{column}__lt": bounds[i + 1]})
-            )
-            for i in range(weeks)
-        }
+        # the index alone, without reading each fiche for its id (16 -> 3 ms at a million).
+        # Counted up to the end of each week (one comparison per week and fiche, not two),
+        # each week the difference with the one before.
+        ends = bounds[1:-1]
+        until = {f"w{i}": Count(column, filter=Q(**{f"{column}__lt": end})) for i, end in enumerate(ends)}
+        values = fiches.filter(**{f"{column}__gte": bounds[0], f"{column}__lt": bounds[-1]}).aggregate(
+            **until, total=Count(column)
+        )
+        counts = [*(values[key] for key in until), values["total"]]
+        return [count - before for count, before in zip(counts, [0, *counts], strict=False)]
 
     # Two index ranges (created_at, resolved_at), not an OR that reads every fiche.
-    values = fiches.filter(created_at__gte=bounds[0], created_at__lt=bounds[-1]).aggregate(
-        **per_week("created_at")
-    )
-    values |= fiches.filter(resolved_at__gte=bounds[0], resolved_at__lt=bounds[-1]).aggregate(
-        **per_week("resolved_at")
-    )
+    created, resolved = per_week("created_at"), per_week("resolved_at")
     return [
         {
             "week": starts[i],
             "until": starts[i] + timedelta(days=6),
-            "created": values[f"c{i}"],
-            "resolved": values[f"r{i}"],
+            "created": created[i],
+            "resolved": resolved[i],
         }
         for i in range(weeks)
     ]

@@ -430,8 +430,9 @@ def board(request: HttpRequest) -> HttpResponse:
         "created_label": pgettext("fiches per week", "Received"),
         "resolved_label": pgettext("fiches per week", "Resolved"),
     }
+    age_links = _age_links(data["now"])
     ageing = [
-        (key, label, data["totals"][key])
+        (label, data["totals"][key], age_links[key])
         for key, label in (
             ("d0_2", _("Less than 2 days")),
             ("d2_7", _("2 to 7 days")),
@@ -449,7 +450,6 @@ def board(request: HttpRequest) -> HttpResponse:
             "list_url": _list_url(),
             "open_qs": urlencode([("status", s) for s in sorted(OPEN_STATUSES)]),
             "unack_qs": urlencode([("status", s) for s in selectors.UNACKNOWLEDGED]),
-            "age_links": _age_links(data["now"]),
             "can_reroute": selectors.can_reroute(request.user),
             "figures_only": selectors.board_figures_only(request.user),
             "callbacks": callback_counts(request.user) if scope_for(request.user).is_call_centre else None,

@@ -171,6 +171,9 @@ def test_a_fiches_messages_only_for_who_may_see_it(make_fiche, users, requester_
     letter = Message.objects.get(fiche=fiche)
     assert list(messages_for_fiche(fiche, users["cellule-eclairage"])) == [letter]
     assert list(messages_for_fiche(fiche, users["cellule-voirie"])) == []  # the Métropole's cell
+    assert list(messages_for_fiche(fiche, users["direction-voirie"])) == []  # and its directorate
+    assert list(messages_for_fiche(fiche, users["comite"])) == []  # figures, no fiche
+    assert list(messages_for_fiche(fiche, users["agent"])) == [letter]  # the call centre
 
 
 def test_fiche_detail_page_shows_panel(make_fiche, users, requester_factory, committed, client):

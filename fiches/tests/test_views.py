@@ -370,3 +370,56 @@ def test_select_options_escape_and_choose():
 
     html = select_options([("a", "<b>A</b>"), (2, "Deux")], 2)
     assert html == '<option value="a">&lt;b&gt;A&lt;/b&gt;</option><option value="2" selected>Deux</option>'
+
+
+def test_home_counters_count_the_visible_open_fiches(as_user, make_fiche, users, django_assert_num_queries):
+    """Open, overdue, to acknowledge and to re-route, within the user's scope, in two queries
+    after the session's (the open fiches by status, the overdue ones)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    past = timezone.now() - timedelta(days=1)
+    transmitted, reopened, rerouted, closed = (make_fiche() for _ in range(4))
+    Fiche.objects.filter(pk=reopened.pk).update(status=Status.REOPENED, due_at=past)
+    Fiche.objects.filter(pk=rerouted.pk).update(status=Status.REROUTED)
+    Fiche.objects.filter(pk=closed.pk).update(status=Status.CLOSED, due_at=past)
+    make_fiche("ECL-LAMP")  # another cell's, transmitted
+    client = as_user("superviseur")
+    client.get(reverse("core:home"))  # the session renewed once
+    with django_assert_num_queries(5):
+        response = client.get(reverse("core:home"))
+    assert response.context["counters"] == {"open": 4, "overdue": 1, "to_acknowledge": 3, "to_reroute": 1}
+    counters = as_user("cellule-voirie").get(reverse("core:home")).context["counters"]
+    assert counters == {"open": 3, "overdue": 1, "to_acknowledge": 2, "to_reroute": 1}
+
+
+def test_the_fiche_page_reads_only_the_panels_that_have_something(
+    as_user, make_fiche, users, django_assert_num_queries
+):
+    """Attachments, followers, knowledge answers and the thread are read only when the fiche's
+    query found some (most fiches have none); each shows when there is one. The neighbour is
+    read with the fields the page shows (fiches.selectors.NEIGHBOUR_FIELDS): no more."""
+    from followup.models import Message
+    from knowledge.models import Answer, Use
+
+    neighbour = make_fiche()  # same address, same family
+    fiche = make_fiche()
+    url = reverse("fiches:detail", args=[fiche.reference])
+    client = as_user("agent")
+    client.get(url)  # the session renewed once
+    # session, user, memberships, the fiche, the access log, its neighbours, its letters and
+    # messages, its timeline
+    with django_assert_num_queries(8):
+        page = client.get(url).content.decode()
+    assert "Aucun." in page and "Réponse de la base de connaissances" not in page
+    assert f'<a href="/fiches/{neighbour.reference}/">{neighbour.reference}</a> · même adresse · ' in page
+    fiche.attachments.create(original_name="photo.jpg", content_type="image/jpeg", size=10, file="a/p.jpg")
+    fiche.followers.add(Requester.objects.create(last_name="Martin", phone="06 00 00 00 01"))
+    answer = Answer.objects.create(title="Les encombrants", text="…", created_by=users["agent"])
+    Use.objects.create(answer=answer, fiche=fiche, used_by=users["agent"])
+    Message.objects.create(fiche=fiche, author=users["cellule-voirie"], body="Équipe passée ce matin.")
+    with django_assert_num_queries(12):
+        page = client.get(url).content.decode()
+    for shown in ("photo.jpg", "MARTIN", "Les encombrants", "Équipe passée ce matin."):
+        assert shown in page

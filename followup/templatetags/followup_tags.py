@@ -20,7 +20,8 @@ def fiche_thread(context, fiche) -> dict:
         return {"visible": False}
     return {
         "visible": True,
-        "messages": selectors.thread(fiche),
+        # none to read when the fiche page's query found none (``has_thread_messages``)
+        "messages": selectors.thread(fiche) if getattr(fiche, "has_thread_messages", True) else [],
         "form": context.get("thread_form") or MessageForm(),
         "error": context.get("thread_error", ""),
     }

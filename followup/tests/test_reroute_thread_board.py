@@ -49,6 +49,8 @@ def test_send_back_then_reroute_to_the_city(client, make_fiche, users, catalogue
     assert selectors.misrouting_stats(users["superviseur"]) == [{"data__from__type": "VOI-NID", "count": 1}]
     assert selectors.misrouting_stats(users["cellule-eclairage"])[0]["count"] == 1  # their fiche now
     assert selectors.misrouting_stats(users["cellule-proprete"]) == []
+    for url in (reverse("followup:board"), reverse("followup:reroute_list")):  # each type's fiches
+        assert '<a href="/fiches/?type=VOI-NID">VOI-NID</a>' in supervisor.get(url).content.decode()
     # counted over the last twelve months only (the same work however many years are kept)
     a_year_on = event.at + timedelta(days=selectors.MISROUTING_DAYS, seconds=1)
     assert selectors.misrouting_stats(users["superviseur"], now=a_year_on) == []
@@ -93,6 +95,29 @@ def test_thread_partial_hidden_from_users_without_the_fiche(rf, make_fiche, user
     assert "secret interne" not in render_to_string("followup/_fiche_thread.html", {"fiche": fiche}, request)
     request.user = users["cellule-voirie"]
     assert "secret interne" in render_to_string("followup/_fiche_thread.html", {"fiche": fiche}, request)
+
+
+@pytest.mark.django_db
+def test_the_weeks_trend_counts_each_fiche_in_its_own_week(make_fiche, users):
+    """Received and resolved per week, the oldest week first, each fiche in the week of its
+    date (counted up to each week's end, then told apart)."""
+    from fiches.models import Fiche
+
+    now = timezone.now()
+    for days in (0, 0, 8, 20, 20, 20, 60):  # 60: before the eight weeks
+        make_fiche("VOI-NID", created_at=now - timedelta(days=days))
+    Fiche.objects.filter(created_at__lte=now - timedelta(days=19)).update(resolved_at=now - timedelta(days=9))
+    trend = selectors.weekly_trend(selectors.board_fiches(users["superviseur"]), now, 8)
+
+    def week_of(days: int) -> int:
+        day = timezone.localtime(now - timedelta(days=days)).date()
+        return [w["week"] <= day <= w["until"] for w in trend].index(True)
+
+    created, resolved = [0] * 8, [0] * 8
+    for days in (0, 0, 8, 20, 20, 20):
+        created[week_of(days)] += 1
+    resolved[week_of(9)] = 4  # the three of 20 days and the one of 60
+    assert [w["created"] for w in trend] == created and [w["resolved"] for w in trend] == resolved
 
 
 @pytest.mark.django_db

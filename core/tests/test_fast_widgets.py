@@ -1,0 +1,26 @@
+"""The widgets written in Python (core.forms) write the HTML Django's form templates write."""
+
+from django import forms
+
+from core.forms import FastCheckboxSelectMultiple
+
+CHOICES = [("new", "Nouvelle"), ("transmitted", "Transmise <à la cellule>"), ("waiting", "En attente")]
+
+
+def test_checkbox_options_are_djangos():
+    attrs = {"class": "form-check-input", "data-x": 'a"b', "required": True, "disabled": False}
+    fast, django = FastCheckboxSelectMultiple(attrs=attrs), forms.CheckboxSelectMultiple(attrs=attrs)
+
+    class Form(forms.Form):
+        status = forms.MultipleChoiceField(choices=CHOICES, required=False)
+
+    def tags(widget) -> list[str]:
+        form = Form({"status": ["transmitted", "waiting"]})
+        form.fields["status"].widget, widget.choices = widget, CHOICES
+        field = form["status"]
+        return [str(choice.tag(wrap_label=wrap)) for wrap in (False, True) for choice in field]
+
+    expected = tags(django)
+    assert tags(fast) == expected
+    checked = '"transmitted" class="form-check-input" data-x="a&quot;b" required id="id_status_1" checked>'
+    assert expected[1].endswith(checked)
