@@ -366,9 +366,9 @@ def neighbours(fiche: Fiche, user, limit: int = 20) -> list[Fiche]:
 def map_points(fiches) -> list[dict]:
     """Fiches with coordinates as the maps' points: position, a text label and the page (the
     fiche pages' address reversed once, as ``located_points`` takes it)."""
-    from django.urls import reverse
+    from core.urls import url_base
 
-    url_base = reverse("fiches:detail", args=["-"])[:-2]
+    fiche_base = url_base("fiches:detail")
     points = []
     for fiche in fiches:
         if fiche.latitude is None or fiche.longitude is None:
@@ -383,7 +383,7 @@ def map_points(fiches) -> list[dict]:
             )
             if part
         )
-        url = f"{url_base}{fiche.reference}/"
+        url = f"{fiche_base}{fiche.reference}/"
         points.append({"lat": fiche.latitude, "lon": fiche.longitude, "label": label, "url": url})
     return points
 

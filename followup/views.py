@@ -21,6 +21,7 @@ from callbacks.selectors import counts as callback_counts
 from catalogue.models import RequestTypeVersion, normalise
 from core.forms import error_messages
 from core.parsing import MAX_SMALL, parse_id, parse_int
+from core.urls import url_base
 from fiches.models import OPEN_STATUSES, Fiche
 from fiches.selectors import MAP_LIMIT, located_points, map_points, neighbours, visible_fiches
 from fiches.services import ConcurrentUpdate, allowed_actions, transition
@@ -96,7 +97,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filtered = selectors.apply_filters(base, filters, now)
     page = selectors.queue_page(filtered, request.GET.get("after"))
     # URLs built once for the page, not with {% url %} on each row.
-    work_base = reverse("followup:work", args=["-"])[:-2]
+    work_base = url_base("followup:work")
     back = quote(request.get_full_path(), safe="")
     for fiche in page.items:
         fiche.work_url = f"{work_base}{quote(fiche.reference)}/"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import csv_response, xlsx_response
+from core.urls import url_base
 from fiches.forms import FicheFilterForm
 from fiches.models import OPEN_STATUSES, Fiche
 from fiches.selectors import (
@@ -76,7 +77,7 @@ def fiche_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "now": timezone.now(),
             "on_map": on_map,
-            "points": located_points(queryset, reverse("fiches:detail", args=["-"])[:-2]) if on_map else [],
+            "points": located_points(queryset, url_base("fiches:detail")) if on_map else [],
             "map_limit": MAP_LIMIT,
         },
     )
