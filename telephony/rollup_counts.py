@@ -132,7 +132,7 @@ class Counts:
         """The columns queue id, day text, [minute,] weekday, in hours, *columns."""
         rest, in_hours = np.divmod(day_key, 2)
         ordinal, slot = np.divmod(rest, QUEUES)
-        queue_id = np.array(sorted(self._queue_slot, key=self._queue_slot.__getitem__))[slot]
+        queue_id = np.array(list(self._queue_slot))[slot]  # slots are given in insertion order
         day_text = list(map(self._day_text.__getitem__, ordinal.tolist()))
         weekday = (ordinal - 1) % 7  # date.fromordinal(1) is a Monday
         numbers = (c.tolist() for c in (*after_day, weekday, in_hours, *columns))

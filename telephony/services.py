@@ -402,9 +402,9 @@ class Writer:
                 cursor.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
             self._cache_size = None
 
-    def _count_rollups(self, days: list[str]) -> None:
+    def _count_rollups(self, days: list[str], met: set[str]) -> None:
         """Count the batch about to be written (``self.passages``; ``days``, each passage's local
-        day, sliced once by ``flush``, which marks them) into its rollups
+        day, and ``met``, those days once, made by ``flush``, which marks them) into its rollups
         (``telephony.rollup_counts``: numpy, given the batch's columns)."""
         values, width, n = self.passages.values, self.passages.width, len(days)
 
@@ -412,7 +412,7 @@ class Writer:
             return np.fromiter(values[index::width], np.int64, n)
 
         outcomes = map(rollup_counts.OUTCOME_CODE.__getitem__, values[self.OUTCOME :: width])
-        self._see_days(days)
+        self._see_days(met)
         self.counts.add(
             rollup_counts.Batch(
                 days,
@@ -422,12 +422,12 @@ class Writer:
             )
         )
 
-    def _see_days(self, days: list[str]) -> None:
+    def _see_days(self, met: set[str]) -> None:
         """Before a batch is written: the highest passage id before this writer's first
         batch, and which of the batch's days not met yet already hold passages."""
         if self.first_id is None:
             self.first_id = QueuePassage.objects.aggregate(last=Max("id"))["last"] or 0
-        new = set(days).difference(self.counts.day_passages)
+        new = met.difference(self.counts.day_passages)
         if new:
             found = QueuePassage.objects.filter(local_date__in=new).values_list("local_date", flat=True)
             self.shared_days.update(map(str, found.distinct().order_by()))
@@ -470,9 +470,10 @@ class Writer:
         if self.stop is not None and self.stop():
             raise ImportStopped
         days = self.passages.values[self.DAY :: self.passages.width]  # each passage's local day
-        self._count_rollups(days)
+        met = set(days)
+        self._count_rollups(days, met)
         with transaction.atomic(), connection.cursor() as cursor:
-            rollups.mark(days)
+            rollups.mark(met)
             for table in (self.passages, self.activities):
                 self.written += table.flush(cursor)
 

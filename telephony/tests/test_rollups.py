@@ -214,8 +214,8 @@ def test_passages_written_meanwhile_by_another_import_are_not_taken_for_the_writ
     services.seed_opening_hours()
     count_batch = services.Writer._count_rollups
 
-    def meanwhile(writer, days):
-        count_batch(writer, days)
+    def meanwhile(writer, *batch):
+        count_batch(writer, *batch)
         other = QueuePassage.objects.filter(callid="other")
         if writer.counts.day_passages.total() > 400 and not other.exists():
             intruder = QueuePassage.objects.order_by("id").values().first()
