@@ -32,11 +32,22 @@ sys.path.insert(0, str(ROOT))
 
 
 @contextlib.contextmanager
-def rollups_timed(services, spent: list[float]):
-    """The import as it is, the CPU time of its rollups' own methods (counting each batch,
-    writing them at the end) appended to ``spent``: what the rollups cost inside the very
-    import measured, free of the drift between two imports."""
+def rollup_methods(services, replace):
+    """The import with its rollups' own methods (counting each batch, writing them at the
+    end) replaced by ``replace(method)`` meanwhile."""
     saved = services.Writer._count_rollups, services.Writer._write_rollups
+    services.Writer._count_rollups, services.Writer._write_rollups = map(replace, saved)
+    try:
+        yield
+    finally:
+        services.Writer._count_rollups, services.Writer._write_rollups = saved
+
+
+@contextlib.contextmanager
+def rollups_timed(services, spent: list[float]):
+    """The import as it is, the CPU time of its rollups' own methods appended to ``spent``:
+    what the rollups cost inside the very import measured, free of the drift between two
+    imports."""
     used = [0.0]
 
     def timed(method):
@@ -49,24 +60,15 @@ def rollups_timed(services, spent: list[float]):
 
         return call
 
-    services.Writer._count_rollups, services.Writer._write_rollups = map(timed, saved)
-    try:
+    with rollup_methods(services, timed):
         yield
-    finally:
-        services.Writer._count_rollups, services.Writer._write_rollups = saved
-        spent.append(used[0])
+    spent.append(used[0])
 
 
-@contextlib.contextmanager
 def without_rollups(services):
     """The import without counting nor writing its rollups (the days it writes stay marked
     stale, as an import's days are until rolled up)."""
-    saved = services.Writer._count_rollups, services.Writer._write_rollups
-    services.Writer._count_rollups = services.Writer._write_rollups = lambda _writer, *_args: None
-    try:
-        yield
-    finally:
-        services.Writer._count_rollups, services.Writer._write_rollups = saved
+    return rollup_methods(services, lambda _method: lambda _writer, *_args: None)
 
 
 def main() -> None:
