@@ -80,18 +80,32 @@ class FastSelectMixin:
         )
 
 
+def _input_html(widget: dict) -> SafeString:
+    """An ``<input>`` as Django's ``widgets/input.html`` writes it from a widget's context:
+    its value first, then its attributes in their order (``flatatt`` would sort them), a
+    true one bare, a false or None one left out."""
+    attributes = (
+        {"value": widget["value"], **widget["attrs"]} if widget["value"] is not None else widget["attrs"]
+    )
+    return format_html(
+        '<input type="{}" name="{}"{}>',
+        widget["type"],
+        widget["name"],
+        SafeString(
+            "".join(
+                format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+                for name, value in attributes.items()
+                if value is not False and value is not None
+            )
+        ),
+    )
+
+
 class FastInputMixin:
     """Renders an <input> in Python, like FastSelectMixin: same HTML as Django's template."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
-        value_attr = {} if widget["value"] is None else {"value": widget["value"]}
-        return format_html(
-            '<input type="{}" name="{}"{}>',
-            widget["type"],
-            widget["name"],
-            flatatt({**value_attr, **widget["attrs"]}),
-        )
+        return _input_html(self.get_context(name, value, attrs)["widget"])  # type: ignore[attr-defined]
 
 
 class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
@@ -104,22 +118,7 @@ class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         widget = context["widget"]
         if template_name != self.option_template_name or widget.get("wrap_label"):
             return super()._render(template_name, context, renderer)
-        # in Django's order (widgets/input.html and attrs.html): flatatt would sort them
-        attributes = (
-            {"value": widget["value"], **widget["attrs"]} if widget["value"] is not None else widget["attrs"]
-        )
-        return format_html(
-            '<input type="{}" name="{}"{}>',
-            widget["type"],
-            widget["name"],
-            SafeString(
-                "".join(
-                    format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-                    for name, value in attributes.items()
-                    if value is not False
-                )
-            ),
-        )
+        return _input_html(widget)
 
 
 class FastSelect(FastSelectMixin, forms.Select):

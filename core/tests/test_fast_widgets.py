@@ -24,3 +24,14 @@ def test_checkbox_options_are_djangos():
     assert tags(fast) == expected
     checked = '"transmitted" class="form-check-input" data-x="a&quot;b" required id="id_status_1" checked>'
     assert expected[1].endswith(checked)
+
+
+def test_inputs_are_djangos_attributes_in_their_order():
+    """StyledFormMixin's inputs (FastInputMixin) write Django's HTML, attributes unsorted."""
+    from core.forms import FastInputMixin
+
+    attrs = {"maxlength": 12, "class": "form-control", "data-x": 'a"b', "required": True, "disabled": False}
+    for widget in (forms.TextInput, forms.EmailInput, forms.NumberInput):
+        fast = type("Fast", (FastInputMixin, widget), {})(attrs=attrs)
+        for value in ("3 <b>", None):
+            assert str(fast.render("street", value)) == str(widget(attrs=attrs).render("street", value))
