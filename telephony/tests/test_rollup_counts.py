@@ -8,7 +8,7 @@ import random
 import numpy as np
 
 from telephony import queuelog
-from telephony.rollup_counts import OUTCOME_CODE, Batch, Counts
+from telephony.rollup_counts import OUTCOME_CODE, Batch, Counts, _index
 
 CAP = 3601
 # (day, queue, minute, in hours, outcome, answered, wait, talk, call passages, call answered)
@@ -83,3 +83,15 @@ def test_batches_cut_anywhere_give_the_same_rows_and_only_the_days_asked():
     assert table(cut_rollups) == table(rollups)
     assert table(cut_buckets) == table(buckets)
     assert {row[1] for row in table(rollups)} == {row[1] for row in table(buckets)} == days
+
+
+def test_index_gives_numpy_unique_s_answer_by_a_table_or_by_sorting():
+    rng = np.random.default_rng(7)
+    for codes, size in (
+        (rng.integers(0, 50, 1000), 50),  # a small range: the table
+        (rng.integers(0, 10**9, 1000), 10**9),  # a wide one: numpy.unique
+        (np.array([5]), 6),
+    ):
+        expected = np.unique(codes, return_inverse=True)
+        found = _index(codes, size)
+        assert [a.tolist() for a in found] == [a.tolist() for a in expected]
