@@ -239,12 +239,14 @@ class Writer:
         "call_passages", "call_answered",
     ]  # fmt: skip
     DAY = PASSAGE_COLUMNS.index("local_date")
-    # the columns _count_rollups reads (rollup_counts.Batch's, the outcome between)
-    KEY_COLUMNS = tuple(map(PASSAGE_COLUMNS.index, ("queue", "local_minute", "in_hours")))
+    # the columns _count_rollups reads (rollup_counts.Batch's, the outcome between): numbers,
+    # then flags (0 or 1, read as bytes: three times faster than as numbers)
+    KEY_COLUMNS = tuple(map(PASSAGE_COLUMNS.index, ("queue", "local_minute")))
+    IN_HOURS = PASSAGE_COLUMNS.index("in_hours")
     OUTCOME = PASSAGE_COLUMNS.index("outcome")
-    COUNTED_COLUMNS = tuple(
-        map(PASSAGE_COLUMNS.index, ("answered", "wait", "talk", "call_passages", "call_answered"))
-    )
+    ANSWERED = PASSAGE_COLUMNS.index("answered")
+    COUNTED_COLUMNS = tuple(map(PASSAGE_COLUMNS.index, ("wait", "talk", "call_passages")))
+    CALL_ANSWERED = PASSAGE_COLUMNS.index("call_answered")
     ACTIVITY_COLUMNS = [
         "source", "offset", "agent", "queue", "kind", "started_at", "ended_at", "reason", "local_date",
     ]  # fmt: skip
@@ -411,14 +413,20 @@ class Writer:
         def column(index: int) -> np.ndarray:
             return np.fromiter(values[index::width], np.int64, n)
 
+        def flags(index: int) -> np.ndarray:
+            return np.frombuffer(bytearray(values[index::width]), np.uint8)
+
         outcomes = map(rollup_counts.OUTCOME_CODE.__getitem__, values[self.OUTCOME :: width])
         self._see_days(met)
         self.counts.add(
             rollup_counts.Batch(
                 days,
                 *map(column, self.KEY_COLUMNS),
-                np.fromiter(outcomes, np.int64, n),
+                flags(self.IN_HOURS),
+                np.frombuffer(bytearray(outcomes), np.uint8),
+                flags(self.ANSWERED),
                 *map(column, self.COUNTED_COLUMNS),
+                flags(self.CALL_ANSWERED),
             )
         )
 
