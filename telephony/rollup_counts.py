@@ -65,7 +65,6 @@ class Counts:
     _parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     _waits: tuple[list, list] = field(default_factory=lambda: ([], []))  # answered, abandoned
     _queue_slot: dict[int, int] = field(default_factory=dict)
-    _day_text: dict[int, str] = field(default_factory=dict)  # ordinal -> text
 
     def add(self, batch: Batch) -> None:
         """Count a batch: one row of ``rollups.COUNTERS`` per key it holds, and its waits."""
@@ -79,7 +78,6 @@ class Counts:
         position = {day: i for i, day in enumerate(names)}
         day_index = np.repeat([position[day] for day, _count in runs], [count for _day, count in runs])
         ordinals = [date.fromisoformat(d).toordinal() for d in names]
-        self._day_text.update(zip(ordinals, names, strict=True))
         queue_ids, queue_index = _index(batch.queue, int(batch.queue.max()) + 1)
         slots = [self._queue_slot.setdefault(q, len(self._queue_slot)) for q in queue_ids.tolist()]
         # each passage's day key among the batch's days and queues (in hours or not), then its
@@ -111,16 +109,16 @@ class Counts:
             local_day_of_code, waits = np.divmod(codes, width)
             side.append((day_keys.of(local_day_of_code) * width + waits, counts))
 
-    def rows(self, days: set[str]) -> tuple[list[list], list[list]]:
-        """The rows of these days, column by column (lists of Python values):
-        ``QueueRollup``'s (``rollups.KEY``, then ``rollups.COUNTERS``) and
-        ``QueueWaitCount``'s (``rollups.DAY_KEY``, answered, wait, count). What was counted is
-        forgotten."""
+    def rows(self, days: set[str]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The rows of these days, column by column (numpy integer arrays of one length, a day
+        given by its ordinal, ``date.toordinal``): ``QueueRollup``'s (``rollups.KEY``, then
+        ``rollups.COUNTERS``) and ``QueueWaitCount``'s (``rollups.DAY_KEY``, answered, wait,
+        count). What was counted is forgotten."""
         parts, self._parts = self._parts, []
         waits, self._waits = self._waits, ([], [])
         if not parts:
             return [], []
-        own = np.array([o for o, text in self._day_text.items() if text in days], np.int64)
+        own = np.array([date.fromisoformat(day).toordinal() for day in days], np.int64)
         keys, sums, max_wait = (np.concatenate(column) for column in zip(*parts, strict=True))
         keys, starts, order = _groups(keys)
         sums = np.add.reduceat(sums[order], starts)
@@ -141,15 +139,13 @@ class Counts:
         day_key, *columns = (np.concatenate(column) for column in zip(*buckets, strict=True))
         return rollup_columns, self._columns(day_key, [], columns)
 
-    def _columns(self, day_key: np.ndarray, after_day: list, columns: list) -> list[list]:
-        """The columns queue id, day text, [minute,] weekday, in hours, *columns."""
+    def _columns(self, day_key: np.ndarray, after_day: list, columns: list) -> list[np.ndarray]:
+        """The columns queue id, day (ordinal), [minute,] weekday, in hours, *columns."""
         rest, in_hours = np.divmod(day_key, 2)
         ordinal, slot = np.divmod(rest, QUEUES)
         queue_id = np.array(list(self._queue_slot))[slot]  # slots are given in insertion order
-        day_text = list(map(self._day_text.__getitem__, ordinal.tolist()))
         weekday = (ordinal - 1) % 7  # date.fromordinal(1) is a Monday
-        numbers = (c.tolist() for c in (*after_day, weekday, in_hours, *columns))
-        return [queue_id.tolist(), day_text, *numbers]
+        return [queue_id, ordinal, *after_day, weekday, in_hours, *columns]
 
 
 @dataclass

@@ -4,6 +4,7 @@ the same rows however the passages are cut into batches, and only the days asked
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import numpy as np
 
@@ -30,8 +31,12 @@ def batch(rows: list[tuple]) -> Batch:
     return Batch(list(columns[0]), *ints, outcome, *counted)
 
 
-def table(columns: list[list]) -> list[tuple]:
-    return sorted(zip(*columns, strict=True))
+def table(columns: list[np.ndarray]) -> list[tuple]:
+    """The rows of ``Counts.rows``' columns, sorted, each day as ISO text."""
+    values = [column.tolist() for column in columns]
+    if values:
+        values[1] = [date.fromordinal(day).isoformat() for day in values[1]]
+    return sorted(zip(*values, strict=True))
 
 
 def test_a_few_passages_counted_by_hand():

@@ -9,8 +9,10 @@ import random
 from dataclasses import replace
 from datetime import date, time
 
+import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from telephony import rollups, selectors, services
 from telephony.demo import generate_lines
@@ -230,3 +232,34 @@ def test_passages_written_meanwhile_by_another_import_are_not_taken_for_the_writ
     rollups.mark_all()
     rollups.refresh()
     assert tables() == counted_by_the_import
+
+
+def test_rows_given_by_column_are_written_as_given_on_each_database():
+    """The import's rollups reach the tables column by column (_Table.write_columns): a binary
+    COPY on PostgreSQL, rows of parameters elsewhere; a day as its ordinal, booleans 0/1."""
+    queue = services.Writer(None).queue_id("accueil")
+    table = services._Table(QueueWaitCount, [*rollups.DAY_KEY, "answered", "wait", "count"])
+    days = [date(2026, 3, 2), date(2000, 1, 1), date(1999, 12, 31)]
+    columns = [
+        np.array([queue] * 3), np.array([d.toordinal() for d in days]), np.array([0, 5, 4]),
+        np.array([1, 0, 1]), np.array([0, 1, 1]), np.array([0, 3601, 17]), np.array([2**31 - 1, 1, 2]),
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        assert table.write_columns(cursor, columns) == 3
+        assert table.write_columns(cursor, [np.array([], np.int64)] * 7) == 0
+    stored = QueueWaitCount.objects.order_by("local_date").values_list(
+        "queue_id", "local_date", "weekday", "in_hours", "answered", "wait", "count"
+    )
+    assert list(stored) == [
+        (queue, date(1999, 12, 31), 4, True, True, 17, 2),
+        (queue, date(2000, 1, 1), 5, False, True, 3601, 1),
+        (queue, date(2026, 3, 2), 0, True, False, 0, 2**31 - 1),
+    ]
+
+
+@pytest.mark.parametrize("value", [2**31, -(2**31) - 1])
+def test_a_value_out_of_its_columns_range_is_refused_before_copying(value):
+    with pytest.raises(ValueError, match="out of range for integer"):
+        services._binary_copy(["bigint", "integer"], [np.array([1]), np.array([value])])
+    with pytest.raises(ValueError, match="out of range for boolean"):
+        services._binary_copy(["boolean"], [np.array([2])])
