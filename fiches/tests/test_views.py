@@ -423,3 +423,22 @@ def test_the_fiche_page_reads_only_the_panels_that_have_something(
         page = client.get(url).content.decode()
     for shown in ("photo.jpg", "MARTIN", "Les encombrants", "Équipe passée ce matin."):
         assert shown in page
+
+
+def test_the_fiche_page_links_the_fiche_it_duplicates(as_user, make_fiche, users, django_assert_num_queries):
+    """The original's reference comes with the fiche's query (a subquery, not a join)."""
+    from fiches.services import transition
+
+    original = make_fiche()
+    copy = make_fiche()
+    transition(copy, "mark_duplicate", users["agent"], original=original)
+    client = as_user("agent")
+    url = reverse("fiches:detail", args=[copy.reference])
+    client.get(url)  # the session renewed once
+    with django_assert_num_queries(8):
+        page = client.get(url).content.decode()
+    link = f'<a href="/fiches/{original.reference}/">{original.reference}</a>'
+    assert f'Doublon de</dt><dd class="col-sm-8">{link}</dd>' in page
+    assert (
+        "Doublon de" not in client.get(reverse("fiches:detail", args=[original.reference])).content.decode()
+    )

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import BooleanField, F
+from django.db.models import BooleanField, CharField
 from django.db.models.expressions import RawSQL
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,6 +48,18 @@ def _has_any(relation: str) -> RawSQL:
     return RawSQL(exists, [], output_field=BooleanField())  # noqa: S611 - the models' own names, no input
 
 
+def _duplicate_reference() -> RawSQL:
+    """The reference of the fiche this one duplicates, written as a subquery: a join of the
+    fiche table again made PostgreSQL plan ten tables for the fiche page (4 ms of planning for
+    a query run in 0.2 ms); a subquery is planned alone."""
+    quote = connection.ops.quote_name
+    table, pk = quote(Fiche._meta.db_table), quote(Fiche._meta.pk.column)
+    column = quote(Fiche._meta.get_field("duplicate_of").column)
+    reference = quote(Fiche._meta.get_field("reference").column)
+    original = f"(SELECT o.{reference} FROM {table} o WHERE o.{pk} = {table}.{column})"  # noqa: S608 - names
+    return RawSQL(original, [], output_field=CharField())  # noqa: S611 - the models' own names, no input
+
+
 def _fiche(request: HttpRequest, reference: str) -> Fiche:
     """The fiche if the user may see it; 404 otherwise (no hint that it exists).
 
@@ -65,7 +77,7 @@ def _fiche(request: HttpRequest, reference: str) -> Fiche:
             "entered_by",
         )
         .annotate(
-            duplicate_reference=F("duplicate_of__reference"),
+            duplicate_reference=_duplicate_reference(),
             has_attachments=_has_any("attachments"),
             has_followers=_has_any("followers"),
             has_knowledge_uses=_has_any("knowledge_uses"),
