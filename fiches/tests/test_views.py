@@ -425,8 +425,11 @@ def test_the_fiche_page_reads_only_the_panels_that_have_something(
         assert shown in page
 
 
-def test_the_fiche_page_links_the_fiche_it_duplicates(as_user, make_fiche, users, django_assert_num_queries):
-    """The original's reference comes with the fiche's query (a subquery, not a join)."""
+def test_the_fiche_page_names_its_organisations_and_links_the_fiche_it_duplicates(
+    as_user, make_fiche, users, django_assert_num_queries
+):
+    """The names of its body, directorate and cell and the original's reference come with the
+    fiche's query (subqueries, not joins)."""
     from fiches.services import transition
 
     original = make_fiche()
@@ -437,8 +440,26 @@ def test_the_fiche_page_links_the_fiche_it_duplicates(as_user, make_fiche, users
     client.get(url)  # the session renewed once
     with django_assert_num_queries(8):
         page = client.get(url).content.decode()
+    for label, name in (("Collectivité compétente", copy.body.name), ("Direction", copy.directorate.name),
+                        ("Cellule", copy.cell.name)):  # fmt: skip
+        assert f'{label}</dt><dd class="col-sm-8">{name}</dd>' in page
     link = f'<a href="/fiches/{original.reference}/">{original.reference}</a>'
     assert f'Doublon de</dt><dd class="col-sm-8">{link}</dd>' in page
     assert (
         "Doublon de" not in client.get(reverse("fiches:detail", args=[original.reference])).content.decode()
     )
+
+
+def test_an_action_reads_the_fiche_with_its_organisations_the_page_with_their_names(rf, make_fiche, users):
+    """The actions use the body's calendar and the organisations' names in notices; the page
+    shows the names only (fiches.views.detail._fiche)."""
+    from fiches.views.detail import ACTING_RELATED, _fiche
+
+    fiche = make_fiche()
+    request = rf.get("/")
+    request.user = users["agent"]
+    acting, shown = _fiche(request, fiche.reference), _fiche(request, fiche.reference, acting=False)
+    for relation in ACTING_RELATED:
+        field = Fiche._meta.get_field(relation)
+        assert field.is_cached(acting) and not field.is_cached(shown)
+        assert getattr(shown, f"{relation}_name") == getattr(fiche, relation).name
