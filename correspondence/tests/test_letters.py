@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from correspondence.models import Message
+from correspondence.models import Batch, Message
 from correspondence.services import build_batch
 from fiches.services import add_note, transition
 
@@ -184,6 +184,11 @@ def test_fiche_detail_page_shows_panel(make_fiche, users, requester_factory, com
     assert "correspondence-title" in html
     letter = Message.objects.get(fiche=fiche)
     assert f"/courriers/lettres/{letter.pk}/pdf/" in html
+    assert "(lot " not in html
+    batch = Batch.objects.create(letter_count=1)
+    Message.objects.filter(pk=letter.pk).update(batch=batch)
+    html = client.get(f"/fiches/{fiche.reference}/").content.decode()
+    assert f"(lot {batch.pk})" in html  # the batch's number, without reading the batch
 
 
 @pytest.mark.parametrize(
