@@ -155,6 +155,10 @@ def test_requester_data_shown_to_call_centre_and_acting_cell_only(as_user, make_
 def test_actions_through_the_page(as_user, make_fiche):
     fiche = make_fiche()
     client = as_user("cellule-voirie")
+    page = client.get(reverse("fiches:detail", args=[fiche.reference])).content.decode()
+    # nothing posted yet: every action's form closed and empty
+    assert page.count('<details class="mb-2" >') >= 2 and "open>" not in page
+    assert 'rows="2" required></textarea>' in page and "selected" not in page
     url = reverse("fiches:act", args=[fiche.reference])
     response = client.post(url, {"action": "acknowledge", "expected_version": fiche.lock_version})
     assert response.status_code == 302

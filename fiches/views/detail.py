@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -123,7 +125,9 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
             "reroute_types": reroute_choices() if needs_types else [],
             "note_form": NoteForm(initial={"expected_version": fiche.lock_version}),
             "attachment_form": AttachmentForm(),
-            "posted": posted or {},
+            # nothing posted: every field the actions' forms read back is "" (a key missing
+            # from a plain dict costs Django's lookup three exceptions, a dozen times a page)
+            "posted": posted or defaultdict(str),
             "reject_reasons": REJECT_REASONS.items(),
             "action_error": error,
             "neighbours": nearby,
