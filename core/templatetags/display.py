@@ -64,10 +64,12 @@ class FixedURLNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         # the addresses in force, looked up once per template rendered (a page and its base)
-        addresses = context.render_context.get(FixedURLNode)
-        if addresses is None:
-            addresses = context.render_context[FixedURLNode] = urls.fixed_addresses(_current_app(context))
-        url = urls.fixed_url(self.view_name, addresses=addresses)
+        in_force = context.render_context.get(FixedURLNode)
+        if in_force is None:
+            current_app = _current_app(context)
+            in_force = context.render_context[FixedURLNode] = (current_app, urls.fixed_addresses(current_app))
+        current_app, addresses = in_force
+        url = urls.fixed_url(self.view_name, current_app=current_app, addresses=addresses)
         if self.asvar:
             context[self.asvar] = url
             return ""
@@ -87,7 +89,8 @@ def _current_app(context: template.Context) -> str | None:
 def fixed_url_tag(parser: Parser, token: Token) -> FixedURLNode:
     """``{% fixed_url 'fiches:list' %}`` (or ``… as list_url``): ``{% url %}`` for a page taking
     no argument, its address reversed once per URL configuration, script prefix and language
-    (``core.urls.fixed_url``) instead of at each use."""
+    (``core.urls.fixed_url``) instead of at each use. The language and prefix are read at the
+    template's first one: inside ``{% language %}``, use ``{% url %}``."""
     bits = token.split_contents()
     asvar = None
     if len(bits) == 4 and bits[2] == "as":

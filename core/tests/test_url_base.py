@@ -6,7 +6,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.test import override_settings
 from django.urls import get_script_prefix, include, path, reverse, set_script_prefix
 
-from core.urls import fixed_url, url_base
+from core.urls import fixed_addresses, fixed_url, url_base
 
 # this module as a URL configuration: the whole site moved under /ailleurs/
 urlpatterns = [path("ailleurs/", include("allo_mairie.urls"))]
@@ -29,6 +29,7 @@ def test_the_tag_writes_what_url_writes():
     assert fixed.render(Context()) == plain.render(Context()) == "|".join(reverse(n) for n in names)
     named = Template("{% load display %}{% fixed_url 'fiches:list' as list_url %}[{{ list_url }}x/]")
     assert named.render(Context()) == f"[{reverse('fiches:list')}x/]"
+    assert fixed_addresses("fiches") is not fixed_addresses(None)  # per current application
 
 
 def test_the_addresses_follow_a_change_of_url_configuration():
