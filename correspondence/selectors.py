@@ -16,7 +16,7 @@ def messages_for_fiche(fiche, user) -> QuerySet[Message]:
     read on the fiche's own ids: no subquery to build for the fiche page)."""
     if not actor_groups(user, fiche):
         return Message.objects.none()
-    return Message.objects.filter(fiche=fiche).select_related("batch").order_by("created_at", "id")
+    return Message.objects.filter(fiche=fiche).order_by("created_at", "id")
 
 
 def register_page(*, channel: str = "", before: tuple[datetime, int] | None = None, size: int = 50):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Kind, RequestTypeVersion
 from core.forms import (
+    FAST_WIDGETS,
     LONG_TEXT,
     SHORT_TEXT,
     BoundedDateField,
@@ -221,7 +222,8 @@ class ActionForm(forms.Form):
 class NoteForm(forms.Form):
     comment = forms.CharField(label=_("Note"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
     public = forms.BooleanField(label=_("Visible to the citizen"), required=False)
-    expected_version = VersionField(required=False, widget=forms.HiddenInput)
+    # the fiche page writes this one field of the form: in Python, as Django's template would
+    expected_version = VersionField(required=False, widget=FAST_WIDGETS[forms.HiddenInput])
 
 
 class PublicationForm(forms.Form):

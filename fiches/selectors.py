@@ -42,14 +42,15 @@ def scope_filter(scope: Scope) -> Q | None:
     """The condition on fiches a scope allows; None means everything."""
     if scope.everything:
         return None
-    condition = Q(pk__in=[])
+    condition = Q()
     if scope.cell_ids:
         condition |= Q(cell_id__in=scope.cell_ids)
     if scope.directorate_ids:
         condition |= Q(directorate_id__in=scope.directorate_ids)
     if scope.body_ids:
         condition |= Q(body_id__in=scope.body_ids)
-    return condition
+    # nothing: no fiche (an always-false term in every query costs the ORM an exception)
+    return condition or Q(pk__in=[])
 
 
 def visible_fiches(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Fiche]:
@@ -327,7 +328,9 @@ def nearby_open_fiches(
                 fiche.distance_m = round(distance)
                 found[fiche.pk] = fiche
     if address:
-        same = base.filter(pk__in=open_fiches.filter(address_key=address)).exclude(pk__in=list(found))
+        same = base.filter(pk__in=open_fiches.filter(address_key=address))
+        if found:
+            same = same.exclude(pk__in=list(found))
         for fiche in same[:limit]:
             located = has_point and fiche.latitude is not None and fiche.longitude is not None
             fiche.distance_m = (
@@ -360,6 +363,7 @@ def neighbours(fiche: Fiche, user, limit: int = 20) -> list[Fiche]:
         limit=limit,
         exclude=fiche.pk,
         family=fiche.request_type.request_type.family,
+        fields=NEIGHBOUR_FIELDS,
     )
 
 

@@ -316,8 +316,6 @@ def thread_post(request: HttpRequest, reference: str) -> HttpResponse:
             services.post_message(fiche, request.user, form.cleaned_data["body"])
         except (PermissionDenied, ValidationError) as exc:
             error = services.error_text(exc)
-        else:
-            form = MessageForm()
     elif form.has_error("body", "required"):
         error = _("The message is empty.")
     else:
@@ -326,7 +324,7 @@ def thread_post(request: HttpRequest, reference: str) -> HttpResponse:
         return render(
             request,
             "followup/_fiche_thread.html",
-            {"fiche": fiche, "thread_form": form, "thread_error": error},
+            {"fiche": fiche, "thread_error": error},
         )
     if error:
         messages.error(request, error)

@@ -35,3 +35,15 @@ def test_inputs_are_djangos_attributes_in_their_order():
         fast = type("Fast", (FastInputMixin, widget), {})(attrs=attrs)
         for value in ("3 <b>", None):
             assert str(fast.render("street", value)) == str(widget(attrs=attrs).render("street", value))
+
+
+def test_the_note_forms_version_is_djangos_hidden_input():
+    """The fiche page writes the note form's ``expected_version`` (a fast hidden input)."""
+    from fiches.forms import NoteForm
+
+    fast = NoteForm(initial={"expected_version": 3})["expected_version"]
+    assert type(fast.field.widget) is not forms.HiddenInput
+    django = NoteForm(initial={"expected_version": 3})
+    django.fields["expected_version"].widget = forms.HiddenInput()
+    expected = '<input type="hidden" name="expected_version" value="3" id="id_expected_version">'
+    assert str(fast) == str(django["expected_version"]) == expected

@@ -5,9 +5,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils.html import escape
 from PIL import Image
 
-from correspondence.models import Message
+from correspondence.models import Batch, Message, Moment
 from correspondence.services import build_batch
 from fiches.services import add_note, transition
 
@@ -184,6 +185,19 @@ def test_fiche_detail_page_shows_panel(make_fiche, users, requester_factory, com
     assert "correspondence-title" in html
     letter = Message.objects.get(fiche=fiche)
     assert f"/courriers/lettres/{letter.pk}/pdf/" in html
+    assert "(lot " not in html
+    batch = Batch.objects.create(letter_count=1)
+    Message.objects.filter(pk=letter.pk).update(batch=batch)
+    html = client.get(f"/fiches/{fiche.reference}/").content.decode()
+    assert f"(lot {batch.pk})" in html  # the batch's number, without reading the batch
+    assert "notice-moment" not in html  # the call centre sends the notices
+    client.force_login(users["agent"])
+    html = client.get(f"/fiches/{fiche.reference}/").content.decode()
+    options = "".join(f'<option value="{value}">{escape(label)}</option>' for value, label in Moment.choices)
+    assert (
+        f'<select class="form-select form-select-sm" id="notice-moment" name="moment">\n          {options}\n'
+        in html
+    )
 
 
 @pytest.mark.parametrize(

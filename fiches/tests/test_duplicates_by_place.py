@@ -109,6 +109,18 @@ def test_neighbours_of_a_fiche_leave_it_out(users, make_fiche, lighting):
     assert [(f.reference, f.distance_m) for f in neighbours(fiche, users["agent"])] == [(other.reference, 40)]
 
 
+def test_neighbours_are_read_with_the_fields_the_pages_show_only(users, make_fiche, lighting):
+    """fiches.selectors.NEIGHBOUR_FIELDS: the rest of each row is left in the database (the
+    fiche page's query test shows a neighbour: a field it shows left out would cost a query)."""
+    fiche = make_fiche("ECL-LAMP", **at(0))
+    make_fiche("ECL-CLIGNO", **at(40))
+    (found_one,) = neighbours(fiche, users["agent"])
+    deferred = found_one.get_deferred_fields()
+    assert {"description", "answers", "requester_id", "outcome"} <= deferred
+    assert not {"reference", "status", "created_at", "latitude", "longitude"} & deferred
+    assert not {"label"} & found_one.request_type.get_deferred_fields()
+
+
 def test_neighbours_take_the_family_the_fiche_holds(users, make_fiche, lighting, django_assert_num_queries):
     from fiches.models import Fiche
 

@@ -155,6 +155,10 @@ def test_requester_data_shown_to_call_centre_and_acting_cell_only(as_user, make_
 def test_actions_through_the_page(as_user, make_fiche):
     fiche = make_fiche()
     client = as_user("cellule-voirie")
+    page = client.get(reverse("fiches:detail", args=[fiche.reference])).content.decode()
+    # nothing posted yet: every action's form closed and empty
+    assert page.count('<details class="mb-2" >') >= 2 and "open>" not in page
+    assert 'rows="2" required></textarea>' in page and "selected" not in page
     url = reverse("fiches:act", args=[fiche.reference])
     response = client.post(url, {"action": "acknowledge", "expected_version": fiche.lock_version})
     assert response.status_code == 302
@@ -423,3 +427,43 @@ def test_the_fiche_page_reads_only_the_panels_that_have_something(
         page = client.get(url).content.decode()
     for shown in ("photo.jpg", "MARTIN", "Les encombrants", "Équipe passée ce matin."):
         assert shown in page
+
+
+def test_the_fiche_page_names_its_organisations_and_links_the_fiche_it_duplicates(
+    as_user, make_fiche, users, django_assert_num_queries
+):
+    """The names of its body, directorate and cell and the original's reference come with the
+    fiche's query (subqueries, not joins)."""
+    from fiches.services import transition
+
+    original = make_fiche()
+    copy = make_fiche()
+    transition(copy, "mark_duplicate", users["agent"], original=original)
+    client = as_user("agent")
+    url = reverse("fiches:detail", args=[copy.reference])
+    client.get(url)  # the session renewed once
+    with django_assert_num_queries(8):
+        page = client.get(url).content.decode()
+    for label, name in (("Collectivité compétente", copy.body.name), ("Direction", copy.directorate.name),
+                        ("Cellule", copy.cell.name)):  # fmt: skip
+        assert f'{label}</dt><dd class="col-sm-8">{name}</dd>' in page
+    link = f'<a href="/fiches/{original.reference}/">{original.reference}</a>'
+    assert f'Doublon de</dt><dd class="col-sm-8">{link}</dd>' in page
+    assert (
+        "Doublon de" not in client.get(reverse("fiches:detail", args=[original.reference])).content.decode()
+    )
+
+
+def test_an_action_reads_the_fiche_with_its_organisations_the_page_with_their_names(rf, make_fiche, users):
+    """The actions use the body's calendar and the organisations' names in notices; the page
+    shows the names only (fiches.views.detail._fiche)."""
+    from fiches.views.detail import ACTING_RELATED, _fiche
+
+    fiche = make_fiche()
+    request = rf.get("/")
+    request.user = users["agent"]
+    acting, shown = _fiche(request, fiche.reference), _fiche(request, fiche.reference, acting=False)
+    for relation in ACTING_RELATED:
+        field = Fiche._meta.get_field(relation)
+        assert field.is_cached(acting) and not field.is_cached(shown)
+        assert getattr(shown, f"{relation}_name") == getattr(fiche, relation).name

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import BooleanField, F
+from django.db.models import BooleanField, CharField
 from django.db.models.expressions import RawSQL
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,24 +50,42 @@ def _has_any(relation: str) -> RawSQL:
     return RawSQL(exists, [], output_field=BooleanField())  # noqa: S611 - the models' own names, no input
 
 
-def _fiche(request: HttpRequest, reference: str) -> Fiche:
+def _column_of(relation: str, field: str) -> RawSQL:
+    """A column of the row one of the fiche's foreign keys points to (``duplicate_of``'s
+    reference, ``body``'s name…), written as a subquery: PostgreSQL planned the fiche's query
+    of ten tables joined in 4 ms, for 0.2 ms of execution; a subquery is planned alone."""
+    key = Fiche._meta.get_field(relation)
+    model = key.related_model._meta
+    quote = connection.ops.quote_name
+    value, table, pk = quote(model.get_field(field).column), quote(model.db_table), quote(model.pk.column)
+    fiche_key = f"{quote(Fiche._meta.db_table)}.{quote(key.column)}"
+    sql = f"(SELECT r.{value} FROM {table} r WHERE r.{pk} = {fiche_key})"  # noqa: S608 - names
+    return RawSQL(sql, [], output_field=CharField())  # noqa: S611 - the models' own names, no input
+
+
+# What the actions need of the fiche's body, directorate and cell (the body's calendar, the
+# notices' names): the page itself shows their names only (``_fiche``'s ``*_name``).
+ACTING_RELATED = ("body", "directorate", "cell")
+
+
+def _fiche(request: HttpRequest, reference: str, *, acting: bool = True) -> Fiche:
     """The fiche if the user may see it; 404 otherwise (no hint that it exists).
 
     Whether its panels that most fiches leave empty have anything to show (attachments,
     followers, knowledge answers, the thread) comes with it (``_has_any``): their own queries
-    run only when they do."""
+    run only when they do. The names of its body, directorate and cell and the reference of
+    the fiche it duplicates come as subqueries (``_column_of``); the body, directorate and cell
+    themselves only for an action (``acting``): joined, they made PostgreSQL's planning of
+    the query most of its cost."""
+    related = ("request_type__request_type__family", "requester", "entered_by")
     return get_object_or_404(
         visible_fiches(request.user)
-        .select_related(
-            "request_type__request_type__family",
-            "body",
-            "directorate",
-            "cell",
-            "requester",
-            "entered_by",
-        )
+        .select_related(*related, *(ACTING_RELATED if acting else ()))
         .annotate(
-            duplicate_reference=F("duplicate_of__reference"),
+            duplicate_reference=_column_of("duplicate_of", "reference"),
+            body_name=_column_of("body", "name"),
+            directorate_name=_column_of("directorate", "name"),
+            cell_name=_column_of("cell", "name"),
             has_attachments=_has_any("attachments"),
             has_followers=_has_any("followers"),
             has_knowledge_uses=_has_any("knowledge_uses"),
@@ -105,7 +125,9 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
             "reroute_types": reroute_choices() if needs_types else [],
             "note_form": NoteForm(initial={"expected_version": fiche.lock_version}),
             "attachment_form": AttachmentForm(),
-            "posted": posted or {},
+            # nothing posted: every field the actions' forms read back is "" (a key missing
+            # from a plain dict costs Django's lookup three exceptions, a dozen times a page)
+            "posted": posted or defaultdict(str),
             "reject_reasons": REJECT_REASONS.items(),
             "action_error": error,
             "neighbours": nearby,
@@ -117,7 +139,7 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
 
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return render_detail(request, _fiche(request, reference))
+    return render_detail(request, _fiche(request, reference, acting=False))
 
 
 @login_required

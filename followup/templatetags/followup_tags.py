@@ -6,7 +6,6 @@ from django import template
 
 from fiches.selectors import actor_groups
 from followup import selectors
-from followup.forms import MessageForm
 
 register = template.Library()
 
@@ -22,6 +21,5 @@ def fiche_thread(context, fiche) -> dict:
         "visible": True,
         # none to read when the fiche page's query found none (``has_thread_messages``)
         "messages": selectors.thread(fiche) if getattr(fiche, "has_thread_messages", True) else [],
-        "form": context.get("thread_form") or MessageForm(),
         "error": context.get("thread_error", ""),
     }
