@@ -86,18 +86,18 @@ def test_select_options_follow_their_labels_and_the_language():
     """The options written once are keyed by their text: a renamed choice or another language
     writes new options, never the ones written before."""
     from django.utils import translation
-    from django.utils.translation import gettext_lazy
 
     from core.forms import FastSelect
+    from fiches.models import Status
 
-    widget = FastSelect(choices=[("", gettext_lazy("Status")), ("1", "Ville")])
+    widget = FastSelect(choices=[("", Status.NEW.label), ("1", "Ville")])
     with translation.override("fr"):
         assert widget.render("body", "1") == (
-            '<select name="body"><option value="">Statut</option>'
+            '<select name="body"><option value="">Nouvelle</option>'
             '<option value="1" selected>Ville</option></select>'
         )
     with translation.override("en"):
-        assert '<option value="">Status</option>' in widget.render("body", "1")
-    widget.choices = [("", gettext_lazy("Status")), ("1", "Ville de Marseille")]
+        assert '<option value="">New</option>' in widget.render("body", "1")
+    widget.choices = [("", Status.NEW.label), ("1", "Ville de Marseille")]
     with translation.override("fr"):
         assert '<option value="1" selected>Ville de Marseille</option>' in widget.render("body", "1")
