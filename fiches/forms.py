@@ -236,7 +236,12 @@ class AttachmentForm(forms.Form):
 
 
 class FicheFilterForm(StyledFormMixin, forms.Form):
-    status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        choices=Status.choices,
+        required=False,
+        widget=FastCheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
     body = forms.TypedChoiceField(label=_("Body"), coerce=int, empty_value=None, required=False)
     directorate = forms.TypedChoiceField(label=_("Directorate"), coerce=int, empty_value=None, required=False)
     cell = IdField(required=False, widget=forms.HiddenInput)
@@ -283,6 +288,3 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
         }
         for name, label in everything.items():
             self.fields[name].choices = [("", label), *choices[name]]
-        self.fields["status"].widget = FastCheckboxSelectMultiple(
-            choices=Status.choices, attrs={"class": "form-check-input"}
-        )

@@ -47,3 +47,69 @@ def test_the_note_forms_version_is_djangos_hidden_input():
     django.fields["expected_version"].widget = forms.HiddenInput()
     expected = '<input type="hidden" name="expected_version" value="3" id="id_expected_version">'
     assert str(fast) == str(django["expected_version"]) == expected
+
+
+SELECT_CHOICES = [
+    (None, "Toutes"),
+    (1, "Ville <centre>"),
+    ("2", "Métropole & co"),
+    ('Groupe "A"', [("a1", "Un"), (3, "Trois")]),
+    ("1", "Ville encore"),
+]
+
+
+def parsed(html: str) -> list[tuple]:
+    """Elements, their attributes (in any order) and their text: Django's template indents
+    its options and keeps its attributes' order, FastSelectMixin writes neither."""
+    from html.parser import HTMLParser
+
+    found: list[tuple] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, sorted(attrs)))
+
+        def handle_endtag(self, tag):
+            found.append(("/", tag))
+
+        def handle_data(self, data):
+            if data.strip():
+                found.append(("text", data))
+
+    Parser(convert_charrefs=True).feed(html)
+    return found
+
+
+def test_selects_are_djangos():
+    """FastSelect and FastSelectMultiple write Django's options: groups, values as text, the
+    first match only selected in a single select, every match in a multiple one, escaped."""
+    from core.forms import FastSelect, FastSelectMultiple
+
+    attrs = {"class": "form-select", "data-x": 'a"b', "required": True, "disabled": False}
+    for fast, django in ((FastSelect, forms.Select), (FastSelectMultiple, forms.SelectMultiple)):
+        for value in (None, "", 1, "1", ["1", "a1"], [3], "absent"):
+            expected = django(attrs=attrs, choices=SELECT_CHOICES).render("body", value, {"id": "id_body"})
+            written = fast(attrs=attrs, choices=SELECT_CHOICES).render("body", value, {"id": "id_body"})
+            assert parsed(written) == parsed(expected)
+            assert "&lt;centre&gt;" in written and 'label="Groupe &quot;A&quot;"' in written
+
+
+def test_select_options_follow_their_labels_and_the_language():
+    """The options written once are keyed by their text: a renamed choice or another language
+    writes new options, never the ones written before."""
+    from django.utils import translation
+
+    from core.forms import FastSelect
+    from fiches.models import Status
+
+    widget = FastSelect(choices=[("", Status.NEW.label), ("1", "Ville")])
+    with translation.override("fr"):
+        assert widget.render("body", "1") == (
+            '<select name="body"><option value="">Nouvelle</option>'
+            '<option value="1" selected>Ville</option></select>'
+        )
+    with translation.override("en"):
+        assert '<option value="">New</option>' in widget.render("body", "1")
+    widget.choices = [("", Status.NEW.label), ("1", "Ville de Marseille")]
+    with translation.override("fr"):
+        assert '<option value="1" selected>Ville de Marseille</option>' in widget.render("body", "1")

@@ -163,7 +163,9 @@ def test_the_list_pages_through_an_address_search(client, users, make_fiche, mon
 
     made = [make_fiche("VOI-NID", street_number=str(n), street_name="rue Paradis") for n in range(5)]
     original = lists.keyset_page
-    monkeypatch.setattr(lists, "keyset_page", lambda qs, after, sort: original(qs, after, size=2, sort=sort))
+    monkeypatch.setattr(
+        lists, "keyset_page", lambda qs, after, **kwargs: original(qs, after, size=2, **kwargs)
+    )
     client.force_login(users["agent"])
     seen, after = [], None
     while True:

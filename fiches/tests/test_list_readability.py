@@ -88,3 +88,18 @@ def test_a_hostile_sort_or_cursor_is_ignored(client, users, make_fiche):
     client.force_login(users["agent"])
     for params in ({"sort": "drop"}, {"sort": "due", "after": "x_y"}, {"sort": "status", "after": "zz_1_2"}):
         assert client.get(reverse("fiches:list"), params).status_code == 200
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "due", "status"])
+def test_an_empty_page_reads_nothing(users, sort, django_assert_num_queries):
+    """A queryset that can match nothing (a word found nowhere) gives an empty page without a
+    query; a cursor still offers the way back to the first page."""
+    from fiches.models import Fiche
+    from fiches.selectors import keyset_page
+
+    cursor = {"newest": "1_1", "oldest": "1_1", "due": "n_1", "status": "new_1_1"}[sort]
+    with django_assert_num_queries(0):
+        first = keyset_page(Fiche.objects.none(), None, sort=sort)
+        later = keyset_page(Fiche.objects.none(), cursor, sort=sort)
+    assert (first.items, first.next_cursor, first.has_previous) == ([], None, False)
+    assert (later.items, later.next_cursor, later.has_previous) == ([], None, True)

@@ -198,6 +198,31 @@ def test_list_queries_do_not_grow_with_fiches(as_user, make_fiche, django_assert
     assert len(second.context["page"].items) == 13
 
 
+def test_the_list_reads_the_columns_it_shows(as_user, make_fiche, django_assert_num_queries):
+    """Five queries (session, user, memberships, the page's rows, their count), the rows with
+    the fields the list shows only: each row's type, body, directorate, address, status and
+    due date are on the page, none read afterwards (a deferred field would be a query a row)."""
+    from datetime import timedelta
+
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    client = as_user("cellule-voirie")
+    fiches = [make_fiche(street_number=str(n), street_name="rue Paradis") for n in range(3)]
+    Fiche.objects.filter(pk=fiches[0].pk).update(due_at=timezone.now() - timedelta(days=1))
+    client.get(reverse("fiches:list"))  # the session renewed once
+    with django_assert_num_queries(5), CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("fiches:list")).content.decode()
+    rows = queries.captured_queries[3]["sql"]
+    assert "description" not in rows and "organisations_cell" not in rows and "catalogue_family" not in rows
+    fiche = fiches[0]
+    for shown in (
+        fiche.request_type.label, fiche.body.short_name, fiche.directorate.name, "0 rue Paradis, ",
+        f'status-{fiche.status}">{fiche.get_status_display()}', "(en retard)",
+    ):  # fmt: skip
+        assert shown in page
+
+
 def test_attachment_type_and_size_are_checked(as_user, make_fiche, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
