@@ -192,11 +192,13 @@ class StyledFormMixin:
                 attrs["aria-describedby"] = f"id_{name}_error"
 
 
+# The inputs' fast classes keep their widget's name: a bound field's widget_type, which the
+# templates test ("checkbox": core/field.html), is read from the class's name.
 FAST_WIDGETS = {
     forms.Select: FastSelect,
     forms.SelectMultiple: FastSelectMultiple,
     **{
-        widget: type(f"Fast{widget.__name__}", (FastInputMixin, widget), {})
+        widget: type(widget.__name__, (FastInputMixin, widget), {"__qualname__": f"Fast{widget.__name__}"})
         for widget in (
             forms.TextInput,
             forms.NumberInput,

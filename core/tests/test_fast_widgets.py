@@ -113,3 +113,20 @@ def test_select_options_follow_their_labels_and_the_language():
     widget.choices = [("", Status.NEW.label), ("1", "Ville de Marseille")]
     with translation.override("fr"):
         assert '<option value="1" selected>Ville de Marseille</option>' in widget.render("body", "1")
+
+
+def test_a_styled_checkbox_is_laid_out_as_a_checkbox():
+    """The fast inputs keep their widget's type for the templates: a single checkbox comes
+    before its label in a form-check (it came after a form-label, as a text field)."""
+    from django.template.loader import render_to_string
+
+    from core.forms import StyledFormMixin
+
+    class Form(StyledFormMixin, forms.Form):
+        late = forms.BooleanField(label="Late", required=False)
+
+    field = Form()["late"]
+    assert field.widget_type == "checkbox"
+    html = render_to_string("core/field.html", {"field": field})
+    assert '<div class="form-check"><input type="checkbox" name="late"' in html
+    assert 'class="form-check-label" for="id_late">Late</label>' in html
