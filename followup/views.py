@@ -324,7 +324,8 @@ def thread_post(request: HttpRequest, reference: str) -> HttpResponse:
         return render(
             request,
             "followup/_fiche_thread.html",
-            {"fiche": fiche, "thread_error": error},
+            # refused, the message typed comes back in its box
+            {"fiche": fiche, "thread_error": error, "thread_body": error and form.data.get("body", "")},
         )
     if error:
         messages.error(request, error)

@@ -208,8 +208,14 @@ def test_thread_message_over_its_maximum_length_says_so(client, make_fiche, user
     fiche = make_fiche("VOI-NID")
     client.force_login(users["cellule-voirie"])
     url = reverse("followup:thread_post", args=[fiche.reference])
-    response = client.post(url, {"body": "x" * 4001}, HTTP_HX_REQUEST="true")
-    assert "au plus 4000 caractères" in response.content.decode()
+    typed = "<b>Rappel</b> " + "x" * 4000
+    response = client.post(url, {"body": typed}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "au plus 4000 caractères" in html
+    assert ">&lt;b&gt;Rappel&lt;/b&gt; xxx" in html, "what was typed is given back, escaped"
+    response = client.post(url, {"body": "Passage demain."}, HTTP_HX_REQUEST="true")
+    assert "Passage demain." in response.content.decode()
+    assert "required></textarea>" in response.content.decode(), "once posted, the box is empty"
 
 
 def test_committee_members_get_the_board_figures_without_any_fiche(
