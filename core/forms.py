@@ -92,30 +92,36 @@ def _options_html(key: Choices) -> tuple[tuple[SafeString | None, tuple[tuple[st
 class FastSelectMixin:
     """Renders a select in Python: Django's template per option costs milliseconds per
     list page, which shows in the list pages' benchmark. Same HTML, same attributes; the
-    options come written from ``_options_html``, only the selected ones chosen here."""
+    options written by ``options_html``."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         context = forms.Widget.get_context(self, name, value, attrs)["widget"]  # type: ignore[arg-type]
-        if self.allow_multiple_selected:  # type: ignore[attr-defined]
+        several = self.allow_multiple_selected  # type: ignore[attr-defined]
+        if several:
             context["attrs"]["multiple"] = True
-        chosen, several, found = set(context["value"]), self.allow_multiple_selected, False  # type: ignore[attr-defined]
-        parts = []
-        for group, options in _options_html(_choices_key(self.choices)):  # type: ignore[attr-defined]
-            written = []
-            for option_value, plain, selected in options:
-                if (several or not found) and option_value in chosen:
-                    written.append(selected)
-                    found = True
-                else:
-                    written.append(plain)
-            joined = "".join(written)
-            parts.append(f'<optgroup label="{group}">{joined}</optgroup>' if group else joined)
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            context["name"],
-            flatatt(context["attrs"]),
-            SafeString("".join(parts)),
-        )
+        options = options_html(self.choices, set(context["value"]), several=several)  # type: ignore[attr-defined]
+        attrs = flatatt(context["attrs"])
+        return format_html('<select name="{}"{}>{}</select>', context["name"], attrs, options)
+
+
+def options_html(choices, chosen: set[str], *, several: bool = False) -> SafeString:
+    """A select's ``<option>`` elements (and ``<optgroup>``), as Django's select writes them:
+    the options whose value is in ``chosen`` selected (the first only unless ``several``).
+    Each set of options is written once (``_options_html``), only the selected ones chosen
+    here: for the selects of forms (``FastSelectMixin``) and of templates (the
+    ``select_options`` tag)."""
+    found, parts = False, []
+    for group, options in _options_html(_choices_key(choices)):
+        written = []
+        for option_value, plain, selected in options:
+            if (several or not found) and option_value in chosen:
+                written.append(selected)
+                found = True
+            else:
+                written.append(plain)
+        joined = "".join(written)
+        parts.append(f'<optgroup label="{group}">{joined}</optgroup>' if group else joined)
+    return SafeString("".join(parts))
 
 
 def _input_html(widget: dict) -> SafeString:

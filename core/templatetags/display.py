@@ -7,11 +7,11 @@ from datetime import date, datetime
 from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape
 
 from core import urls
 from core.dates import french_date, french_datetime
+from core.forms import options_html
 
 register = template.Library()
 
@@ -45,14 +45,10 @@ def long_datetime(value) -> str:
 
 @register.simple_tag
 def select_options(choices: Iterable[tuple[str, str]], selected: object = None) -> str:
-    """The ``<option>`` elements of (value, text) pairs, ``selected`` chosen: a long list (the
-    nomenclature's 220 types) costs a tenth of the template loop writing it."""
-    chosen = "" if selected is None else str(selected)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, mark_safe(" selected") if str(value) == chosen else "", text) for value, text in choices),  # noqa: S308
-    )
+    """The ``<option>`` elements of (value, text) pairs, ``selected`` chosen
+    (``core.forms.options_html``, as the forms' selects): a long list (the nomenclature's 220
+    types) costs a tenth of the template loop writing it."""
+    return options_html(choices, {"" if selected is None else str(selected)})
 
 
 class FixedURLNode(template.Node):
