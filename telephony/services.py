@@ -177,6 +177,12 @@ def _binary_copy(types: list[str], columns: list[np.ndarray]) -> bytes:
     return b"PGCOPY\n\xff\r\n\x00" + bytes(8) + rows.tobytes() + b"\xff\xff"
 
 
+def _copying(cursor):
+    """The driver's cursor behind Django's, if it can ``COPY`` (psycopg 3 on PostgreSQL)."""
+    raw = getattr(cursor, "cursor", None)
+    return raw if connection.vendor == "postgresql" and hasattr(raw, "copy") else None
+
+
 class _Table:
     """A fast multi-row INSERT into one model's table (the SQL bulk_create would emit,
     without building a model instance per row: measured 5× faster on a year of calls).
@@ -215,8 +221,7 @@ class _Table:
         dates as ISO text."""
         if not columns or not len(columns[0]):
             return 0
-        raw = getattr(cursor, "cursor", None)
-        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+        if (raw := _copying(cursor)) is not None:
             with raw.copy(self.binary_copy_sql) as copy:
                 copy.write(_binary_copy(self.types, columns))
             return len(columns[0])
@@ -235,8 +240,7 @@ class _Table:
         if not values:
             return 0
         rows = len(values) // width
-        raw = getattr(cursor, "cursor", None)
-        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+        if (raw := _copying(cursor)) is not None:
             # PostgreSQL: COPY streams the batch (executemany costs a round trip per row)
             with raw.copy(self.copy_sql) as copy:
                 for start in range(0, len(values), width):
