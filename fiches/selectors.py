@@ -54,7 +54,11 @@ def scope_filter(scope: Scope) -> Q | None:
 
 
 def visible_fiches(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Fiche]:
-    scope = scope_for(user)
+    return fiches_in_scope(scope_for(user))
+
+
+def fiches_in_scope(scope: Scope) -> QuerySet[Fiche]:
+    """The fiches a scope reaches (``visible_fiches`` for a user's)."""
     if not scope.sees_fiches:
         return Fiche.objects.none()
     condition = scope_filter(scope)
