@@ -11,7 +11,7 @@ def fiche_messages(context, fiche):
     request = context.get("request")
     if request is None or fiche is None:
         return []
-    return list(messages_for_fiche(fiche, request.user))
+    return messages_for_fiche(fiche, request.user)
 
 
 @register.simple_tag

@@ -8,9 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import BooleanField, CharField
+from django.db.models import BooleanField, CharField, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,10 +20,17 @@ from audit.models import AccessKind
 from audit.services import origin
 from catalogue.models import RequestTypeVersion
 from catalogue.services import current_version
+from core.compiled import CompiledQuery
 from core.forms import error_messages
 from fiches.forms import ActionForm, AttachmentForm, NoteForm, PublicationForm
-from fiches.models import Attachment, Fiche
-from fiches.selectors import can_see_personal_data, map_points, neighbours, visible_fiches
+from fiches.models import Attachment, Event, Fiche
+from fiches.selectors import (
+    can_see_personal_data,
+    fiches_in_scope,
+    map_points,
+    neighbours,
+    visible_fiches,
+)
 from fiches.services import (
     ConcurrentUpdate,
     add_note,
@@ -33,6 +40,7 @@ from fiches.services import (
     transition,
 )
 from fiches.workflow import REJECT_REASONS
+from organisations.access import Scope, scope_for
 
 
 def _has_any(relation: str) -> RawSQL:
@@ -68,18 +76,12 @@ def _column_of(relation: str, field: str) -> RawSQL:
 ACTING_RELATED = ("body", "directorate", "cell")
 
 
-def _fiche(request: HttpRequest, reference: str, *, acting: bool = True) -> Fiche:
-    """The fiche if the user may see it; 404 otherwise (no hint that it exists).
-
-    Whether its panels that most fiches leave empty have anything to show (attachments,
-    followers, knowledge answers, the thread) comes with it (``_has_any``): their own queries
-    run only when they do. The names of its body, directorate and cell and the reference of
-    the fiche it duplicates come as subqueries (``_column_of``); the body, directorate and cell
-    themselves only for an action (``acting``): joined, they made PostgreSQL's planning of
-    the query most of its cost."""
+def _fiche_page_query(key: tuple[Scope, bool], reference: str) -> QuerySet[Fiche]:
+    """The fiche by its reference among a scope's, for its page (``acting``: for an action)."""
+    scope, acting = key
     related = ("request_type__request_type__family", "requester", "entered_by")
-    return get_object_or_404(
-        visible_fiches(request.user)
+    return (
+        fiches_in_scope(scope)
         .select_related(*related, *(ACTING_RELATED if acting else ()))
         .annotate(
             duplicate_reference=_column_of("duplicate_of", "reference"),
@@ -90,9 +92,31 @@ def _fiche(request: HttpRequest, reference: str, *, acting: bool = True) -> Fich
             has_followers=_has_any("followers"),
             has_knowledge_uses=_has_any("knowledge_uses"),
             has_thread_messages=_has_any("messages"),
-        ),
-        reference=reference,
+        )
+        .filter(reference=reference)[:1]
     )
+
+
+# compiled once per scope: Django built and compiled the query's hundred columns on every page
+FICHE_PAGE_QUERY = CompiledQuery(_fiche_page_query)
+TIMELINE_QUERY = CompiledQuery(
+    lambda _, fiche_id: Event.objects.filter(fiche_id=fiche_id).select_related("actor")
+)
+
+
+def _fiche(request: HttpRequest, reference: str, *, acting: bool = True) -> Fiche:
+    """The fiche if the user may see it; 404 otherwise (no hint that it exists).
+
+    Whether its panels that most fiches leave empty have anything to show (attachments,
+    followers, knowledge answers, the thread) comes with it (``_has_any``): their own queries
+    run only when they do. The names of its body, directorate and cell and the reference of
+    the fiche it duplicates come as subqueries (``_column_of``); the body, directorate and cell
+    themselves only for an action (``acting``): joined, they made PostgreSQL's planning of
+    the query most of its cost."""
+    found = FICHE_PAGE_QUERY((scope_for(request.user), acting), reference)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def reroute_choices() -> list[tuple[str, str]]:
@@ -118,7 +142,7 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
         {
             "fiche": fiche,
             "personal": personal,
-            "events": fiche.events.select_related("actor"),
+            "events": TIMELINE_QUERY(None, fiche.pk),
             "attachments": fiche.attachments.all() if fiche.has_attachments else [],
             "followers": fiche.followers.all() if personal and fiche.has_followers else [],
             "actions": actions,
