@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from core.compiled import CompiledQuery
 from organisations.models import CALL_CENTRE_ROLES, Membership, Role
 
 FICHE_ROLES = CALL_CENTRE_ROLES | {Role.CORRESPONDENT, Role.MANAGER}
@@ -77,6 +78,10 @@ class Scope:
 
 
 EMPTY = Scope()
+# compiled once: every page reads the user's memberships
+MEMBERSHIPS = CompiledQuery(
+    lambda _, user_id: Membership.objects.filter(user_id=user_id).select_related("body")
+)
 
 
 def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
@@ -86,7 +91,7 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     cached = getattr(user, "_allo_scope", None)
     if cached is not None:
         return cached
-    memberships = list(Membership.objects.filter(user=user).select_related("body"))
+    memberships = MEMBERSHIPS(None, user.pk)
     roles = frozenset(m.role for m in memberships)
     everything = user.is_superuser or any(
         m.role in CALL_CENTRE_ROLES and m.body.is_operator for m in memberships
