@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from catalogue.models import Family, normalise
+from core.compiled import CompiledQuery
 from fiches import address_index
 from fiches.geography import arrondissement_label, place_for_postal_code
 from fiches.models import OPEN_STATUSES, Fiche, Requester, Status
@@ -306,6 +307,29 @@ def address_key(street_number: str, street_name: str, postal_code: str) -> str:
     return normalise(f"{street_number} {street_name} {postal_code}")[:220]
 
 
+def _nearby_query(key: tuple, family_id: int, since: datetime, *place_and_exclude: object) -> QuerySet[Fiche]:
+    """Open fiches of a family in a scope, created since ``since``, in a box (south, north, west,
+    east) or at an address key, then the fiche to leave out if ``key`` says there is one."""
+    scope, fields, by_point, excluding, cap = key
+    open_fiches = Fiche.objects.filter(status__in=OPEN_STATUSES).values("pk")
+    if by_point:
+        south, north, west, east = place_and_exclude[:4]
+        place = open_fiches.filter(latitude__range=(south, north), longitude__range=(west, east))
+    else:
+        place = open_fiches.filter(address_key=place_and_exclude[0])
+    found = fiches_in_scope(scope).filter(
+        request_type__request_type__family_id=family_id, created_at__gte=since, pk__in=place
+    )
+    if excluding:
+        found = found.exclude(pk=place_and_exclude[-1])
+    found = found.select_related("request_type")  # all the lists and the map show of them
+    return (found.only(*fields) if fields else found)[:cap]
+
+
+# compiled once per scope and shape (the fiche page reads it for every fiche with a place)
+NEARBY_QUERY = CompiledQuery(_nearby_query)
+
+
 def nearby_open_fiches(
     user,
     *,
@@ -327,32 +351,31 @@ def nearby_open_fiches(
 
     The place is found among all open fiches first, by its own index, and the user's scope,
     the family and the window are checked on those few: given together, SQLite (which keeps
-    no statistics here) read every fiche a cell ever had through the cell's index."""
+    no statistics here) read every fiche a cell ever had through the cell's index. The fiches
+    at the address already found in the box are left out here, not in the SQL, which is
+    compiled once (``NEARBY_QUERY``): ``limit`` more than the box can hold are read."""
     family = family or Family.objects.filter(types__code=type_code).first()
     if family is None:
         return []
     since = timezone.now() - timedelta(days=family.duplicate_window_days)
-    open_fiches = Fiche.objects.filter(status__in=OPEN_STATUSES).values("pk")
-    base = visible_fiches(user).filter(request_type__request_type__family=family, created_at__gte=since)
-    if exclude is not None:
-        base = base.exclude(pk=exclude)
-    base = base.select_related("request_type")  # all the lists and the map show of them
-    if fields:
-        base = base.only(*fields)
+    scope = scope_for(user)
+    excluded = () if exclude is None else (exclude,)
+
+    def nearby(by_point: bool, cap: int, *place: object) -> list[Fiche]:
+        key = (scope, fields, by_point, bool(excluded), cap)
+        return NEARBY_QUERY(key, family.pk, since, *place, *excluded)
+
     found: dict[int, Fiche] = {}
     has_point = latitude is not None and longitude is not None
     if has_point:
-        south, north, west, east = bounding_box(latitude, longitude, family.duplicate_radius_m)
-        boxed = open_fiches.filter(latitude__range=(south, north), longitude__range=(west, east))
-        for fiche in base.filter(pk__in=boxed)[:NEARBY_CANDIDATES]:
+        box = bounding_box(latitude, longitude, family.duplicate_radius_m)
+        for fiche in nearby(True, NEARBY_CANDIDATES, *box):
             distance = distance_m(latitude, longitude, fiche.latitude, fiche.longitude)
             if distance <= family.duplicate_radius_m:
                 fiche.distance_m = round(distance)
                 found[fiche.pk] = fiche
     if address:
-        same = base.filter(pk__in=open_fiches.filter(address_key=address))
-        if found:
-            same = same.exclude(pk__in=list(found))
+        same = [f for f in nearby(False, NEARBY_CANDIDATES + limit, address) if f.pk not in found]
         for fiche in same[:limit]:
             located = has_point and fiche.latitude is not None and fiche.longitude is not None
             fiche.distance_m = (
