@@ -5,9 +5,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django import template
+from django.forms import BoundField
 from django.template.base import FilterExpression, Parser, Token
 from django.utils import timezone
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 from core import urls
 from core.dates import french_date, french_datetime
@@ -49,6 +51,36 @@ def select_options(choices: Iterable[tuple[str, str]], selected: object = None) 
     (``core.forms.options_html``, as the forms' selects): a long list (the nomenclature's 220
     types) costs a tenth of the template loop writing it."""
     return options_html(choices, {"" if selected is None else str(selected)})
+
+
+@register.simple_tag
+def form_field(field: BoundField, wrapper_class: str = "") -> SafeString:
+    """A form field in its wrapper: its label (a star if required), the control, the help
+    text and the errors (``core/field.html``, which every form includes). Written here: the
+    same markup through the template engine cost a list page a tenth of its time."""
+    escape = conditional_escape
+    label_for = escape(field.id_for_label)
+    if field.widget_type == "checkbox":
+        control = (
+            f'<div class="form-check">{field} <label class="form-check-label" for="{label_for}">'
+            f"{escape(field.label)}</label></div>"
+        )
+    else:
+        star = ' <span aria-hidden="true">*</span>' if field.field.required else ""
+        control = (
+            f'<label class="form-label" for="{label_for}">{escape(field.label)}{star}</label>\n  {field}'
+        )
+    parts = [f'<div class="mb-2 {escape(wrapper_class)}">\n  \n  {control}\n  \n  ']
+    if field.help_text:
+        parts.append(
+            f'<div class="form-text" id="{escape(field.auto_id)}_helptext">{escape(field.help_text)}</div>'
+        )
+    parts.append("\n  ")
+    if errors := field.errors:
+        items = "".join(f"<li>{escape(error)}</li>" for error in errors)
+        parts.append(f'<ul class="errorlist" id="{escape(field.auto_id)}_error">{items}</ul>')
+    parts.append("\n</div>")
+    return SafeString("".join(parts))
 
 
 class FixedURLNode(template.Node):

@@ -130,3 +130,41 @@ def test_a_styled_checkbox_is_laid_out_as_a_checkbox():
     html = render_to_string("core/field.html", {"field": field})
     assert '<div class="form-check"><input type="checkbox" name="late"' in html
     assert 'class="form-check-label" for="id_late">Late</label>' in html
+
+
+# core/field.html as the template engine wrote it before the form_field tag
+FIELD_TEMPLATE = """<div class="mb-2 {{ wrapper_class }}">
+  {% if field.widget_type == "checkbox" %}
+  <div class="form-check">{{ field }} <label class="form-check-label" for="{{ field.id_for_label }}">{{ field.label }}</label></div>
+  {% else %}
+  <label class="form-label" for="{{ field.id_for_label }}">{{ field.label }}{% if field.field.required %} <span aria-hidden="true">*</span>{% endif %}</label>
+  {{ field }}
+  {% endif %}
+  {% if field.help_text %}<div class="form-text" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</div>{% endif %}
+  {% if field.errors %}<ul class="errorlist" id="{{ field.auto_id }}_error">{% for e in field.errors %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}
+</div>
+"""  # noqa: E501 - the template as it was
+
+
+def test_the_form_field_tag_writes_what_the_field_template_wrote():
+    """Labels, help texts and errors escaped, the required star, a checkbox's layout, a
+    wrapper's classes: ``{% form_field %}`` (core/field.html) against the old template."""
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+
+    from core.forms import StyledFormMixin
+
+    class Form(StyledFormMixin, forms.Form):
+        name = forms.CharField(label="Nom <complet>", help_text="Tel qu'écrit & signé", max_length=3)
+        late = forms.BooleanField(label="En retard", required=False)
+        kind = forms.ChoiceField(label="Type", choices=CHOICES, required=False)
+        when = forms.DateField(label="Date", required=False)
+
+    old = Template(FIELD_TEMPLATE)
+    for form in (Form(), Form({"name": "<script>", "late": "on", "kind": "nope", "when": "2026-13-01"})):
+        form.is_valid()
+        for field in form:
+            for wrapper in ("", "col-md-3", 'x" onclick="y'):
+                context = {"field": field, "wrapper_class": wrapper}
+                assert render_to_string("core/field.html", context) == old.render(Context(context))
+    assert Form({"name": "<script>"})["name"].errors  # errors were written
