@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -30,28 +30,54 @@ def unescape_formula(value: str) -> str:
     return value
 
 
-def escape_cell(value: Any) -> Any:
-    """A value safe to open in a spreadsheet: local times, and formulas quoted."""
+def escape_cell(value: Any, zone: tzinfo | None = None) -> Any:
+    """A value safe to open in a spreadsheet: local times, and formulas quoted. ``zone``: the
+    current time zone, read once by a caller escaping many values (asking Django for it at
+    each date, three a fiche, cost an export a fifth of its time)."""
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+        if value.utcoffset() is None:
+            return value
+        return value.astimezone(zone or timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M")
     return escape_formula(value)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+class _Lines:
+    """A CSV writer's target keeping the lines written until they are taken."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, line: str) -> None:
+        self.lines.append(line)
+
+    def take(self) -> str:
+        text, self.lines = "".join(self.lines), []
+        return text
+
+
+# Lines sent together in a streamed CSV: one chunk a line cost the response's machinery
+# (encoding, the server's write) as much as writing the line.
+CSV_CHUNK_LINES = 200
 
 
 def csv_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> StreamingHttpResponse:
-    """A streamed CSV (UTF-8 with BOM, ';' separated, as French spreadsheets expect)."""
-    writer = csv.writer(_Echo(), delimiter=";")
+    """A streamed CSV (UTF-8 with BOM, ';' separated, as French spreadsheets expect), sent by
+    chunks of ``CSV_CHUNK_LINES`` lines."""
+    target = _Lines()
+    writer = csv.writer(target, delimiter=";")
+    zone = timezone.get_current_timezone()
 
     def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(["" if v is None else escape_cell(v) for v in row])
+        writer.writerow(header)
+        yield "\ufeff" + target.take()
+        for count, row in enumerate(rows, 1):
+            writer.writerow(["" if v is None else escape_cell(v, zone) for v in row])
+            if count % CSV_CHUNK_LINES == 0:
+                yield target.take()
+        if target.lines:
+            yield target.take()
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
