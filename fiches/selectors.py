@@ -136,6 +136,8 @@ def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]
     """How many rows match, counted up to ``cap``: (count, whether there are more). Counting
     a million fiches to print "1 000 000 fiches" would cost more than the page itself and
     grow with the years kept; past the cap the page says "more than 10 000"."""
+    if queryset.query.is_empty():  # a word found nowhere: nothing to build nor count
+        return 0, False
     cap = cap or COUNT_CAP
     count = queryset.order_by()[: cap + 1].count()
     return min(count, cap), count > cap

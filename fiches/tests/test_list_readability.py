@@ -103,3 +103,18 @@ def test_an_empty_page_reads_nothing(users, sort, django_assert_num_queries):
         later = keyset_page(Fiche.objects.none(), cursor, sort=sort)
     assert (first.items, first.next_cursor, first.has_previous) == ([], None, False)
     assert (later.items, later.next_cursor, later.has_previous) == ([], None, True)
+
+
+def test_an_empty_result_is_counted_without_building_its_count(db):
+    """The count of a word found nowhere: nothing built (Django built and compiled the capped
+    count's subquery to find that it could match nothing)."""
+    from unittest import mock
+
+    from django.db.models import QuerySet
+
+    from fiches.models import Fiche
+    from fiches.selectors import capped_count
+
+    with mock.patch.object(QuerySet, "count", side_effect=AssertionError("counted")):
+        assert capped_count(Fiche.objects.none()) == (0, False)
+    assert capped_count(Fiche.objects.all()) == (0, False)
