@@ -117,6 +117,20 @@ def _current_app(context: template.Context) -> str | None:
     return current_app
 
 
+@register.simple_tag
+def form_choices(field: BoundField) -> SafeString:
+    """A multiple-choice field's boxes, each before its label in a form-check (the list's
+    statuses), written here rather than by a template loop."""
+    escape = conditional_escape
+    return SafeString(
+        "".join(
+            f'<div class="form-check">{choice.tag()}<label class="form-check-label" '
+            f'for="{escape(choice.id_for_label)}">{escape(choice.choice_label)}</label></div>'
+            for choice in field
+        )
+    )
+
+
 # The menu's items and search box written once per URL configuration (the resolver, as
 # ``core.urls.fixed_addresses``), script prefix, language, current application and what
 # decides them: the user's scope, staff status and follow-up items. Written on each page,

@@ -168,3 +168,26 @@ def test_the_form_field_tag_writes_what_the_field_template_wrote():
                 context = {"field": field, "wrapper_class": wrapper}
                 assert render_to_string("core/field.html", context) == old.render(Context(context))
     assert Form({"name": "<script>"})["name"].errors  # errors were written
+
+
+def test_the_form_choices_tag_writes_what_the_template_loop_wrote():
+    from django.template import Context, Template
+
+    from core.forms import StyledFormMixin
+
+    class Form(StyledFormMixin, forms.Form):
+        status = forms.MultipleChoiceField(
+            choices=CHOICES,
+            required=False,
+            widget=FastCheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        )
+
+    loop = Template(
+        '{% for choice in field %}<div class="form-check">{{ choice.tag }}<label class="form-check-label" '
+        'for="{{ choice.id_for_label }}">{{ choice.choice_label }}</label></div>{% endfor %}'
+    )
+    tag = Template("{% load display %}{% form_choices field %}")
+    for form in (Form(), Form({"status": ["transmitted", "waiting"]})):
+        context = Context({"field": form["status"]})
+        assert tag.render(context) == loop.render(context)
+    assert "Transmise &lt;à la cellule&gt;" in tag.render(context)
