@@ -1,10 +1,11 @@
 """Form helpers shared by every app: Bootstrap classes and accessible error wiring."""
 
 import functools
+import html
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +125,16 @@ def options_html(choices, chosen: set[str], *, several: bool = False) -> SafeStr
     return SafeString("".join(parts))
 
 
+def html_text(value: object) -> str:
+    """A value as HTML text: ``conditional_escape`` (the value's own HTML if it has some, else
+    its text escaped) without Django's check of every argument for a lazy text, a third of
+    the cost of the few hundred values a list page escapes."""
+    if type(value) is str:
+        return html.escape(value)
+    own = getattr(value, "__html__", None)
+    return own() if own is not None else html.escape(str(value))
+
+
 def _input_html(widget: dict) -> SafeString:
     """An ``<input>`` as Django's ``widgets/input.html`` writes it from a widget's context:
     its value first, then its attributes in their order (``flatatt`` would sort them), a
@@ -133,13 +144,11 @@ def _input_html(widget: dict) -> SafeString:
         {"value": widget["value"], **widget["attrs"]} if widget["value"] is not None else widget["attrs"]
     )
     written = "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        f" {html_text(name)}" if value is True else f' {html_text(name)}="{html_text(value)}"'
         for name, value in attributes.items()
         if value is not False and value is not None
     )
-    kind, name = conditional_escape(widget["type"]), conditional_escape(widget["name"])
+    kind, name = html_text(widget["type"]), html_text(widget["name"])
     return SafeString(f'<input type="{kind}" name="{name}"{written}>')
 
 

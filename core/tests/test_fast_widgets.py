@@ -191,3 +191,17 @@ def test_the_form_choices_tag_writes_what_the_template_loop_wrote():
         context = Context({"field": form["status"]})
         assert tag.render(context) == loop.render(context)
     assert "Transmise &lt;à la cellule&gt;" in tag.render(context)
+
+
+def test_html_text_is_conditional_escape():
+    from django.utils.functional import lazy
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from core.forms import html_text
+
+    lazy_text = lazy(lambda: "<b>'Paris' & \"Marseille\"</b>", str)()
+    lazy_safe = mark_safe(lazy(lambda: "<b>sûr</b>", str)())
+    values = ["<b>'a' & \"b\"</b>", mark_safe("<i>ok</i>"), lazy_text, lazy_safe, 12, None, 1.5, ""]
+    for value in values:
+        assert html_text(value) == conditional_escape(value)
