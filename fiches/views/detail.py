@@ -13,6 +13,7 @@ from django.db.models import BooleanField, CharField
 from django.db.models.expressions import RawSQL
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -143,6 +144,8 @@ def render_detail(
             "action_error": error,
             "neighbours": nearby,
             "neighbour_points": map_points(nearby),
+            # the thread's form comes back here, not to the URL a refused form was posted to
+            "thread_next": reverse("fiches:detail", args=[fiche.reference]),
             **(extra or {}),
         },
         status=status,

@@ -243,6 +243,18 @@ def test_thread_message_refused_without_javascript_comes_back_on_the_fiche_page(
 
 
 @pytest.mark.django_db
+def test_thread_on_a_fiche_page_shown_again_by_a_refused_note_goes_back_to_the_fiche(
+    client, make_fiche, users
+):
+    fiche = make_fiche("VOI-NID")
+    client.force_login(users["cellule-voirie"])
+    response = client.post(reverse("fiches:note", args=[fiche.reference]), {"comment": ""})
+    assert response.status_code == 400
+    detail = reverse("fiches:detail", args=[fiche.reference])
+    assert f'name="next" value="{detail}"' in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_thread_message_of_someone_no_longer_allowed_says_so_on_the_fiche_page(
     client, make_fiche, users, monkeypatch
 ):
