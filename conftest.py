@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -84,6 +85,25 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": "/usr/bin/chromium",
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_browser_context_left_open(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A browser test closes every page it opens besides its ``page`` (``with
+    browser.new_page() as phone:``). A context left open keeps its connections to the live
+    server until the browser closes, at the session's end and after the live server has
+    stopped sharing the in-memory SQLite test database with its threads: each thread still
+    serving one then fails to close that connection (DatabaseError, reported as
+    PytestUnhandledThreadExceptionWarning)."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    yield  # the test's own ``page`` and its context are closed before this goes on
+    left = browser.contexts
+    for context in left:
+        context.close()
+    assert not left, f"{len(left)} browser context(s) left open by the test: close its pages"
 
 
 # A small nomenclature for tests: (code, family, label, kind, directorate, amount, unit, extra)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -223,12 +224,19 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Meetings come four a year, with a few extraordinary ones: numbered pages (a count and one
+# offset read of a small table) give the previous page as well as the next.
+MEETINGS_PER_PAGE = 50
+
+
 @login_required
 def meetings(request: HttpRequest) -> HttpResponse:
     _reader(request)
     is_secretary = services.can_decide(request.user)
+    paginator = Paginator(Meeting.objects.order_by("-starts_at", "-id"), MEETINGS_PER_PAGE)
     context = {
-        "meetings": Meeting.objects.order_by("-starts_at")[:100],
+        # a page number out of range or garbled gives the last or the first page
+        "meetings": paginator.get_page(request.GET.get("page")),
         "requests": MeetingRequest.objects.select_related("member__body", "meeting")[:50],
         "is_secretary": is_secretary,
         "is_member": services.member_of(request.user) is not None,

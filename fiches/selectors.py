@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -555,15 +556,15 @@ def reference_prefix(prefix: str) -> Q:
     return Q(reference__gte=prefix, reference__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
+# In the shared cache, forgotten once a change of a body, a directorate or a family is
+# committed (``forget_filter_choices``, connected in fiches.apps): the minute is only a bound.
+FILTER_CHOICES_KEY = "fiches:filter-choices"
 FILTER_CHOICES_SECONDS = 60
 
 
 def filter_choices() -> dict[str, list[tuple]]:
     """Bodies, directorates and families for the list filters: small reference tables,
-    cached for a minute so a list page does not query them on every request."""
-    from django.core.cache import cache
-
-    from catalogue.models import Family
+    cached so a list page does not query them on every request."""
     from organisations.models import Body, Directorate
 
     def build() -> dict[str, list[tuple]]:
@@ -575,4 +576,11 @@ def filter_choices() -> dict[str, list[tuple]]:
             "family": [(f.code, f.label) for f in Family.objects.all()],
         }
 
-    return cache.get_or_set("fiches:filter-choices", build, FILTER_CHOICES_SECONDS)
+    return cache.get_or_set(FILTER_CHOICES_KEY, build, FILTER_CHOICES_SECONDS)
+
+
+def forget_filter_choices(**kwargs: object) -> None:
+    """A body, a directorate or a family saved or deleted: the list filters show it at once.
+    Forgotten when the change is committed: before, another process could cache the old names
+    again from the database."""
+    transaction.on_commit(lambda: cache.delete(FILTER_CHOICES_KEY))

@@ -25,6 +25,7 @@ from core.urls import url_base
 from fiches.models import OPEN_STATUSES, Fiche
 from fiches.selectors import MAP_LIMIT, located_points, map_points, neighbours, visible_fiches
 from fiches.services import ConcurrentUpdate, allowed_actions, transition
+from fiches.views.detail import render_fiche_page
 from followup import selectors, services
 from followup.forms import (
     BulkForm,
@@ -311,25 +312,37 @@ def thread_post(request: HttpRequest, reference: str) -> HttpResponse:
     fiche = _visible_fiche(request, reference)
     form = MessageForm(request.POST)
     error = ""
+    denied = False
     if form.is_valid():
         try:
             services.post_message(fiche, request.user, form.cleaned_data["body"])
         except (PermissionDenied, ValidationError) as exc:
             error = services.error_text(exc)
+            denied = isinstance(exc, PermissionDenied)
     elif form.has_error("body", "required"):
         error = _("The message is empty.")
     else:
         error = " ".join(error_messages(form))
+    # refused, the message typed comes back in its box
+    typed = error and form.data.get("body", "")
     if request.htmx:
         return render(
             request,
             "followup/_fiche_thread.html",
-            # refused, the message typed comes back in its box
-            {"fiche": fiche, "thread_error": error, "thread_body": error and form.data.get("body", "")},
+            {"fiche": fiche, "thread_error": error, "thread_body": typed},
         )
-    if error:
-        messages.error(request, error)
-    return redirect(_back(request, fiche_detail_url(fiche.reference)) + "#thread")
+    back = _back(request, fiche_detail_url(fiche.reference))
+    if not error:
+        return redirect(back + "#thread")
+    # without JavaScript, the fiche page again; its thread's form goes back where it came from.
+    # Someone no longer allowed has no thread on it: the error is the page's.
+    return render_fiche_page(
+        request,
+        fiche.reference,
+        error=error if denied else None,
+        extra={"thread_error": error, "thread_body": typed, "thread_next": back},
+        status=403 if denied else 400,
+    )
 
 
 # --- re-routing ------------------------------------------------------------------------

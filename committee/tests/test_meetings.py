@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -74,3 +75,38 @@ def test_demo_committee(bodies, users):
     assert create_demo_committee(bodies, today=date(2026, 6, 1)) == 4
     assert create_demo_committee(bodies, today=date(2026, 6, 1)) == 0
     assert Member.objects.get(is_secretary=True).user == users["comite"]
+
+
+def test_the_meetings_list_pages_through_every_meeting_with_the_same_queries(
+    client, users, members, django_assert_num_queries
+):
+    """50 a page, newest first, with the previous and the next page: none left out past 100."""
+    from django.urls import reverse
+
+    first = datetime(2000, 1, 10, 9, tzinfo=UTC)
+    Meeting.objects.bulk_create(Meeting(starts_at=first + timedelta(days=30 * n)) for n in range(120))
+    newest_first = list(Meeting.objects.order_by("-starts_at").values_list("pk", flat=True))
+    client.force_login(users["comite"])
+    url = reverse("committee:meetings")
+
+    def listed(html: str) -> list[int]:
+        return [int(pk) for pk in re.findall(r'<th scope="row"><a href="/comite/reunions/(\d+)/"', html)]
+
+    client.get(url)  # the session saved once, after the login
+    # session, user, scope, member (twice), requests; the meetings counted, then read
+    with django_assert_num_queries(8):
+        html = client.get(url).content.decode()
+    assert listed(html) == newest_first[:50]
+    assert 'href="?page=2"' in html and 'rel="prev"' not in html
+    with django_assert_num_queries(8):
+        html = client.get(url, {"page": "2"}).content.decode()
+    assert listed(html) == newest_first[50:100]
+    assert 'href="?page=1"' in html and 'href="?page=3"' in html
+    with django_assert_num_queries(8):
+        html = client.get(url, {"page": "3"}).content.decode()
+    assert listed(html) == newest_first[100:], "the 20 oldest, which the list left out"
+    assert 'href="?page=2"' in html and 'rel="next"' not in html
+    for garbled, shown in (("0", 3), ("999999999999999999999", 3), ("x", 1), ("", 1)):
+        response = client.get(url, {"page": garbled})
+        assert response.status_code == 200
+        assert listed(response.content.decode())[0] == newest_first[50 * (shown - 1)], garbled

@@ -44,3 +44,32 @@ def test_filter_choices_are_cached_between_list_pages(client, users):
     client.force_login(users["agent"])
     client.get(reverse("fiches:list"))
     assert cache.get("fiches:filter-choices")["body"]
+
+
+@pytest.mark.django_db
+def test_a_renamed_body_or_family_reaches_the_list_filters_at_once(client, users, catalogue_types, committed):
+    """Cached for the list's pages, forgotten when a body, a directorate or a family changes."""
+    from catalogue.models import Family
+    from fiches.selectors import filter_choices
+    from organisations.models import Body
+
+    client.force_login(users["agent"])
+    client.get(reverse("fiches:list"))
+    body, family = Body.objects.first(), Family.objects.first()
+    with committed():
+        body.short_name = "Renamed body"
+        body.save()
+        family.label = "Renamed family"
+        family.save()
+    choices = filter_choices()
+    assert (body.pk, "Renamed body") in choices["body"]
+    assert (family.code, "Renamed family") in choices["family"]
+    assert any(label.endswith("(Renamed body)") for _pk, label in choices["directorate"])
+    html = client.get(reverse("fiches:list")).content.decode()
+    assert "Renamed body" in html and "Renamed family" in html
+    with committed():
+        added = Family.objects.create(code="added", label="Added family")
+    assert ("added", "Added family") in filter_choices()["family"]
+    with committed():
+        added.delete()
+    assert "added" not in dict(filter_choices()["family"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.db.models import BooleanField, CharField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -129,7 +131,17 @@ def reroute_choices() -> list[tuple[str, str]]:
     return [(code, f"{family} · {label} ({body})") for code, family, label, body in rows]
 
 
-def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None, status=200) -> HttpResponse:
+def render_detail(
+    request: HttpRequest,
+    fiche: Fiche,
+    *,
+    posted=None,
+    error=None,
+    status: int = 200,
+    extra: Mapping[str, object] | None = None,
+) -> HttpResponse:
+    """The fiche page; ``extra`` adds to its context what a panel another app includes in it
+    reads (the thread's refused message, see ``render_fiche_page``)."""
     personal = can_see_personal_data(request.user, fiche)
     if personal and fiche.requester_id:
         log_access(request.user, AccessKind.FICHE, fiche, request.path)
@@ -156,9 +168,18 @@ def render_detail(request: HttpRequest, fiche: Fiche, *, posted=None, error=None
             "action_error": error,
             "neighbours": nearby,
             "neighbour_points": map_points(nearby),
+            # the thread's form comes back here, not to the URL a refused form was posted to
+            "thread_next": reverse("fiches:detail", args=[fiche.reference]),
+            **(extra or {}),
         },
         status=status,
     )
+
+
+def render_fiche_page(request: HttpRequest, reference: str, **kwargs) -> HttpResponse:
+    """The fiche page as ``detail`` shows it, for a form of another app's panel on it that was
+    refused (``render_detail``'s arguments): the page again, with the error and what was typed."""
+    return render_detail(request, _fiche(request, reference, acting=False), **kwargs)
 
 
 @login_required

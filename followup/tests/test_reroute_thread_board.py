@@ -6,12 +6,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from fiches.models import Event, Status
 from fiches.services import transition
-from followup import selectors
+from followup import selectors, services
+from followup.forms import MessageForm
 from followup.models import Message
 
 
@@ -216,6 +219,55 @@ def test_thread_message_over_its_maximum_length_says_so(client, make_fiche, user
     response = client.post(url, {"body": "Passage demain."}, HTTP_HX_REQUEST="true")
     assert "Passage demain." in response.content.decode()
     assert "required></textarea>" in response.content.decode(), "once posted, the box is empty"
+
+
+@pytest.mark.django_db
+def test_thread_message_refused_without_javascript_comes_back_on_the_fiche_page(client, make_fiche, users):
+    """No htmx: the fiche page again (400), the error and what was typed in the thread's box,
+    escaped; its form goes back to the page the message was written on."""
+    fiche = make_fiche("VOI-NID")
+    client.force_login(users["cellule-voirie"])
+    url = reverse("followup:thread_post", args=[fiche.reference])
+    work = reverse("followup:work", args=[fiche.reference])
+    typed = "<b>Rappel</b> " + "x" * 4000
+    response = client.post(url, {"body": typed, "next": work})
+    assert response.status_code == 400
+    html = response.content.decode()
+    thread = html[html.index('id="thread"') :]
+    assert escape(MessageForm({"body": typed}).errors["body"][0]) in thread
+    assert ">&lt;b&gt;Rappel&lt;/b&gt; xxx" in thread, "what was typed is given back, escaped"
+    assert f'name="next" value="{work}"' in thread
+    assert not Message.objects.filter(fiche=fiche).exists()
+    response = client.post(url, {"body": "Passage demain.", "next": work})
+    assert response.status_code == 302 and response.url == f"{work}#thread"
+
+
+@pytest.mark.django_db
+def test_thread_on_a_fiche_page_shown_again_by_a_refused_note_goes_back_to_the_fiche(
+    client, make_fiche, users
+):
+    fiche = make_fiche("VOI-NID")
+    client.force_login(users["cellule-voirie"])
+    response = client.post(reverse("fiches:note", args=[fiche.reference]), {"comment": ""})
+    assert response.status_code == 400
+    detail = reverse("fiches:detail", args=[fiche.reference])
+    assert f'name="next" value="{detail}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_thread_message_of_someone_no_longer_allowed_says_so_on_the_fiche_page(
+    client, make_fiche, users, monkeypatch
+):
+    fiche = make_fiche("VOI-NID")
+    client.force_login(users["cellule-voirie"])
+
+    def refuse(*args: object) -> None:
+        raise PermissionDenied("refused for the test")
+
+    monkeypatch.setattr(services, "post_message", refuse)
+    response = client.post(reverse("followup:thread_post", args=[fiche.reference]), {"body": "Merci"})
+    assert response.status_code == 403
+    assert "refused for the test" in response.content.decode()
 
 
 def test_committee_members_get_the_board_figures_without_any_fiche(
