@@ -13,7 +13,6 @@ from django.db.models import BooleanField, CharField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,7 @@ from catalogue.models import RequestTypeVersion
 from catalogue.services import current_version
 from core.compiled import CompiledQuery
 from core.forms import error_messages
+from core.urls import url_base
 from fiches.forms import ActionForm, AttachmentForm, NoteForm, PublicationForm
 from fiches.models import Attachment, Event, Fiche
 from fiches.selectors import (
@@ -169,7 +169,7 @@ def render_detail(
             "neighbours": nearby,
             "neighbour_points": map_points(nearby),
             # the thread's form comes back here, not to the URL a refused form was posted to
-            "thread_next": reverse("fiches:detail", args=[fiche.reference]),
+            "thread_next": f"{url_base('fiches:detail')}{fiche.reference}/",
             **(extra or {}),
         },
         status=status,
