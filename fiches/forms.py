@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django import forms
 from django.core.validators import validate_email
@@ -235,10 +236,16 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Photo or document"))
 
 
+def _fixed(choices: list) -> Callable[[], list]:
+    """Choices that never change, given as a callable: a form copies its fields from its class
+    on each use, and a list of choices deeply (the list's filter form copied 40 of them)."""
+    return lambda: choices
+
+
 class FicheFilterForm(StyledFormMixin, forms.Form):
     status = forms.MultipleChoiceField(
         label=_("Status"),
-        choices=Status.choices,
+        choices=_fixed(Status.choices),
         required=False,
         widget=FastCheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
@@ -248,13 +255,17 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
     quartier = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
     family = forms.ChoiceField(label=_("Family"), required=False)
     type = forms.CharField(label=_("Type code"), required=False, max_length=30)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=_fixed([("", _("All kinds")), *Kind.choices]), required=False
+    )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False
+        label=_("Channel"), choices=_fixed([("", _("All channels")), *Channel.choices]), required=False
     )
     arrondissement = forms.TypedChoiceField(
         label=_("Arrondissement"),
-        choices=[("", _("All arrondissements"))] + [(n, arrondissement_label(n)) for n in range(1, 17)],
+        choices=_fixed(
+            [("", _("All arrondissements"))] + [(n, arrondissement_label(n)) for n in range(1, 17)]
+        ),
         coerce=int,
         empty_value=None,
         required=False,
@@ -270,12 +281,14 @@ class FicheFilterForm(StyledFormMixin, forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[
-            ("newest", _("Newest first")),
-            ("oldest", _("Oldest first")),
-            ("due", _("Due date (soonest first)")),
-            ("status", _("Status")),
-        ],
+        choices=_fixed(
+            [
+                ("newest", _("Newest first")),
+                ("oldest", _("Oldest first")),
+                ("due", _("Due date (soonest first)")),
+                ("status", _("Status")),
+            ]
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
