@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import csv_response, xlsx_response
-from core.urls import url_base
+from core.urls import fixed_url, url_base
 from fiches.forms import FicheFilterForm
 from fiches.models import OPEN_STATUSES, Fiche
 from fiches.selectors import (
@@ -87,6 +87,8 @@ def fiche_list(request: HttpRequest) -> HttpResponse:
             "on_map": on_map,
             "points": located_points(queryset, url_base("fiches:detail")) if on_map else [],
             "map_limit": MAP_LIMIT,
+            "export_csv": fixed_url("fiches:export", ("csv",)),
+            "export_xlsx": fixed_url("fiches:export", ("xlsx",)),
         },
     )
 
