@@ -138,6 +138,10 @@ def test_board_figures_and_scope(client, make_fiche, users, django_assert_max_nu
     assert sum(w["created"] for w in data["trend"]) == 4 and sum(w["resolved"] for w in data["trend"]) == 1
     manager = selectors.board(users["direction-voirie"])
     assert [b["name"] for b in manager["bodies"]] == ["Métropole"] and manager["totals"]["open"] == 2
+    # its counts, compiled once, follow the clock: ten days on, the new fiches are 7 to 30 days old
+    # and the road one is overdue too (five working days; the lamp has ten)
+    later = selectors.board(users["superviseur"], now=timezone.now() + timedelta(days=10))["totals"]
+    assert (later["d0_2"], later["d7_30"], later["d30"], later["overdue"]) == (0, 2, 1, 2)
     client = login(client, users["superviseur"])
     client.get(reverse("followup:board"))
     with django_assert_max_num_queries(12):
