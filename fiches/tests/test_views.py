@@ -272,6 +272,22 @@ def test_filters_by_body_directorate_and_family(as_user, make_fiche):
         assert items == [expected], params
 
 
+def test_a_refused_filter_leaves_the_others_applied(as_user, make_fiche, users):
+    """A date that does not exist says so by its field; the status ticked still filters the
+    list and the export (they listed every fiche, "matching the filters")."""
+    from fiches.services import transition
+
+    waiting, other = make_fiche("VOI-NID"), make_fiche("VOI-NID")
+    transition(other, "acknowledge", users["cellule-voirie"])
+    client = as_user("agent")
+    params = {"status": "transmitted", "date_from": "2026-13-01", "sort": "oldest"}
+    page = client.get(reverse("fiches:list"), params)
+    assert page.context["form"].errors["date_from"]
+    assert page.context["page"].items == [waiting]
+    export = b"".join(client.get(reverse("fiches:export", args=["csv"]), params).streaming_content)
+    assert waiting.reference.encode() in export and other.reference.encode() not in export
+
+
 def test_uploaded_files_are_not_served_directly(as_user, make_fiche, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -61,14 +61,19 @@ def _filtered(request: HttpRequest):
     if not scope_for(request.user).sees_fiches:
         raise PermissionDenied
     form = FicheFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        form.full_clean()
+        # the valid filters apply; a refused one (a date that does not exist) says why by its
+        # field: ignoring them all listed every fiche under "N fiches match the filters"
+        filters = form.cleaned_data
     return form, apply_filters(visible_fiches(request.user), filters)
 
 
 @login_required
 def fiche_list(request: HttpRequest) -> HttpResponse:
     form, queryset = _filtered(request)
-    sort = (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "") or "newest"
+    sort = (form.cleaned_data.get("sort") if form.is_bound else "") or "newest"
     page = keyset_page(queryset, request.GET.get("after"), sort=sort, columns=LIST_COLUMNS)
     query = request.GET.copy()
     query.pop("after", None)
