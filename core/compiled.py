@@ -12,12 +12,12 @@ key puts the new values in and runs the SQL; Django's own iterables build the re
 same conversions, ``select_related`` objects and annotations as the queryset would have.
 
 ``build(key, *values)`` must return a queryset whose SQL depends only on ``key``: the values
-may only stand as parameters (``reference=value``, ``created_at__gte=value``), unchanged
-(numbers, strings, aware datetimes). This is
-checked when a key is first compiled: the queryset is built again with each value changed in
-turn, and the SQL must stay the same while exactly that value's parameters change. Whatever
-else the SQL depends on (a user's scope, a list's length) belongs in the key; nothing may be
-read from the clock, the language or the database inside ``build``.
+(numbers, strings, aware datetimes) may only stand as parameters, unchanged
+(``reference=value``, ``created_at__gte=value``). This is checked when a key is first
+compiled: the queryset is built again with each value changed in turn, and the SQL must stay
+the same while exactly that value's parameters change. Whatever else the SQL depends on (a
+user's scope, a list's length) belongs in the key; nothing may be read from the clock, the
+language or the database inside ``build``.
 """
 
 from __future__ import annotations
