@@ -8,16 +8,23 @@ from core import views
 app_name = "core"
 urlpatterns = [path("", views.home, name="home")]
 
-# Addresses reversed once per URL configuration (the resolver, which clear_url_caches and a
-# change of ROOT_URLCONF replace), then per script prefix, language and current application.
-_REVERSED: WeakKeyDictionary[URLResolver, dict[tuple, str]] = WeakKeyDictionary()
+# What is written once per URL configuration (the resolver, which clear_url_caches and a change
+# of ROOT_URLCONF replace), then per script prefix, language and current application.
+Store = WeakKeyDictionary[URLResolver, dict[tuple, dict]]
+_REVERSED: Store = WeakKeyDictionary()
+
+
+def in_force(store: Store, current_app: str | None = None) -> dict:
+    """The part of ``store`` for the URL configuration, script prefix and language in force,
+    and ``current_app`` (as ``{% url %}`` gives it): the reversed addresses, the menus."""
+    parts = store.setdefault(get_resolver(get_urlconf()), {})
+    return parts.setdefault((get_script_prefix(), get_language(), current_app), {})
 
 
 def fixed_addresses(current_app: str | None = None) -> dict[tuple, str]:
-    """The addresses already reversed for the URL configuration, script prefix and language in
-    force (and ``current_app``, as ``{% url %}`` gives it): keyed by (view name, arguments)."""
-    addresses = _REVERSED.setdefault(get_resolver(get_urlconf()), {})
-    return addresses.setdefault((get_script_prefix(), get_language(), current_app), {})
+    """The addresses already reversed for the configuration in force (``in_force``), keyed by
+    (view name, arguments)."""
+    return in_force(_REVERSED, current_app)
 
 
 def fixed_url(

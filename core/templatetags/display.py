@@ -9,11 +9,9 @@ from django import template
 from django.forms import BoundField
 from django.template.base import FilterExpression, Parser, Token
 from django.template.loader import render_to_string
-from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
 from core import urls
 from core.dates import french_date, french_datetime
@@ -87,6 +85,47 @@ def form_field(field: BoundField, wrapper_class: str = "") -> SafeString:
     return SafeString("".join(parts))
 
 
+@register.simple_tag
+def form_choices(field: BoundField) -> SafeString:
+    """A multiple-choice field's boxes, each before its label in a form-check (the list's
+    statuses), written here rather than by a template loop."""
+    escape = html_text
+    return SafeString(
+        "".join(
+            f'<div class="form-check">{choice.tag()}<label class="form-check-label" '
+            f'for="{escape(choice.id_for_label)}">{escape(choice.choice_label)}</label></div>'
+            for choice in field
+        )
+    )
+
+
+# The menu's items and search box written once per URL configuration, script prefix, language
+# and current application (``core.urls.in_force``), and what decides them: the user's scope,
+# staff status and follow-up items. Written on each page, they took a fifth of the time of a
+# page with nothing else.
+_MENUS: urls.Store = WeakKeyDictionary()
+MENUS_KEPT = 1024
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context: template.Context) -> SafeString:
+    """The main menu's items and the reference search box (``core/_menu.html``, which reads
+    only ``scope``, ``is_staff`` and ``followup_nav``)."""
+    scope, is_staff = context.get("scope"), bool(getattr(context.get("user"), "is_staff", False))
+    nav = tuple(context.get("followup_nav") or ())
+    key = (scope, is_staff, tuple((item["url"], str(item["label"])) for item in nav))
+    menus = urls.in_force(_MENUS, _current_app(context))
+    html = menus.get(key)
+    if html is None:
+        if len(menus) >= MENUS_KEPT:
+            menus.clear()
+        values = {"scope": scope, "is_staff": is_staff, "followup_nav": nav}
+        html = menus[key] = SafeString(
+            render_to_string("core/_menu.html", values, request=getattr(context, "request", None))
+        )
+    return html
+
+
 class FixedURLNode(template.Node):
     child_nodelists = ()
 
@@ -115,54 +154,6 @@ def _current_app(context: template.Context) -> str | None:
     if current_app is None and request is not None:
         current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
     return current_app
-
-
-@register.simple_tag
-def form_choices(field: BoundField) -> SafeString:
-    """A multiple-choice field's boxes, each before its label in a form-check (the list's
-    statuses), written here rather than by a template loop."""
-    escape = html_text
-    return SafeString(
-        "".join(
-            f'<div class="form-check">{choice.tag()}<label class="form-check-label" '
-            f'for="{escape(choice.id_for_label)}">{escape(choice.choice_label)}</label></div>'
-            for choice in field
-        )
-    )
-
-
-# The menu's items and search box written once per URL configuration (the resolver, as
-# ``core.urls.fixed_addresses``), script prefix, language, current application and what
-# decides them: the user's scope, staff status and follow-up items. Written on each page,
-# they took a fifth of the time of a page with nothing else.
-_MENUS: WeakKeyDictionary[URLResolver, dict[tuple, SafeString]] = WeakKeyDictionary()
-MENUS_KEPT = 1024
-
-
-@register.simple_tag(takes_context=True)
-def main_menu(context: template.Context) -> SafeString:
-    """The main menu's items and the reference search box (``core/_menu.html``, which reads
-    only ``scope``, ``is_staff`` and ``followup_nav``)."""
-    scope, is_staff = context.get("scope"), bool(getattr(context.get("user"), "is_staff", False))
-    nav = tuple(context.get("followup_nav") or ())
-    key = (
-        get_script_prefix(),
-        get_language(),
-        _current_app(context),
-        scope,
-        is_staff,
-        tuple((item["url"], str(item["label"])) for item in nav),
-    )
-    menus = _MENUS.setdefault(get_resolver(get_urlconf()), {})
-    html = menus.get(key)
-    if html is None:
-        if len(menus) >= MENUS_KEPT:
-            menus.clear()
-        values = {"scope": scope, "is_staff": is_staff, "followup_nav": nav}
-        html = menus[key] = SafeString(
-            render_to_string("core/_menu.html", values, request=getattr(context, "request", None))
-        )
-    return html
 
 
 @register.tag("fixed_url")
