@@ -265,15 +265,14 @@ AGE_BUCKETS = [  # (key, label key, min days, max days)
 ]
 
 
-# The days before now that bound the ages (0: now itself)
+# The days before now that bound the ages (the bound of 0 days is now itself)
 AGE_DAYS = sorted({days for _, low, high in AGE_BUCKETS for days in (low, high) if days})
-MEASURES = ("open", "overdue", "unacknowledged", "waiting", "to_reroute", *(key for key, _, _ in AGE_BUCKETS))
 
 
-def _board_rows_query(key: tuple[Scope, bool], now: datetime, *ago: datetime) -> QuerySet:
-    """The open fiches counted per body, directorate and cell (``MEASURES``); ``ago``: the
-    moments ``AGE_DAYS`` days before ``now``."""
-    at = {0: now, **dict(zip(AGE_DAYS, ago, strict=True))}
+def _measures(now: datetime, ago: dict[int, datetime]) -> dict[str, Count]:
+    """The board's counts of open fiches; ``ago``: the moment ``AGE_DAYS`` days before ``now``
+    for each of those days."""
+    at = {0: now, **ago}
     age = {}
     # the rows are the open fiches: no measure repeats that condition on each of them
     for name, low, high in AGE_BUCKETS:
@@ -281,7 +280,7 @@ def _board_rows_query(key: tuple[Scope, bool], now: datetime, *ago: datetime) ->
         if high is not None:
             condition &= Q(created_at__gt=at[high])
         age[name] = Count("id", filter=condition)
-    measures = {
+    return {
         "open": Count("id"),
         "overdue": Count("id", filter=Q(due_at__lt=now)),
         "unacknowledged": Count("id", filter=Q(status__in=UNACKNOWLEDGED)),
@@ -289,6 +288,17 @@ def _board_rows_query(key: tuple[Scope, bool], now: datetime, *ago: datetime) ->
         "to_reroute": Count("id", filter=Q(status=Status.REROUTED)),
         **age,
     }
+
+
+# the counts' names, as the rows and totals carry them (any moment builds them)
+_ANY = datetime(2000, 1, 1, tzinfo=UTC)
+MEASURES = tuple(_measures(_ANY, dict.fromkeys(AGE_DAYS, _ANY)))
+
+
+def _board_rows_query(key: tuple[Scope, bool], now: datetime, *ago: datetime) -> QuerySet:
+    """The open fiches counted per body, directorate and cell (``_measures``); ``ago``: the
+    moments ``AGE_DAYS`` days before ``now``."""
+    measures = _measures(now, dict(zip(AGE_DAYS, ago, strict=True)))
     # grouped by the ids alone (a hash aggregate over the open fiches: no join, no sort of text
     # keys); the few names come after, in two small queries, and the rows are sorted here
     return (
