@@ -10,6 +10,8 @@ where the values it was built with sit among the SQL's parameters, and what Djan
 turn the rows into model instances (or tuples, for ``values_list``). A later run with the same
 key puts the new values in and runs the SQL; Django's own iterables build the results, with the
 same conversions, ``select_related`` objects and annotations as the queryset would have.
+``statement(key, *values)`` gives the SQL and its parameters instead, for a statement that
+runs several such queries as its scalar subqueries.
 
 ``build(key, *values)`` must return a queryset whose SQL depends only on ``key``: the values
 (numbers, strings, aware datetimes) may only stand as parameters, unchanged
@@ -63,15 +65,20 @@ class _Compiled:
     params: tuple
     positions: tuple[tuple[int, int], ...]  # (parameter's position, value's index)
 
+    def filled(self, values: tuple, connection: BaseDatabaseWrapper) -> list:
+        """The SQL's parameters with ``values`` put in."""
+        params = list(self.params)
+        for position, index in self.positions:
+            params[position] = _adapted(values[index], connection)
+        return params
+
     def run(self, values: tuple) -> list:
         if self.sql is None:
             return []
         template = self.queryset
         using = template.db
         connection = connections[using]  # this thread's
-        params = list(self.params)
-        for position, index in self.positions:
-            params[position] = _adapted(values[index], connection)
+        params = self.filled(values, connection)
         sql = self.sql
         compiler = copy.copy(self.compiler)
         compiler.connection = connection
@@ -107,6 +114,17 @@ class CompiledQuery:
 
     def __call__(self, key: Hashable, *values: object) -> list:
         """The rows of ``build(key, *values)``, as its queryset would give them."""
+        return self._get(key, values).run(values)
+
+    def statement(self, key: Hashable, *values: object) -> tuple[str, list] | None:
+        """The SQL of ``build(key, *values)`` and its parameters, to be run inside another
+        statement (e.g. as one of several scalar subqueries); None if it can match nothing."""
+        compiled = self._get(key, values)
+        if compiled.sql is None:
+            return None
+        return compiled.sql, compiled.filled(values, connections[compiled.queryset.db])
+
+    def _get(self, key: Hashable, values: tuple) -> _Compiled:
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._prepare(key, values)
@@ -114,7 +132,7 @@ class CompiledQuery:
                 if len(self._compiled) >= self.size:
                     self._compiled.clear()
                 self._compiled[key] = compiled
-        return compiled.run(values)
+        return compiled
 
     def _prepare(self, key: Hashable, values: tuple) -> _Compiled:
         queryset = self.build(key, *values)

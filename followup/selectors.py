@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.compiled import CompiledQuery
@@ -54,10 +56,6 @@ def board_key(user) -> tuple[Scope, bool]:
 def _fiches_of(key: tuple[Scope, bool]) -> QuerySet[Fiche]:
     scope, every_fiche = key
     return Fiche.objects.all() if every_fiche else fiches_in_scope(scope)
-
-
-def board_fiches(user) -> QuerySet[Fiche]:
-    return _fiches_of(board_key(user))
 
 
 def can_reroute(user) -> bool:
@@ -349,7 +347,7 @@ def board(user, now: datetime | None = None, weeks: int = 8) -> dict:
         "now": now,
         "bodies": list(bodies.values()),
         "totals": totals,
-        "trend": weekly_trend(_fiches_of(key), now, weeks),
+        "trend": weekly_trend(key, now, weeks),
         "misrouting": misrouting_stats(user, fiches_key=key, now=now),
     }
 
@@ -358,28 +356,51 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weekly_trend(fiches: QuerySet[Fiche], now: datetime, weeks: int) -> list[dict]:
-    """Received and resolved per week (Monday to Sunday, local time), two queries."""
+class _RowCount(Func):
+    """``COUNT(*)`` as a plain column: a counted queryset's only value, without the ``GROUP BY``
+    Django adds for an aggregate in ``values()``."""
+
+    template = "COUNT(*)"
+    contains_aggregate = False
+    output_field = IntegerField()
+
+
+TREND_COLUMNS = ("created_at", "resolved_at")
+
+
+def _week_count(key: tuple[tuple[Scope, bool], str], start: datetime, end: datetime) -> QuerySet:
+    """The fiches of the board (``board_key``) whose date (the key's column) falls in a week."""
+    fiches_key, column = key
+    dated = {f"{column}__gte": start, f"{column}__lt": end}
+    return _fiches_of(fiches_key).filter(**dated).order_by().values(count=_RowCount())
+
+
+WEEK_COUNT = CompiledQuery(_week_count)
+
+
+def weekly_trend(key: tuple[Scope, bool], now: datetime, weeks: int) -> list[dict]:
+    """Received and resolved per week (Monday to Sunday, local time) of the board's fiches
+    (``board_key``): one statement of a count per week and column, each a range of that
+    column's index. PostgreSQL counts a range from the index alone; one count of the eight
+    weeks with a condition per week compared each fiche's date eight times, twice as long
+    (4.6 against 2.5 ms at a million fiches)."""
     monday = week_start(timezone.localtime(now).date())
     starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     bounds = [day_start(d) for d in starts]
     bounds.append(bounds[-1] + timedelta(weeks=1))
-
-    def per_week(column: str) -> list[int]:
-        # counting the column itself (never null in its own range): PostgreSQL answers from
-        # the index alone, without reading each fiche for its id (16 -> 3 ms at a million).
-        # Counted up to the end of each week (one comparison per week and fiche, not two),
-        # each week the difference with the one before.
-        ends = bounds[1:-1]
-        until = {f"w{i}": Count(column, filter=Q(**{f"{column}__lt": end})) for i, end in enumerate(ends)}
-        values = fiches.filter(**{f"{column}__gte": bounds[0], f"{column}__lt": bounds[-1]}).aggregate(
-            **until, total=Count(column)
-        )
-        counts = [*(values[key] for key in until), values["total"]]
-        return [count - before for count, before in zip(counts, [0, *counts], strict=False)]
-
-    # Two index ranges (created_at, resolved_at), not an OR that reads every fiche.
-    created, resolved = per_week("created_at"), per_week("resolved_at")
+    columns, params = [], []
+    for column in TREND_COLUMNS:
+        for week_from, week_to in pairwise(bounds):
+            statement = WEEK_COUNT.statement((key, column), week_from, week_to)
+            if statement is None:  # a scope that reaches no fiche
+                columns.append("0")
+            else:
+                columns.append(f"({statement[0]})")
+                params.extend(statement[1])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}", params)
+        counts = cursor.fetchone()
+    created, resolved = counts[:weeks], counts[weeks:]
     return [
         {
             "week": starts[i],

@@ -103,6 +103,20 @@ def test_datetimes_and_numbers_are_values_too_and_values_list_gives_tuples(fiche
     assert sorted(query(None, now - timedelta(hours=1), fiches[0].pk)) == everything[1:]
 
 
+def test_a_statement_is_the_sql_with_its_own_values_to_run_inside_another(fiches, users):
+    query = CompiledQuery(lambda scope, reference: by_reference(scope, reference).values("pk"))
+    agent, nobody = scope_for(users["agent"]), scope_for(users["comite"])
+    parts, params = [], []
+    for fiche in fiches:
+        sql, values = query.statement(agent, fiche.reference)
+        parts.append(f"({sql})")
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        assert cursor.fetchone() == tuple(f.pk for f in fiches)
+    assert query.statement(nobody, fiches[0].reference) is None  # can match nothing
+
+
 def test_a_value_that_changes_the_sql_or_is_transformed_is_refused(fiches):
     def shaped(_, reference):
         return Fiche.objects.filter(reference=reference) if len(reference) > 2 else Fiche.objects.all()

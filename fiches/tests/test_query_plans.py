@@ -91,18 +91,26 @@ def test_the_supervisors_home_reads_the_open_fiches_only(client, users, make_fic
     assert "status=?" in plans[0] and "fiche_status_due (status=? AND due_at<?)" in plans[1], plans
 
 
-def test_a_directorates_trend_reads_its_resolved_of_the_weeks(users, make_fiche):
-    """The board's weekly resolved counts of a directorate: (directorate, resolved)."""
+@pytest.mark.parametrize(
+    ("username", "index"),
+    [("direction-voirie", "fiche_dir_{0} (directorate_id=? AND {0}_at>? AND {0}_at<?)"),
+     ("superviseur", "fiche_{0} ({0}_at>? AND {0}_at<?)")],
+)  # fmt: skip
+def test_the_boards_trend_reads_each_week_from_its_own_index_entries(users, make_fiche, username, index):
+    """The board's weekly counts, received and resolved: each week a range of the index of its
+    date (a directorate's: directorate first), in one statement."""
     from django.utils import timezone
 
-    from followup.selectors import board_fiches, weekly_trend
+    from followup.selectors import board_key, weekly_trend
 
     make_fiche("VOI-NID")
+    key = board_key(users[username])
     with CaptureQueriesContext(connection) as queries:
-        weekly_trend(board_fiches(users["direction-voirie"]), timezone.now(), 8)
-    resolved = [q["sql"] for q in queries if '"resolved_at" >=' in q["sql"].split("WHERE")[-1]]
-    assert len(resolved) == 1
-    assert "fiche_dir_resolved (directorate_id=? AND resolved_at>? AND resolved_at<?)" in plan(resolved[0])
+        weekly_trend(key, timezone.now(), 8)
+    (statement,) = [q["sql"] for q in queries]
+    steps = plan(statement)
+    assert steps.count(index.format("created")) == 8 and steps.count(index.format("resolved")) == 8, steps
+    assert "SCAN fiches_fiche" not in steps, steps
 
 
 def test_one_request_type_over_a_period_reads_its_own_entries(make_fiche):

@@ -110,7 +110,7 @@ def test_the_weeks_trend_counts_each_fiche_in_its_own_week(make_fiche, users):
     for days in (0, 0, 8, 20, 20, 20, 60):  # 60: before the eight weeks
         make_fiche("VOI-NID", created_at=now - timedelta(days=days))
     Fiche.objects.filter(created_at__lte=now - timedelta(days=19)).update(resolved_at=now - timedelta(days=9))
-    trend = selectors.weekly_trend(selectors.board_fiches(users["superviseur"]), now, 8)
+    trend = selectors.weekly_trend(selectors.board_key(users["superviseur"]), now, 8)
 
     def week_of(days: int) -> int:
         day = timezone.localtime(now - timedelta(days=days)).date()
