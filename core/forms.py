@@ -53,7 +53,7 @@ def error_messages(form: forms.Form) -> list[str]:
 Choices = tuple[tuple[str, object], ...]
 
 
-def _choices_key(choices) -> Choices:
+def choices_key(choices) -> Choices:
     """A select's choices as its options' text, as Django's ``optgroups`` reads them: a value
     None at the top level is "", labels as shown (translated now), a safe label flagged."""
 
@@ -112,7 +112,7 @@ def options_html(choices, chosen: set[str], *, several: bool = False) -> SafeStr
     here: for the selects of forms (``FastSelectMixin``) and of templates (the
     ``select_options`` tag)."""
     found, parts = False, []
-    for group, options in _options_html(_choices_key(choices)):
+    for group, options in _options_html(choices_key(choices)):
         written = []
         for option_value, plain, selected in options:
             if (several or not found) and option_value in chosen:

@@ -243,6 +243,10 @@ def _fixed(choices: list) -> Callable[[], list]:
 
 
 class FicheFilterForm(StyledFormMixin, forms.Form):
+    # an empty field's HTML depends on the class, the language and the choices alone (the
+    # fixed ones are callables, the others given to each form): written once (core display)
+    unfilled_fields_fixed = True
+
     status = forms.MultipleChoiceField(
         label=_("Status"),
         choices=_fixed(Status.choices),
