@@ -120,15 +120,20 @@ def settle() -> None:
     after an import (core.database) and, on PostgreSQL, the tables vacuumed as autovacuum
     would: without the visibility map of the new rows, PostgreSQL reads the table for what an
     index-only scan answers (a cell's list counted its fiches by a sequential scan, 52 ms
-    instead of 23 ms at a million fiches)."""
+    instead of 23 ms at a million fiches); then the pages written out, as a checkpoint would
+    have done by then (PostgreSQL wrote a million fiches' pages during the first minutes of the
+    measures, whose pages then took up to twice their time)."""
     from django.db import connection
 
     from core.database import refresh_statistics
 
     refresh_statistics()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("VACUUM")
+            cursor.execute("CHECKPOINT")
+        else:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def add_years(target: int, growth: float, overrides: dict[str, str] | None = None) -> int:
