@@ -48,6 +48,24 @@ def median_ms(fn: Callable[[], object], repeat: int = 30, warmup: int = 3) -> fl
     return statistics.median(samples)
 
 
+def paired_medians(
+    measured: Callable[[], object], baseline: Callable[[], object], repeat: int = 30, warmup: int = 3
+) -> tuple[float, float]:
+    """The medians of ``measured`` and ``baseline`` (ms), run in turn: each sample of one beside
+    a sample of the other, so that a burst of the machine's other work (this 2-core machine
+    is shared) weighs on both rather than on whichever ran during it."""
+    for _ in range(warmup):
+        measured()
+        baseline()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, kept in zip((measured, baseline), samples, strict=True):
+            started = time.perf_counter()
+            fn()
+            kept.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 def record(name: str, measured: float, baseline: float, target: float, unit: str = "ms") -> float:
     """Keep one measure for bench/run_all.py's table (a JSON line in $BENCH_RESULTS, if set);
     return the ratio to the baseline measured in the same run."""

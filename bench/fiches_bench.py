@@ -17,6 +17,7 @@ street, "rue": by the call centre and by a cell) (target: each within 3× its ba
 the last size within 1.3× the first), plus an intake save. The scoped users matter: their
 scope's plain index once made SQLite read every fiche a cell or a directorate ever had.
 ``--only search`` measures the screens whose name holds one of the words given.
+A screen and its baseline are run in turn, sample by sample (``common.paired_medians``).
 
 An existing database is topped up (its reference counters stay right). Planner
 statistics are refreshed after each load, as after an import (core.database).
@@ -28,7 +29,15 @@ import argparse
 import itertools
 from datetime import timedelta
 
-from common import at_each_size, median_ms, setup_django, side_by_side, size_arguments, staff_client
+from common import (
+    at_each_size,
+    median_ms,
+    paired_medians,
+    setup_django,
+    side_by_side,
+    size_arguments,
+    staff_client,
+)
 
 USERS = {
     "list": "agent",
@@ -149,8 +158,11 @@ def measure(repeat: int, only: list[str] | None = None) -> dict[str, tuple[float
         print(f"    {name:<40}{page:10.1f} ms   bare {base:8.1f} ms   {page / base:6.2f}×", flush=True)
 
     for name, (client, url, params, bare, bare_params) in pairs.items():
-        base = median_ms(lambda c=client, u=bare, p=bare_params: get(c, u, p), repeat)
-        page = median_ms(lambda c=client, u=url, p=params: get(c, u, p), repeat)
+        page, base = paired_medians(
+            lambda c=client, u=url, p=params: get(c, u, p),
+            lambda c=client, u=bare, p=bare_params: get(c, u, p),
+            repeat,
+        )
         results[name] = (page, base)
         show(name)
 
