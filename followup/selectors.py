@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 from django.db import connection
-from django.db.models import Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateTimeField, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core.compiled import CompiledQuery
@@ -368,10 +369,12 @@ class _RowCount(Func):
 TREND_COLUMNS = ("created_at", "resolved_at")
 
 
-def _week_count(key: tuple[tuple[Scope, bool], str], start: datetime, end: datetime) -> QuerySet:
-    """The fiches of the board (``board_key``) whose date (the key's column) falls in a week."""
+def _week_count(key: tuple[tuple[Scope, bool], str]) -> QuerySet:
+    """The fiches of the board (``board_key``) whose date (the key's column) falls in the week
+    of ``weekly_trend``'s row ``w``: from its second column, before its third."""
     fiches_key, column = key
-    dated = {f"{column}__gte": start, f"{column}__lt": end}
+    week = {f"{column}__gte": "w.column2", f"{column}__lt": "w.column3"}
+    dated = {lookup: RawSQL(bound, (), output_field=DateTimeField()) for lookup, bound in week.items()}  # noqa: S611
     return _fiches_of(fiches_key).filter(**dated).order_by().values(count=_RowCount())
 
 
@@ -380,27 +383,32 @@ WEEK_COUNT = CompiledQuery(_week_count)
 
 def weekly_trend(key: tuple[Scope, bool], now: datetime, weeks: int) -> list[dict]:
     """Received and resolved per week (Monday to Sunday, local time) of the board's fiches
-    (``board_key``): one statement of a count per week and column, each a range of that
-    column's index. PostgreSQL counts a range from the index alone; one count of the eight
-    weeks with a condition per week compared each fiche's date eight times, twice as long
-    (4.6 against 2.5 ms at a million fiches)."""
+    (``board_key``), in one statement: a row per week (its number, start and end), and for
+    each date a count of the week's range of that date's index. One count of the eight weeks
+    with a condition per week compared each fiche's date eight times (9.0 ms against 3.7 at a
+    million fiches on PostgreSQL, both dates); a count per week and date written out, sixteen
+    subqueries, took PostgreSQL a millisecond to plan."""
     monday = week_start(timezone.localtime(now).date())
     starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     bounds = [day_start(d) for d in starts]
     bounds.append(bounds[-1] + timedelta(weeks=1))
     columns, params = [], []
     for column in TREND_COLUMNS:
-        for week_from, week_to in pairwise(bounds):
-            statement = WEEK_COUNT.statement((key, column), week_from, week_to)
-            if statement is None:  # a scope that reaches no fiche
-                columns.append("0")
-            else:
-                columns.append(f"({statement[0]})")
-                params.extend(statement[1])
+        statement = WEEK_COUNT.statement((key, column))
+        if statement is None:  # a scope that reaches no fiche
+            columns.append("0")
+        else:
+            columns.append(f"({statement[0]})")
+            params.extend(statement[1])
+    adapt = connection.ops.adapt_datetimefield_value
+    for number, (week_from, week_to) in enumerate(pairwise(bounds)):
+        params.extend((number, adapt(week_from), adapt(week_to)))
+    rows = ", ".join(["(%s, %s, %s)"] * weeks)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", params)
-        counts = cursor.fetchone()
-    created, resolved = counts[:weeks], counts[weeks:]
+        # fixed text and the statements Django compiled; every value a parameter
+        cursor.execute(f"SELECT {', '.join(columns)} FROM (VALUES {rows}) AS w ORDER BY w.column1", params)  # noqa: S608
+        counts = cursor.fetchall()
+    created, resolved = [row[0] for row in counts], [row[1] for row in counts]
     return [
         {
             "week": starts[i],
