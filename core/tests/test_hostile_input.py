@@ -228,7 +228,7 @@ PAGES: dict[str, Page] = {
     "committee:meeting": Page(),
     "committee:meeting_ics": Page(),
     "committee:invite": Page(),
-    "committee:meetings": Page(query=["page"]),
+    "committee:meetings": Page(query=["page", "requests_page"]),
     "committee:schedule": Page(query=fields(MeetingScheduleForm), post=fields(MeetingScheduleForm)),
     "committee:ask_meeting": Page(post=fields(MeetingRequestForm), base_post={"reason": "Urgence"}),
     "committee:convene_request": Page(post=fields(ConveneRequestForm)),
