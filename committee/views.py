@@ -43,15 +43,27 @@ def _reader(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+# A few dozen change requests a year: numbered pages, as the meetings' list (below).
+CHANGES_PER_PAGE = 50
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     _reader(request)
-    changes = ChangeRequest.objects.select_related("request_type", "draft", "proposed_by", "meeting")[:200]
+    paginator = Paginator(
+        ChangeRequest.objects.select_related("request_type", "draft", "proposed_by", "meeting"),
+        CHANGES_PER_PAGE,
+    )
     meetings = Meeting.objects.order_by("-starts_at")[:12]
     return render(
         request,
         "committee/index.html",
-        {"changes": changes, "meetings": meetings, "can_propose": services.can_propose(request.user)},
+        {
+            # a page number out of range or garbled gives the last or the first page
+            "changes": paginator.get_page(request.GET.get("page")),
+            "meetings": meetings,
+            "can_propose": services.can_propose(request.user),
+        },
     )
 
 

@@ -210,7 +210,7 @@ PAGES: dict[str, Page] = {
     "cti:notify": Page(post=["event", "callId", "from", "to", "queue", "user"]),
     "reporting:barometer": Page(query=fields(BarometerForm)),
     "reporting:export": Page(query=[*fields(BarometerForm), "table"]),
-    "committee:index": Page(),
+    "committee:index": Page(query=["page"]),
     "committee:propose": Page(
         query=["kind", "type"],
         post=["kind", *fields(NewTypeForm), "reason", "effective_from"],
