@@ -339,10 +339,14 @@ def thread_post(request: HttpRequest, reference: str) -> HttpResponse:
     # refused, the message typed comes back in its box
     typed = error and form.data.get("body", "")
     if request.htmx:
+        # htmx swaps 2xx answers only (its default responseHandling, which base.html keeps), so a
+        # refusal answers 200 with its error in the box htmx puts in place of the thread's, as a
+        # refused message always did; someone no longer allowed gets the error alone, without
+        # the thread they may no longer read. Without htmx, the fiche page answers 400 or 403.
         return render(
             request,
             "followup/_fiche_thread.html",
-            {"fiche": fiche, "thread_error": error, "thread_body": typed},
+            {"fiche": fiche, "thread_error": error, "thread_body": typed, "thread_denied": denied},
         )
     back = _back(request, fiche_detail_url(fiche.reference))
     if not error:
