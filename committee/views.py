@@ -43,15 +43,27 @@ def _reader(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+# A few dozen change requests a year: numbered pages, as the meetings' list (below).
+CHANGES_PER_PAGE = 50
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     _reader(request)
-    changes = ChangeRequest.objects.select_related("request_type", "draft", "proposed_by", "meeting")[:200]
+    paginator = Paginator(
+        ChangeRequest.objects.select_related("request_type", "draft", "proposed_by", "meeting"),
+        CHANGES_PER_PAGE,
+    )
     meetings = Meeting.objects.order_by("-starts_at")[:12]
     return render(
         request,
         "committee/index.html",
-        {"changes": changes, "meetings": meetings, "can_propose": services.can_propose(request.user)},
+        {
+            # a page number out of range or garbled gives the last or the first page
+            "changes": paginator.get_page(request.GET.get("page")),
+            "meetings": meetings,
+            "can_propose": services.can_propose(request.user),
+        },
     )
 
 
@@ -225,8 +237,10 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Meetings come four a year, with a few extraordinary ones: numbered pages (a count and one
-# offset read of a small table) give the previous page as well as the next.
+# offset read of a small table) give the previous page as well as the next. The requests for
+# an extraordinary meeting are paged the same way, with their own page number in the URL.
 MEETINGS_PER_PAGE = 50
+REQUESTS_PER_PAGE = 50
 
 
 @login_required
@@ -234,10 +248,14 @@ def meetings(request: HttpRequest) -> HttpResponse:
     _reader(request)
     is_secretary = services.can_decide(request.user)
     paginator = Paginator(Meeting.objects.order_by("-starts_at", "-id"), MEETINGS_PER_PAGE)
+    asked = Paginator(
+        MeetingRequest.objects.select_related("member__body", "meeting").order_by("-requested_at", "-id"),
+        REQUESTS_PER_PAGE,
+    )
     context = {
         # a page number out of range or garbled gives the last or the first page
         "meetings": paginator.get_page(request.GET.get("page")),
-        "requests": MeetingRequest.objects.select_related("member__body", "meeting")[:50],
+        "requests": asked.get_page(request.GET.get("requests_page")),
         "is_secretary": is_secretary,
         "is_member": services.member_of(request.user) is not None,
     }

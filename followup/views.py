@@ -236,6 +236,7 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
     fiche = _visible_fiche(request, reference)
     actions = {a.name for a in allowed_actions(fiche, request.user)}
     forms = {name: form_class(prefix=name) for name, form_class in WORK_FORMS.items()}
+    status = 200
     if request.method == "POST":
         action = request.POST.get("do", "")
         try:
@@ -252,6 +253,7 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 raise ValidationError(_("Unknown action."))
         except (PermissionDenied, ValidationError, ConcurrentUpdate) as exc:
+            status = _refused_status(exc)
             messages.error(request, services.error_text(exc))
             if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") and action in forms:
                 for field, errors in exc.message_dict.items():
@@ -274,7 +276,18 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
             "neighbours": nearby,
             "neighbour_points": map_points(nearby),
         },
+        status=status,
     )
+
+
+def _refused_status(exc: Exception) -> int:
+    """A refused form's page answers as the fiche page does: 409 when someone changed the
+    fiche meanwhile, 403 when the user may not, 400 for what was typed."""
+    if isinstance(exc, ConcurrentUpdate):
+        return 409
+    if isinstance(exc, PermissionDenied):
+        return 403
+    return 400
 
 
 def _version(request: HttpRequest, field: str = "expected_version") -> int | None:
@@ -326,10 +339,14 @@ def thread_post(request: HttpRequest, reference: str) -> HttpResponse:
     # refused, the message typed comes back in its box
     typed = error and form.data.get("body", "")
     if request.htmx:
+        # htmx swaps 2xx answers only (its default responseHandling, which base.html keeps), so a
+        # refusal answers 200 with its error in the box htmx puts in place of the thread's, as a
+        # refused message always did; someone no longer allowed gets the error alone, without
+        # the thread they may no longer read. Without htmx, the fiche page answers 400 or 403.
         return render(
             request,
             "followup/_fiche_thread.html",
-            {"fiche": fiche, "thread_error": error, "thread_body": typed},
+            {"fiche": fiche, "thread_error": error, "thread_body": typed, "thread_denied": denied},
         )
     back = _back(request, fiche_detail_url(fiche.reference))
     if not error:

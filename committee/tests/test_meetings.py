@@ -93,7 +93,8 @@ def test_the_meetings_list_pages_through_every_meeting_with_the_same_queries(
         return [int(pk) for pk in re.findall(r'<th scope="row"><a href="/comite/reunions/(\d+)/"', html)]
 
     client.get(url)  # the session saved once, after the login
-    # session, user, scope, member (twice), requests; the meetings counted, then read
+    # session, user, scope, member (twice), the requests counted (none to read); the meetings
+    # counted, then read
     with django_assert_num_queries(8):
         html = client.get(url).content.decode()
     assert listed(html) == newest_first[:50]
@@ -110,3 +111,45 @@ def test_the_meetings_list_pages_through_every_meeting_with_the_same_queries(
         response = client.get(url, {"page": garbled})
         assert response.status_code == 200
         assert listed(response.content.decode())[0] == newest_first[50 * (shown - 1)], garbled
+
+
+def test_the_requests_for_an_extraordinary_meeting_page_apart_from_the_meetings(
+    client, users, members, django_assert_num_queries
+):
+    """50 requests a page, newest first, with their own page number: none left out past 50,
+    and each list's pager keeps the other list's page."""
+    from django.urls import reverse
+
+    from committee.models import MeetingRequest
+
+    first = datetime(2000, 1, 10, 9, tzinfo=UTC)
+    Meeting.objects.bulk_create(Meeting(starts_at=first + timedelta(days=30 * n)) for n in range(60))
+    MeetingRequest.objects.bulk_create(
+        MeetingRequest(member=members["city"], reason=f"Demande {n}", requested_at=first + timedelta(days=n))
+        for n in range(120)
+    )
+    newest_first = list(MeetingRequest.objects.order_by("-requested_at").values_list("pk", flat=True))
+    client.force_login(users["comite"])
+    url = reverse("committee:meetings")
+
+    def asked(html: str) -> list[int]:
+        return [int(pk) for pk in re.findall(r'href="/comite/reunions/demandes/(\d+)/"', html)]
+
+    client.get(url)  # the session saved once, after the login
+    # session, user, scope, member (twice); the requests counted, then read; the meetings too
+    with django_assert_num_queries(9):
+        html = client.get(url).content.decode()
+    assert asked(html) == newest_first[:50]
+    assert 'href="?requests_page=2"' in html and 'href="?page=2"' in html
+    with django_assert_num_queries(9):
+        html = client.get(url, {"requests_page": "2", "page": "2"}).content.decode()
+    assert asked(html) == newest_first[50:100]
+    assert 'href="?requests_page=1&amp;page=2"' in html and 'href="?requests_page=3&amp;page=2"' in html
+    assert 'href="?requests_page=2&amp;page=1"' in html, "the meetings' pager keeps the requests' page"
+    with django_assert_num_queries(9):
+        html = client.get(url, {"requests_page": "3"}).content.decode()
+    assert asked(html) == newest_first[100:], "the oldest, which the list left out"
+    for garbled, shown in (("0", 3), ("999999999999999999999", 3), ("x", 1), ("", 1)):
+        response = client.get(url, {"requests_page": garbled})
+        assert response.status_code == 200
+        assert asked(response.content.decode())[0] == newest_first[50 * (shown - 1)], garbled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -106,3 +107,46 @@ def test_emergency_through_the_page(client, users, catalogue_types, members):
     assert client.post(f"/comite/demandes/{change.pk}/urgence/", {"note": ""}).status_code == 400
     assert client.post(f"/comite/demandes/{change.pk}/urgence/", {"note": "Orage"}).status_code == 302
     assert current_version("VOI-NID").deadline_amount == 3
+
+
+def test_the_change_requests_page_through_every_request_with_the_same_queries(
+    client, users, catalogue_types, django_assert_num_queries
+):
+    """50 a page, newest first, with the previous and the next page: none left out past 200."""
+    from datetime import UTC, datetime
+
+    from django.urls import reverse
+
+    first = datetime(2020, 1, 6, 9, tzinfo=UTC)
+    ChangeRequest.objects.bulk_create(
+        ChangeRequest(
+            kind=ChangeRequest.Kind.WITHDRAWAL, request_type=catalogue_types["VOI-NID"].request_type,
+            reason=f"Retrait {n}", effective_date=first.date(), proposed_by=users["admin"],
+            proposed_at=first + timedelta(days=n),
+        )
+        for n in range(220)
+    )  # fmt: skip
+    newest_first = list(ChangeRequest.objects.values_list("pk", flat=True))
+    client.force_login(users["comite"])
+    url = reverse("committee:index")
+
+    def listed(html: str) -> list[int]:
+        return [int(pk) for pk in re.findall(r'<th scope="row"><a href="/comite/demandes/(\d+)/"', html)]
+
+    client.get(url)  # the session saved once, after the login
+    with django_assert_num_queries(6):  # session, user, scope; the requests counted, read; meetings
+        html = client.get(url).content.decode()
+    assert listed(html) == newest_first[:50]
+    assert 'href="?page=2"' in html and 'rel="prev"' not in html
+    with django_assert_num_queries(6):
+        html = client.get(url, {"page": "3"}).content.decode()
+    assert listed(html) == newest_first[100:150]
+    assert 'href="?page=2"' in html and 'href="?page=4"' in html
+    with django_assert_num_queries(6):
+        html = client.get(url, {"page": "5"}).content.decode()
+    assert listed(html) == newest_first[200:], "the 20 oldest, which the list left out"
+    assert 'href="?page=4"' in html and 'rel="next"' not in html
+    for garbled, shown in (("0", 5), ("999999999999999999999", 5), ("x", 1), ("", 1)):
+        response = client.get(url, {"page": garbled})
+        assert response.status_code == 200
+        assert listed(response.content.decode())[0] == newest_first[50 * (shown - 1)], garbled

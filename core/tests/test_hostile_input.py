@@ -210,7 +210,7 @@ PAGES: dict[str, Page] = {
     "cti:notify": Page(post=["event", "callId", "from", "to", "queue", "user"]),
     "reporting:barometer": Page(query=fields(BarometerForm)),
     "reporting:export": Page(query=[*fields(BarometerForm), "table"]),
-    "committee:index": Page(),
+    "committee:index": Page(query=["page"]),
     "committee:propose": Page(
         query=["kind", "type"],
         post=["kind", *fields(NewTypeForm), "reason", "effective_from"],
@@ -228,7 +228,7 @@ PAGES: dict[str, Page] = {
     "committee:meeting": Page(),
     "committee:meeting_ics": Page(),
     "committee:invite": Page(),
-    "committee:meetings": Page(query=["page"]),
+    "committee:meetings": Page(query=["page", "requests_page"]),
     "committee:schedule": Page(query=fields(MeetingScheduleForm), post=fields(MeetingScheduleForm)),
     "committee:ask_meeting": Page(post=fields(MeetingRequestForm), base_post={"reason": "Urgence"}),
     "committee:convene_request": Page(post=fields(ConveneRequestForm)),

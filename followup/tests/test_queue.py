@@ -178,7 +178,7 @@ def test_work_page_hold_with_expected_date_and_resolutions(client, make_fiche, u
     client.post(url, {"do": "note", "note-text": "Passage prévu", "note-public": "on"})
     assert Event.objects.filter(fiche=fiche, kind=Event.Kind.NOTE, public=True).exists()
     response = client.post(url, {"do": "resolve", "resolve-outcome": "not_fixable", "resolve-text": ""})
-    assert response.status_code == 200  # reason missing: form shown again
+    assert response.status_code == 400  # reason missing: form shown again
     client.post(url, {"do": "resolve", "resolve-outcome": "not_fixable", "resolve-text": "Voie privée."})
     fiche.refresh_from_db()
     assert fiche.status == Status.RESOLVED and fiche.outcome == "Voie privée."
@@ -193,6 +193,46 @@ def test_work_page_of_another_body_is_404(client, make_fiche, users):
     assert client.post(url, {"do": "acknowledge"}).status_code == 404
     city.refresh_from_db()
     assert city.status == Status.TRANSMITTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("refusal", "status"),
+    [("form", 400), ("permission", 403), ("someone_else", 409)],
+)
+def test_work_page_answers_a_refused_form_with_a_4xx_keeping_what_was_typed(
+    client, make_fiche, users, monkeypatch, refusal, status
+):
+    """As the fiche page: 400 for what was typed, 403 when the user may not, 409 when the fiche
+    changed meanwhile; each time the work page again with the typed values and the error."""
+    from django.core.exceptions import PermissionDenied
+
+    from followup import services
+
+    fiche = make_fiche("VOI-NID")
+    transition(fiche, "acknowledge", users["cellule-voirie"])
+    client = login(client, users["cellule-voirie"])
+    url = reverse("followup:work", args=[fiche.reference])
+    shown = hidden_fields(client.get(url).content.decode(), "hold")
+    typed = {"do": "hold", "hold-reason": "Attente <b>GRDF</b>", "hold-expected_on": "2099-01-15"}
+    if refusal == "form":
+        typed["hold-expected_on"] = "2099-02-30"
+    elif refusal == "permission":
+
+        def withdrawn(*args: object, **kwargs: object) -> None:
+            raise PermissionDenied("refused for the test")
+
+        monkeypatch.setattr(services, "put_on_hold", withdrawn)
+    else:
+        add_note(fiche, users["agent"], "Le requérant a rappelé.", public=False)
+    response = client.post(url, {**shown, **typed})
+    assert response.status_code == status
+    html = response.content.decode()
+    assert 'id="hold-title"' in html, "the work page, not an error page"
+    assert ">\nAttente &lt;b&gt;GRDF&lt;/b&gt;</textarea>" in html, "what was typed is given back, escaped"
+    assert len(notes(response)) == 1
+    fiche.refresh_from_db()
+    assert fiche.status == Status.ACKNOWLEDGED and not Hold.objects.exists()
 
 
 def hidden_fields(page: str, button: str) -> dict[str, str]:
@@ -215,7 +255,7 @@ def test_work_page_forms_are_refused_after_someone_else_changed_the_fiche(client
     day = timezone.localdate() + timedelta(days=5)
     fields = {"hold-reason": "Attente", "hold-expected_on": day, "schedule-planned_for": day}
     response = client.post(url, {**shown, **fields, "do": do})
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Quelqu'un a modifié cette fiche entre-temps." in " ".join(notes(response))
     fiche.refresh_from_db()
     assert fiche.status == Status.ACKNOWLEDGED
@@ -285,7 +325,7 @@ def test_work_page_refuses_a_version_that_is_not_a_number(client, make_fiche, us
     url = reverse("followup:work", args=[fiche.reference])
     response = client.post(url, {"do": "acknowledge", "expected_version": version})
     fiche.refresh_from_db()
-    assert response.status_code == 200 and fiche.status == Status.TRANSMITTED
+    assert response.status_code == 400 and fiche.status == Status.TRANSMITTED
     assert any("version" in t and "pas valide" in t for t in notes(response))
     # without any version (a form that sends none), the action is done
     response = client.post(url, {"do": "acknowledge"})

@@ -274,6 +274,46 @@ def test_thread_message_of_someone_no_longer_allowed_says_so_on_the_fiche_page(
     assert "refused for the test" in response.content.decode()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_fiche", ["as_it_was", "as_it_is_now"])
+def test_thread_message_of_someone_no_longer_allowed_says_so_in_place_of_the_box_with_htmx(
+    client, make_fiche, users, monkeypatch, page_fiche
+):
+    """The fiche went to another cell just as the message was sent (the view's copy of the
+    fiche as read before, or as it is now): htmx gets the error, translated, in a box it swaps
+    in place of the thread's (htmx swaps 2xx answers only), and neither the thread's messages
+    nor its form."""
+    from django.utils import translation
+
+    from fiches.models import Fiche
+
+    fiche = make_fiche("VOI-NID")
+    Message.objects.create(fiche=fiche, author=users["agent"], body="secret interne")
+    elsewhere = make_fiche("ECL-LAMP")
+    post_message = services.post_message
+
+    def moved_meanwhile(fiche: Fiche, user: object, body: str) -> Message:
+        moved = {"cell_id": elsewhere.cell_id, "directorate_id": elsewhere.directorate_id}
+        Fiche.objects.filter(pk=fiche.pk).update(**moved, body_id=elsewhere.body_id)
+        if page_fiche == "as_it_is_now":
+            fiche.refresh_from_db()
+        return post_message(fiche, user, body)
+
+    monkeypatch.setattr(services, "post_message", moved_meanwhile)
+    client.force_login(users["cellule-voirie"])
+    url = reverse("followup:thread_post", args=[fiche.reference])
+    response = client.post(url, {"body": "Merci"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    with translation.override(response["Content-Language"]):
+        refused = re.escape(escape(translation.gettext("You may not do this on this fiche.")))
+    alert = rf'<div class="alert alert-danger[^"]*" role="alert">{refused}</div>'
+    box = rf'\s*<section [^>]*id="thread"[^>]*>.*{alert}\s*</div>\s*</section>\s*'
+    assert re.fullmatch(box, html, re.S), "the error alone, in a box that takes the thread's place"
+    assert "secret interne" not in html and "<form" not in html and "Merci" not in html
+    assert not Message.objects.filter(body="Merci").exists()
+
+
 def test_committee_members_get_the_board_figures_without_any_fiche(
     client, make_fiche, users, requester_factory
 ):
