@@ -25,7 +25,7 @@ from core.urls import url_base
 from fiches.models import OPEN_STATUSES, Fiche
 from fiches.selectors import MAP_LIMIT, located_points, map_points, neighbours, visible_fiches
 from fiches.services import ConcurrentUpdate, allowed_actions, transition
-from fiches.views.detail import render_fiche_page
+from fiches.views.detail import refused_status, render_fiche_page
 from followup import selectors, services
 from followup.forms import (
     BulkForm,
@@ -253,7 +253,7 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 raise ValidationError(_("Unknown action."))
         except (PermissionDenied, ValidationError, ConcurrentUpdate) as exc:
-            status = _refused_status(exc)
+            status = refused_status(exc)
             messages.error(request, services.error_text(exc))
             if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") and action in forms:
                 for field, errors in exc.message_dict.items():
@@ -278,16 +278,6 @@ def work(request: HttpRequest, reference: str) -> HttpResponse:
         },
         status=status,
     )
-
-
-def _refused_status(exc: Exception) -> int:
-    """A refused form's page answers as the fiche page does: 409 when someone changed the
-    fiche meanwhile, 403 when the user may not, 400 for what was typed."""
-    if isinstance(exc, ConcurrentUpdate):
-        return 409
-    if isinstance(exc, PermissionDenied):
-        return 403
-    return 400
 
 
 def _version(request: HttpRequest, field: str = "expected_version") -> int | None:
@@ -408,7 +398,8 @@ def reroute_fiche(request: HttpRequest, reference: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     versions = type_choices(query)
     form = RerouteForm(request.POST or None, queryset=type_choices(""))
-    if request.method == "POST" and form.is_valid():
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    if status == 200 and form.is_bound:
         try:
             transition(
                 fiche,
@@ -419,6 +410,7 @@ def reroute_fiche(request: HttpRequest, reference: str) -> HttpResponse:
                 expected_version=_version(request),
             )
         except (PermissionDenied, ValidationError, ConcurrentUpdate) as exc:
+            status = refused_status(exc)
             messages.error(request, services.error_text(exc))
         else:
             messages.success(
@@ -442,6 +434,7 @@ def reroute_fiche(request: HttpRequest, reference: str) -> HttpResponse:
             "send_back": last,
             "detail_url": fiche_detail_url(fiche.reference),
         },
+        status=status,
     )
 
 

@@ -260,7 +260,9 @@ class CellUser(Staff):
                 name=f"cell: {action}",
                 catch_response=True,
             ) as response:
-                if response.status_code >= 400:
+                if response.status_code == 409:
+                    response.success()  # another agent of the cell was first: told so, as it should
+                elif response.status_code >= 400:
                     response.failure(f"{response.status_code}")
 
 

@@ -182,6 +182,16 @@ def render_fiche_page(request: HttpRequest, reference: str, **kwargs) -> HttpRes
     return render_detail(request, _fiche(request, reference, acting=False), **kwargs)
 
 
+def refused_status(exc: Exception) -> int:
+    """The status of a page shown again with a refusal: 409 when someone changed the fiche
+    meanwhile, 403 when the user may not, 400 for what was typed."""
+    if isinstance(exc, ConcurrentUpdate):
+        return 409
+    if isinstance(exc, PermissionDenied):
+        return 403
+    return 400
+
+
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render_detail(request, _fiche(request, reference, acting=False))
@@ -217,9 +227,12 @@ def act(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except (ValidationError, ConcurrentUpdate, PermissionDenied) as exc:
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        code = 409 if isinstance(exc, ConcurrentUpdate) else 403 if isinstance(exc, PermissionDenied) else 400
         return render_detail(
-            request, _fiche(request, reference), posted=request.POST, error=message, status=code
+            request,
+            _fiche(request, reference),
+            posted=request.POST,
+            error=message,
+            status=refused_status(exc),
         )
     messages.success(
         request, _("Done: the fiche is now “%(status)s”.") % {"status": fiche.get_status_display()}
@@ -248,7 +261,7 @@ def note(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except (ValidationError, ConcurrentUpdate, PermissionDenied) as exc:
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        return render_detail(request, fiche, posted=request.POST, error=message, status=400)
+        return render_detail(request, fiche, posted=request.POST, error=message, status=refused_status(exc))
     messages.success(request, _("Note added."))
     return redirect("fiches:detail", reference=fiche.reference)
 
@@ -270,8 +283,7 @@ def publication(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except (ValidationError, ConcurrentUpdate, PermissionDenied) as exc:
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        code = 409 if isinstance(exc, ConcurrentUpdate) else 403 if isinstance(exc, PermissionDenied) else 400
-        return render_detail(request, _fiche(request, reference), error=message, status=code)
+        return render_detail(request, _fiche(request, reference), error=message, status=refused_status(exc))
     if fiche.publishable:
         messages.success(request, _("The description and photos may now be published."))
     else:

@@ -341,3 +341,39 @@ def test_committee_members_get_the_board_figures_without_any_fiche(
     ):
         assert secret not in html, secret
     assert old.reference not in html
+
+
+@pytest.mark.django_db
+def test_a_refused_rerouting_answers_400_or_409_and_keeps_what_was_typed(
+    client, make_fiche, users, catalogue_types
+):
+    """A type not chosen: 400; someone changed the fiche since the page was shown: 409. The
+    page comes back with the comment typed, and the fiche is not re-routed."""
+    fiche = make_fiche("VOI-NID")
+    cell = login(client, users["cellule-voirie"])
+    cell.post(
+        reverse("followup:work", args=[fiche.reference]),
+        {"do": "resolve", "resolve-outcome": "outside", "resolve-text": "C'est un lampadaire."},
+    )
+    supervisor = login(client, users["superviseur"])
+    url = reverse("followup:reroute", args=[fiche.reference])
+    refused = supervisor.post(url, {"new_type": "", "comment": "Éclairage <public>"})
+    assert refused.status_code == 400 and "Éclairage &lt;public&gt;" in refused.content.decode()
+    fiche.refresh_from_db()
+    stale = {
+        "new_type": catalogue_types["ECL-LAMP"].pk,
+        "comment": "Éclairage",
+        "expected_version": fiche.lock_version + 1,
+    }
+    assert supervisor.post(url, stale).status_code == 409
+    fiche.refresh_from_db()
+    assert fiche.status == Status.REROUTED and fiche.reroute_count == 0
+
+
+@pytest.mark.django_db
+def test_a_note_on_a_fiche_changed_meanwhile_answers_409(client, make_fiche, users):
+    fiche = make_fiche("VOI-NID")
+    client.force_login(users["cellule-voirie"])
+    stale = {"comment": "Vu sur place.", "expected_version": fiche.lock_version + 1}
+    response = client.post(reverse("fiches:note", args=[fiche.reference]), stale)
+    assert response.status_code == 409 and "Vu sur place." in response.content.decode()
