@@ -204,7 +204,8 @@ class StyledFormMixin:
             if name in self.fields:  # type: ignore[attr-defined]
                 attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
+                # the error list's id as form_field writes it (the form's prefix and auto_id)
+                attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # type: ignore[index]
 
 
 # The inputs' fast classes keep their widget's name: a bound field's widget_type, which the

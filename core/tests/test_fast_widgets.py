@@ -205,3 +205,19 @@ def test_html_text_is_conditional_escape():
     values = ["<b>'a' & \"b\"</b>", mark_safe("<i>ok</i>"), lazy_text, lazy_safe, 12, None, 1.5, ""]
     for value in values:
         assert html_text(value) == conditional_escape(value)
+
+
+def test_a_refused_fields_description_is_its_error_list_with_a_prefix_too():
+    """``aria-describedby`` names the id of the error list the field is written with, the
+    form's prefix included (a work page's hold form: ``id_hold-reason_error``)."""
+    from core.forms import StyledFormMixin
+    from core.templatetags.display import form_field
+
+    class Form(StyledFormMixin, forms.Form):
+        reason = forms.CharField(max_length=3)
+
+    for prefix, expected in ((None, "id_reason_error"), ("hold", "id_hold-reason_error")):
+        form = Form({"hold-reason" if prefix else "reason": "trop long"}, prefix=prefix)
+        assert not form.is_valid()
+        html = str(form_field(form["reason"]))
+        assert f'aria-describedby="{expected}"' in html and f'id="{expected}"' in html
