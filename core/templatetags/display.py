@@ -8,6 +8,7 @@ from weakref import WeakKeyDictionary
 from django import template
 from django.forms import BoundField, MultiWidget
 from django.template.base import FilterExpression, Parser, Token
+from django.template.defaulttags import querystring
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
@@ -227,3 +228,10 @@ def fixed_url_tag(parser: Parser, token: Token) -> FixedURLNode:
     if view_name.filters or not isinstance(view_name.var, str):
         raise template.TemplateSyntaxError(f"'{bits[0]}' takes a view name in quotes")
     return FixedURLNode(view_name.var, asvar)
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context: template.Context, param: str, number: int) -> str:
+    """The page's query string with ``param`` (a list's page number) set to ``number``, the
+    other parameters kept (another list's page on the same page): ``core/_pager.html``."""
+    return querystring(context, **{param: number})
