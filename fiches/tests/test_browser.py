@@ -57,3 +57,32 @@ def test_list_and_cell_views_are_accessible(page, live_server, make_fiche):
     page.goto(f"{live_server.url}/fiches/")
     assert page.locator("tbody tr").count() == 1
     assert_accessible(page)
+
+
+def test_a_refused_or_lost_request_says_so_until_one_succeeds(page, live_server, users, catalogue_types):
+    """htmx puts only successful answers in place: a refused answer or a lost connection
+    would leave the page as it was, silently. The page says which, then no more once a
+    request succeeds."""
+    log_in(page, live_server, "agent")
+    page.goto(f"{live_server.url}/fiches/nouvelle/")
+    alert = page.locator("#request-error")
+    assert alert.is_hidden()
+    types = "**/fiches/nouvelle/types/**"
+
+    def search(words: str) -> None:
+        page.fill("#id_type_query", "")
+        page.focus("#id_type_query")
+        page.keyboard.type(words)
+
+    page.route(types, lambda route: route.fulfill(status=403, body="refusé"))
+    search("nid")
+    alert.get_by_text("Le serveur a refusé cette action").wait_for()
+    assert_accessible(page)
+    page.unroute(types)
+    page.route(types, lambda route: route.abort())
+    search("lampadaire")
+    alert.get_by_text("Le serveur ne répond pas").wait_for()
+    page.unroute(types)
+    search("nid de poule")
+    page.locator('#type-options [data-query="nid de poule"] #type-VOI-NID').wait_for()
+    alert.wait_for(state="hidden")

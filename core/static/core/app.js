@@ -4,6 +4,20 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (token) event.detail.headers["X-CSRFToken"] = token.value;
 });
 
+// htmx puts in place only the answers that succeed: a refused or lost request would change
+// nothing on screen and say nothing. The page says so until a request succeeds again.
+function requestError(kind) {
+  const box = document.getElementById("request-error");
+  if (!box) return;
+  if (kind) box.textContent = box.dataset[kind];
+  box.classList.toggle("d-none", !kind);
+}
+document.addEventListener("htmx:responseError", () => requestError("failed"));
+document.addEventListener("htmx:sendError", () => requestError("offline"));
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.successful) requestError(null);
+});
+
 // Intake, keyboard first: Down arrow from the type search goes to the matching types.
 document.addEventListener("keydown", (event) => {
   if (event.key !== "ArrowDown" || event.target.id !== "id_type_query") return;
