@@ -1,14 +1,17 @@
 """Test helpers: log in through the real page, check accessibility with axe-core (browser
-tests), the demo roles, and database work released at once in threads.
+tests), the demo roles, database work released at once in threads, and a paged list walked
+through.
 
 Set SCREENSHOTS=/some/folder to keep a full-page screenshot of every page checked.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -85,3 +88,40 @@ def run_at_once(*calls: Callable[[], object]) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+def assert_paged(
+    client,
+    url: str,
+    param: str,
+    listed: Callable[[str], list],
+    expected: list,
+    queries: Callable[[], AbstractContextManager],
+    *,
+    per_page: int = 50,
+    params: dict[str, str] | None = None,
+) -> None:
+    """Every page of a list paged by ``param`` (``Paginator.get_page``) through the test
+    client, with the page's other ``params``: each shows its share of ``expected`` in order
+    (``listed`` reads them off the page) in the same queries (``queries``: e.g. a lambda
+    giving pytest-django's ``django_assert_num_queries(n)``), with a link to the page before
+    and the page after it; a garbled or out-of-range number gives the first or the last."""
+    params = params or {}
+    pages = math.ceil(len(expected) / per_page)
+    client.get(url, params)  # a session just logged in is saved once, on its first page
+
+    def links_to(number: int, html: str) -> bool:
+        return (
+            re.search(rf'href="\?(?:[^"]*&amp;)?{re.escape(param)}={number}(?:&amp;[^"]*)?"', html)
+            is not None
+        )
+
+    for number in range(1, pages + 1):
+        with queries():
+            html = client.get(url, {**params, param: str(number)}).content.decode()
+        assert listed(html) == expected[per_page * (number - 1) : per_page * number], number
+        assert links_to(number - 1, html) == (number > 1) and links_to(number + 1, html) == (number < pages)
+    for garbled, shown in (("0", pages), ("9" * 21, pages), ("x", 1), ("", 1)):
+        response = client.get(url, {**params, param: garbled})
+        assert response.status_code == 200
+        assert listed(response.content.decode())[0] == expected[per_page * (shown - 1)], garbled

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from committee.calendar import add_months, ics_event, quarterly_dates
 from committee.models import AgendaItem, Meeting
+from core.testing import assert_paged
 
 pytestmark = pytest.mark.django_db
 
@@ -92,25 +93,9 @@ def test_the_meetings_list_pages_through_every_meeting_with_the_same_queries(
     def listed(html: str) -> list[int]:
         return [int(pk) for pk in re.findall(r'<th scope="row"><a href="/comite/reunions/(\d+)/"', html)]
 
-    client.get(url)  # the session saved once, after the login
     # session, user, scope, member (twice), the requests counted (none to read); the meetings
     # counted, then read
-    with django_assert_num_queries(8):
-        html = client.get(url).content.decode()
-    assert listed(html) == newest_first[:50]
-    assert 'href="?page=2"' in html and 'rel="prev"' not in html
-    with django_assert_num_queries(8):
-        html = client.get(url, {"page": "2"}).content.decode()
-    assert listed(html) == newest_first[50:100]
-    assert 'href="?page=1"' in html and 'href="?page=3"' in html
-    with django_assert_num_queries(8):
-        html = client.get(url, {"page": "3"}).content.decode()
-    assert listed(html) == newest_first[100:], "the 20 oldest, which the list left out"
-    assert 'href="?page=2"' in html and 'rel="next"' not in html
-    for garbled, shown in (("0", 3), ("999999999999999999999", 3), ("x", 1), ("", 1)):
-        response = client.get(url, {"page": garbled})
-        assert response.status_code == 200
-        assert listed(response.content.decode())[0] == newest_first[50 * (shown - 1)], garbled
+    assert_paged(client, url, "page", listed, newest_first, lambda: django_assert_num_queries(8))
 
 
 def test_the_requests_for_an_extraordinary_meeting_page_apart_from_the_meetings(
@@ -135,21 +120,16 @@ def test_the_requests_for_an_extraordinary_meeting_page_apart_from_the_meetings(
     def asked(html: str) -> list[int]:
         return [int(pk) for pk in re.findall(r'href="/comite/reunions/demandes/(\d+)/"', html)]
 
-    client.get(url)  # the session saved once, after the login
     # session, user, scope, member (twice); the requests counted, then read; the meetings too
-    with django_assert_num_queries(9):
-        html = client.get(url).content.decode()
-    assert asked(html) == newest_first[:50]
-    assert 'href="?requests_page=2"' in html and 'href="?page=2"' in html
-    with django_assert_num_queries(9):
-        html = client.get(url, {"requests_page": "2", "page": "2"}).content.decode()
-    assert asked(html) == newest_first[50:100]
+    assert_paged(
+        client,
+        url,
+        "requests_page",
+        asked,
+        newest_first,
+        lambda: django_assert_num_queries(9),
+        params={"page": "2"},
+    )
+    html = client.get(url, {"requests_page": "2", "page": "2"}).content.decode()
     assert 'href="?requests_page=1&amp;page=2"' in html and 'href="?requests_page=3&amp;page=2"' in html
     assert 'href="?requests_page=2&amp;page=1"' in html, "the meetings' pager keeps the requests' page"
-    with django_assert_num_queries(9):
-        html = client.get(url, {"requests_page": "3"}).content.decode()
-    assert asked(html) == newest_first[100:], "the oldest, which the list left out"
-    for garbled, shown in (("0", 3), ("999999999999999999999", 3), ("x", 1), ("", 1)):
-        response = client.get(url, {"requests_page": garbled})
-        assert response.status_code == 200
-        assert asked(response.content.decode())[0] == newest_first[50 * (shown - 1)], garbled

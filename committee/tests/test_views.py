@@ -11,6 +11,7 @@ from django.utils import timezone
 from catalogue.models import RequestTypeVersion
 from catalogue.services import current_version
 from committee.models import ChangeRequest
+from core.testing import assert_paged
 
 pytestmark = pytest.mark.django_db
 
@@ -133,20 +134,5 @@ def test_the_change_requests_page_through_every_request_with_the_same_queries(
     def listed(html: str) -> list[int]:
         return [int(pk) for pk in re.findall(r'<th scope="row"><a href="/comite/demandes/(\d+)/"', html)]
 
-    client.get(url)  # the session saved once, after the login
-    with django_assert_num_queries(6):  # session, user, scope; the requests counted, read; meetings
-        html = client.get(url).content.decode()
-    assert listed(html) == newest_first[:50]
-    assert 'href="?page=2"' in html and 'rel="prev"' not in html
-    with django_assert_num_queries(6):
-        html = client.get(url, {"page": "3"}).content.decode()
-    assert listed(html) == newest_first[100:150]
-    assert 'href="?page=2"' in html and 'href="?page=4"' in html
-    with django_assert_num_queries(6):
-        html = client.get(url, {"page": "5"}).content.decode()
-    assert listed(html) == newest_first[200:], "the 20 oldest, which the list left out"
-    assert 'href="?page=4"' in html and 'rel="next"' not in html
-    for garbled, shown in (("0", 5), ("999999999999999999999", 5), ("x", 1), ("", 1)):
-        response = client.get(url, {"page": garbled})
-        assert response.status_code == 200
-        assert listed(response.content.decode())[0] == newest_first[50 * (shown - 1)], garbled
+    # session, user, scope; the requests counted, then read; the meetings
+    assert_paged(client, url, "page", listed, newest_first, lambda: django_assert_num_queries(6))
