@@ -77,6 +77,7 @@ def test_a_refused_or_lost_request_says_so_until_one_succeeds(page, live_server,
     page.route(types, lambda route: route.fulfill(status=403, body="refusé"))
     search("nid")
     alert.get_by_text("Le serveur a refusé cette action").wait_for()
+    assert alert.get_attribute("role") == "alert"  # only while shown: the page's alerts stay its own
     assert_accessible(page)
     page.unroute(types)
     page.route(types, lambda route: route.abort())
@@ -86,3 +87,4 @@ def test_a_refused_or_lost_request_says_so_until_one_succeeds(page, live_server,
     search("nid de poule")
     page.locator('#type-options [data-query="nid de poule"] #type-VOI-NID').wait_for()
     alert.wait_for(state="hidden")
+    assert alert.get_attribute("role") is None

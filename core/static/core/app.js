@@ -5,12 +5,20 @@ document.addEventListener("htmx:configRequest", (event) => {
 });
 
 // htmx puts in place only the answers that succeed: a refused or lost request would change
-// nothing on screen and say nothing. The page says so until a request succeeds again.
+// nothing on screen and say nothing. The page says so until a request succeeds again (an
+// alert only while shown: otherwise the page's own alerts are the only ones).
 function requestError(kind) {
   const box = document.getElementById("request-error");
   if (!box) return;
-  if (kind) box.textContent = box.dataset[kind];
-  box.classList.toggle("d-none", !kind);
+  if (kind) {
+    box.textContent = box.dataset[kind];
+    box.className = "alert alert-danger";
+    box.setAttribute("role", "alert");
+  } else {
+    box.className = "";
+    box.removeAttribute("role");
+  }
+  box.hidden = !kind;
 }
 document.addEventListener("htmx:responseError", () => requestError("failed"));
 document.addEventListener("htmx:sendError", () => requestError("offline"));
