@@ -1,7 +1,7 @@
 """Fast display filters and tags for long lists and every page's menu (Django's |date is slow
 when called 100 times a page, ``{% url %}`` reverses its address at each use)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime
 from weakref import WeakKeyDictionary
 
@@ -90,14 +90,16 @@ def _unfilled_key(field: BoundField, tag: str, wrapper_class: str = "") -> tuple
     )  # fmt: skip
 
 
-def _kept(key: tuple | None, write: Callable[[], SafeString]) -> SafeString:
+def _kept(store: dict, key: Hashable | None, write: Callable[[], SafeString], size: int) -> SafeString:
+    """``write()``'s HTML kept in ``store`` under ``key`` (written each time if None); past
+    ``size`` keys the store is emptied and filled again as they come."""
     if key is None:
         return write()
-    html = _UNFILLED.get(key)
+    html = store.get(key)
     if html is None:
-        if len(_UNFILLED) >= UNFILLED_KEPT:
-            _UNFILLED.clear()
-        html = _UNFILLED[key] = write()
+        if len(store) >= size:
+            store.clear()
+        html = store[key] = write()
     return html
 
 
@@ -107,7 +109,8 @@ def form_field(field: BoundField, wrapper_class: str = "") -> SafeString:
     text and the errors (``core/field.html``, which every form includes). Written here: the
     same markup through the template engine cost a list page a tenth of its time. An empty
     field of a form whose empty fields are fixed is written once (``_unfilled_key``)."""
-    return _kept(_unfilled_key(field, "field", wrapper_class), lambda: _field_html(field, wrapper_class))
+    key = _unfilled_key(field, "field", wrapper_class)
+    return _kept(_UNFILLED, key, lambda: _field_html(field, wrapper_class), UNFILLED_KEPT)
 
 
 def _field_html(field: BoundField, wrapper_class: str) -> SafeString:
@@ -140,7 +143,7 @@ def _field_html(field: BoundField, wrapper_class: str) -> SafeString:
 def form_choices(field: BoundField) -> SafeString:
     """A multiple-choice field's boxes, each before its label in a form-check (the list's
     statuses), written here rather than by a template loop (once when empty, as ``form_field``)."""
-    return _kept(_unfilled_key(field, "choices"), lambda: _choices_html(field))
+    return _kept(_UNFILLED, _unfilled_key(field, "choices"), lambda: _choices_html(field), UNFILLED_KEPT)
 
 
 def _choices_html(field: BoundField) -> SafeString:
@@ -169,16 +172,14 @@ def main_menu(context: template.Context) -> SafeString:
     scope, is_staff = context.get("scope"), bool(getattr(context.get("user"), "is_staff", False))
     nav = tuple(context.get("followup_nav") or ())
     key = (scope, is_staff, tuple((item["url"], str(item["label"])) for item in nav))
-    menus = urls.in_force(_MENUS, _current_app(context))
-    html = menus.get(key)
-    if html is None:
-        if len(menus) >= MENUS_KEPT:
-            menus.clear()
+
+    def write() -> SafeString:
         values = {"scope": scope, "is_staff": is_staff, "followup_nav": nav}
-        html = menus[key] = SafeString(
+        return SafeString(
             render_to_string("core/_menu.html", values, request=getattr(context, "request", None))
         )
-    return html
+
+    return _kept(urls.in_force(_MENUS, _current_app(context)), key, write, MENUS_KEPT)
 
 
 class FixedURLNode(template.Node):
