@@ -35,37 +35,35 @@ SEARCH_ROWS = (
     "JOIN organisations_body b ON b.id = f.body_id WHERE {where} "
     "ORDER BY f.created_at DESC, f.id DESC LIMIT 51"
 )
-SEARCH_COUNT = "SELECT COUNT(*) FROM (SELECT 1 FROM fiches_fiche f WHERE {where} LIMIT 10001) AS capped"
 
 
 def bare_search(request: HttpRequest) -> JsonResponse:
     """The list searched by a word of the address (of a cell's fiches if one is named): the
-    51 newest rows and their count up to 10,001, in raw SQL through the index of the keys
-    (fiches.address_index). PostgreSQL: the ``LIKE``, which the trigram index serves. SQLite:
-    the ids read from the FTS5 table first, up to the page's share of the table (nothing more
-    when there are none; a few looked up by id, ``+`` keeping the cell a filter), else the
-    ``LIKE``. The benchmark's words hold no ``%`` nor ``_``."""
+    keys holding it and their fiches' number in the scope read from the counts
+    (fiches.address_index), then the 51 newest rows at those keys (a few; ``+`` keeping the
+    cell a filter) or by the ``LIKE`` (more), in raw SQL. The benchmark's words hold no ``%``
+    nor ``_``."""
+    from django.db.models import Q
+
     from catalogue.models import normalise
     from fiches import address_index, selectors
 
     text = normalise(request.GET["q"])
-    where, params, cell = "f.address_key LIKE %s", ["%" + text + "%"], "f.cell_id"
-    if connection.vendor == "sqlite":
-        share = selectors.NARROWED_ADDRESS_SHARE if request.GET.get("cell") else selectors.ADDRESS_SHARE
-        matches = address_index.matching_ids(text, share, selectors.FEW_ADDRESS_IDS)
-        if matches is not None and not matches.count:
-            return JsonResponse({"rows": [], "count": 0})
-        if matches is not None:
-            where, params = "f.id IN (SELECT value FROM json_each(%s))", [matches.ids]
-            cell = "+f.cell_id" if matches.count <= selectors.FEW_ADDRESS_IDS else cell
-    if request.GET.get("cell"):
-        where, params = f"{cell} = %s AND {where}", [int(request.GET["cell"]), *params]
+    cell = int(request.GET["cell"]) if request.GET.get("cell") else None
+    scope = None if cell is None else Q(cell_id__in=[cell])
+    matches = address_index.matches(text, scope, selectors.ADDRESS_SHARE, selectors.FEW_ADDRESS_FICHES)
+    if not matches.in_scope:
+        return JsonResponse({"rows": [], "count": 0})
+    where, params, cell_column = "f.address_key LIKE %s", ["%" + text + "%"], "f.cell_id"
+    if matches.keys is not None:
+        marks = ", ".join(["%s"] * len(matches.keys))
+        where, params, cell_column = f"f.address_key IN ({marks})", matches.keys, "+f.cell_id"
+    if cell is not None:
+        where, params = f"{cell_column} = %s AND {where}", [cell, *params]
     with connection.cursor() as cursor:
         cursor.execute(SEARCH_ROWS.format(where=where), params)
         rows = cursor.fetchall()
-        cursor.execute(SEARCH_COUNT.format(where=where), params)
-        (count,) = cursor.fetchone()
-    return JsonResponse({"rows": rows, "count": count})
+    return JsonResponse({"rows": rows, "count": matches.in_scope})
 
 
 def bare_address_search(request: HttpRequest) -> JsonResponse:

@@ -307,6 +307,34 @@ class Fiche(models.Model):
         return f"{prefix} · {year} · {' '.join(reversed(groups))}"
 
 
+class AddressCount(models.Model):
+    """How many fiches of one scope (body, directorate and cell) have one address
+    key: the list's search by a word of the address (fiches.address_index) reads the keys
+    holding the word here, a table that grows with the addresses, not with the years kept,
+    and counts their fiches in the user's scope without reading one. The database keeps it
+    itself (triggers on the fiches: created, deleted, a key or a scope changed, whoever writes
+    them); a fiche without a key (anonymised) is in no row, so a key no fiche has is gone."""
+
+    key = models.CharField(max_length=220)
+    # The fiches' own columns, written by the triggers as they are: no relation to follow, and
+    # fiches.selectors.scope_filter applies to them as to the fiches.
+    body_id = models.IntegerField()
+    directorate_id = models.IntegerField()
+    cell_id = models.IntegerField()
+    # may go below zero inside a trigger, the row then deleted: no positive check
+    fiches = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "body_id", "directorate_id", "cell_id"], name="address_count_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.fiches})"
+
+
 class Event(models.Model):
     """One line of a fiche's timeline. Never edited, never deleted."""
 

@@ -23,7 +23,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from catalogue.models import Family, normalise
@@ -465,10 +464,26 @@ def located_points(queryset: QuerySet[Fiche], url_base: str, limit: int = MAP_LI
     ]
 
 
-def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:
-    """Narrow a (scoped) queryset with the list's filter values (cleaned form data)."""
+@dataclass(frozen=True)
+class Found:
+    """The fiches a list's filters find, and their number when the address counts told it
+    without reading them (fiches.address_index)."""
+
+    fiches: QuerySet[Fiche]
+    count: int | None = None
+
+    def capped_count(self) -> tuple[int, bool]:
+        if self.count is None:
+            return capped_count(self.fiches)
+        return min(self.count, COUNT_CAP), self.count > COUNT_CAP
+
+
+def find_fiches(scope: Scope, filters: dict) -> Found:
+    """The fiches of a scope that the list's filter values (cleaned form data) find."""
     from datetime import time as dtime
 
+    reached = fiches_in_scope(scope)
+    queryset = reached
     if filters.get("status"):
         queryset = queryset.filter(status__in=filters["status"])
     for name in ("body", "directorate"):
@@ -494,56 +509,44 @@ def apply_filters(queryset: QuerySet[Fiche], filters: dict) -> QuerySet[Fiche]:
         end = datetime.combine(filters["date_to"] + timedelta(days=1), dtime(), zone)
         queryset = queryset.filter(created_at__lt=end)
     text = (filters.get("q") or "").strip()
-    if text:
-        if text.upper().startswith(settings.FICHE_REFERENCE_PREFIX + "-"):
-            queryset = queryset.filter(reference_prefix(text.upper()))
-        else:
-            queryset = address_search(queryset, normalise(text))
-    return queryset
+    if not text:
+        return Found(queryset)
+    if text.upper().startswith(settings.FICHE_REFERENCE_PREFIX + "-"):
+        return Found(queryset.filter(reference_prefix(text.upper())))
+    # the counts know the scope's fiches, not those of the other filters
+    return address_search(queryset, normalise(text), scope if queryset is reached else None)
 
 
-# How many fiches an address search on SQLite reads by their ids (fiches.address_index), as
-# a share of the table. The call centre's list looks each id up and sorts them; the ``LIKE``
-# reads the newest fiches until the page is full and counts them on a scan of the table.
-# Measured at 200,000 and at a million fiches, the ids cost less up to about one fiche in 90:
-# past one in 100, the ``LIKE``. A narrowed list (a scope, a filter) reads the narrowing's own
-# index, each entry checked against the ids, where the ``LIKE`` reads each fiche of a cell for
-# its address: measured for a cell, the ids cost less up to about one fiche in ten, but past
-# one in 32 the ``LIKE`` is kept, so that reading the ids before it costs a common word little
-# ("rue", a quarter of the fiches, 3 to 8 ms at a million). A few ids (a thousand, whatever
-# the size of the table) are looked up one by one in either case.
+# When an address search reads the fiches at the keys found (fiches.address_index): up to a
+# thousand, or one fiche in 100 of the table. They are looked up by key and sorted, a narrowed
+# list's scope or filters checked on each. More (a street, "rue"), the ``LIKE`` reads the
+# newest fiches, or the scope's, until the page is full, which a common word fills at once;
+# their number is the counts' when the list is not filtered beyond its scope.
 ADDRESS_SHARE = 100
-NARROWED_ADDRESS_SHARE = 32
-FEW_ADDRESS_IDS = 1_000
+FEW_ADDRESS_FICHES = 1_000
 
 
-def address_search(queryset: QuerySet[Fiche], text: str) -> QuerySet[Fiche]:
+def address_search(queryset: QuerySet[Fiche], text: str, scope: Scope | None = None) -> Found:
     """The fiches whose address key holds ``text`` (normalised), as ``LIKE '%…%'`` finds them,
-    through the index of the keys (fiches.address_index).
-
-    PostgreSQL: the ``LIKE`` itself, which the trigram index serves and the planner weighs
-    against reading the newest fiches first. SQLite, which keeps no statistics: the fiches'
-    ids read from the index first, then the list among them. A few ids are looked up one by
-    one, a narrowed list's scope checked on each (given the scope, SQLite would read all the
-    scope's entries in its index, every fiche a cell had over the years); more, within their
-    share of the table, are checked on the entries of the narrowing's index. A word found in
-    more fiches (or shorter than a trigram) is left to the ``LIKE``, which reads the newest
-    fiches until the page is full: a common word fills it at once, as before the index."""
+    through the counts of the keys (fiches.address_index): the keys holding the text first,
+    and their fiches' number, then the fiches at those keys (few) or the ``LIKE`` newest first
+    (many). ``scope``: given when ``queryset`` is that scope's fiches, unfiltered, whose number
+    the counts then tell. A text shorter than a trigram is the ``LIKE``."""
     if "\x00" in text or len(text) > Fiche._meta.get_field("address_key").max_length:
-        return queryset.none()  # no key holds it
-    if connection.vendor != "sqlite" or len(text) < address_index.TRIGRAM or queryset.query.is_empty():
-        return queryset.filter(address_key__contains=text)
-    narrowed = bool(queryset.query.where)
-    share = NARROWED_ADDRESS_SHARE if narrowed else ADDRESS_SHARE
-    matches = address_index.matching_ids(text, share, FEW_ADDRESS_IDS)
-    if matches is None:
-        return queryset.filter(address_key__contains=text)
-    if not matches.count:
-        return queryset.none()
-    found = Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [matches.ids]))
-    if narrowed and matches.count <= FEW_ADDRESS_IDS:
-        return Fiche.objects.filter(found, Exists(queryset.filter(pk=OuterRef("pk"))))
-    return queryset.filter(found)
+        return Found(queryset.none(), 0)  # no key holds it
+    if len(text) < address_index.TRIGRAM or queryset.query.is_empty():
+        return Found(queryset.filter(address_key__contains=text))
+    condition = None if scope is None else scope_filter(scope)
+    matches = address_index.matches(text, condition, ADDRESS_SHARE, FEW_ADDRESS_FICHES)
+    count = None if scope is None else matches.in_scope
+    if not (matches.fiches if count is None else count):
+        return Found(queryset.none(), 0)
+    if matches.keys is None:
+        return Found(queryset.filter(address_key__contains=text), count)
+    at_keys = Q(address_key__in=matches.keys)
+    if queryset.query.where:  # the keys' fiches, not all the narrowing's entries, each checked
+        return Found(Fiche.objects.filter(at_keys, Exists(queryset.filter(pk=OuterRef("pk")))), count)
+    return Found(queryset.filter(at_keys), count)
 
 
 def reference_prefix(prefix: str) -> Q:

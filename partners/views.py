@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fiches.models import Attachment, Event, Fiche
-from fiches.selectors import LIST_RELATED, apply_filters, can_see_personal_data, keyset_page, visible_fiches
+from fiches.selectors import LIST_RELATED, can_see_personal_data, find_fiches, keyset_page, visible_fiches
 from fiches.services import add_note, allowed_actions, attach, transition
+from organisations.access import scope_for
 from partners.authentication import PartnerTokenAuthentication
 from partners.idempotency import HEADER, replayable
 from partners.problems import exception_handler
@@ -109,7 +110,7 @@ class FicheList(ApiView):
         cursor = filters.pop("cursor", None)
         filters["date_from"] = filters.pop("created_from", None)
         filters["date_to"] = filters.pop("created_to", None)
-        page = keyset_page(apply_filters(visible_fiches(request.user), filters), cursor, size)
+        page = keyset_page(find_fiches(scope_for(request.user), filters).fiches, cursor, size)
         next_url = None
         if page.next_cursor:
             params = request.query_params.copy()

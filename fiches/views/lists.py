@@ -19,8 +19,8 @@ from fiches.forms import FicheFilterForm
 from fiches.models import OPEN_STATUSES, Fiche
 from fiches.selectors import (
     MAP_LIMIT,
-    apply_filters,
-    capped_count,
+    Found,
+    find_fiches,
     keyset_page,
     located_points,
     visible_fiches,
@@ -57,8 +57,9 @@ LIST_COLUMNS = (
 )  # fmt: skip
 
 
-def _filtered(request: HttpRequest):
-    if not scope_for(request.user).sees_fiches:
+def _filtered(request: HttpRequest) -> tuple[FicheFilterForm, Found]:
+    scope = scope_for(request.user)
+    if not scope.sees_fiches:
         raise PermissionDenied
     form = FicheFilterForm(request.GET or None)
     filters = {}
@@ -67,18 +68,19 @@ def _filtered(request: HttpRequest):
         # the valid filters apply; a refused one (a date that does not exist) says why by its
         # field: ignoring them all listed every fiche under "N fiches match the filters"
         filters = form.cleaned_data
-    return form, apply_filters(visible_fiches(request.user), filters)
+    return form, find_fiches(scope, filters)
 
 
 @login_required
 def fiche_list(request: HttpRequest) -> HttpResponse:
-    form, queryset = _filtered(request)
+    form, found = _filtered(request)
+    queryset = found.fiches
     sort = (form.cleaned_data.get("sort") if form.is_bound else "") or "newest"
     page = keyset_page(queryset, request.GET.get("after"), sort=sort, columns=LIST_COLUMNS)
     query = request.GET.copy()
     query.pop("after", None)
     on_map = query.pop("vue", None) == ["carte"]
-    total, more = capped_count(queryset)
+    total, more = found.capped_count()
     return render(
         request,
         "fiches/list.html",
@@ -154,7 +156,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The current filter as a spreadsheet. No personal data of requesters is exported."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _form, queryset = _filtered(request)
+    _form, found = _filtered(request)
+    queryset = found.fiches
     name = f"fiches-{timezone.localdate():%Y%m%d}"
     if fmt == "xlsx":
         return xlsx_response(name, EXPORT_HEADER, _export_rows(queryset))
