@@ -7,6 +7,9 @@ text and their fiches' number in the user's scope, then the fiches at those keys
 fiches has to remember them: the intake, the imports, the demo generator, the benchmarks'
 ``INSERT … SELECT`` copies, a re-routing, the anonymisation that blanks the key.
 
+PostgreSQL keeps, besides, 0012's trigram index on the fiches' keys, which serves the page's
+``LIKE`` and which its planner weighs against the scope's newest fiches.
+
 PostgreSQL: row triggers on the fiches calling ``fiches_address_count_add`` (a removal then an
 addition, in the order of their rows so that two re-routings never wait on each other), and
 ``pg_trgm``'s GIN index ``address_count_trgm`` on the keys, which the ``LIKE '%…%'`` uses.

@@ -1,7 +1,7 @@
 """The index of the address keys behind the list's search by a word of the address, as it was
 first built: pg_trgm's GIN index on the fiches' keys on PostgreSQL, an FTS5 table of the fiches'
-keys' trigrams kept by triggers on SQLite. Replaced by the counts of 0013 (fiches.address_index),
-so written out here as it was."""
+keys' trigrams kept by triggers on SQLite. The SQLite table is replaced by the counts of 0013
+(fiches.address_index), so this is written out here as it was."""
 
 from django.db import migrations
 

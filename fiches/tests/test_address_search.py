@@ -136,6 +136,7 @@ def test_the_keys_come_from_the_index(users, fiches):
         assert any(address_index.COUNTS in q["sql"] for q in queries) == reads_index, text
 
 
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="PostgreSQL's LIKE, served by its trigram index")
 def test_a_word_in_more_fiches_than_its_share_reads_the_newest_fiches(users, fiches, monkeypatch):
     """Past FEW_ADDRESS_FICHES and the share of the table, the ``LIKE`` newest first: a
     common word fills the page at once. Within them, the fiches at the keys found."""
@@ -363,3 +364,21 @@ def test_on_postgresql_the_trigram_index_serves_the_like(users, fiches):
         cursor.execute("EXPLAIN " + read)
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert f"Bitmap Index Scan on {address_index.TRIGRAM_INDEX}" in plan, plan
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_the_fiches_trigram_index_serves_the_like(users, fiches):
+    """The page's ``LIKE`` (``"address_key"::text LIKE …``) can read the fiches' ``pg_trgm``
+    index (0012, kept): with a sequential scan ruled out, the planner reads it."""
+    from django.db import transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm is PostgreSQL's")
+    queryset = search(users["agent"], "Paradis").fiches
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    assert '"address_key"::text LIKE' in sql
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on fiche_address_trgm" in plan, plan
