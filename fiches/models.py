@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import PurePath
 
 from django.conf import settings
@@ -49,6 +50,23 @@ OPEN_STATUSES = frozenset(
         Status.REOPENED,
     }
 )
+
+
+def is_overdue(
+    status: str, due_at: datetime | None, was_late: bool | None, now: datetime | None = None
+) -> bool:
+    """Late: an open fiche past its due date, or an ended one that ended late (``was_late``,
+    kept when it ended); ``now`` given when many fiches are weighed at once."""
+    is_open = status in OPEN_STATUSES
+    if was_late is not None and not is_open:
+        return bool(was_late)
+    return bool(is_open and due_at and due_at < (now or timezone.now()))
+
+
+def address_display(street_number: str, street_name: str, postal_code: str) -> str:
+    """« 12 rue Paradis, 13001 Marseille », without the parts left blank."""
+    street = " ".join(p for p in (street_number, street_name) if p)
+    return ", ".join(p for p in (street, f"{postal_code} Marseille" if postal_code else "") if p)
 
 
 class Civility(models.TextChoices):
@@ -281,16 +299,11 @@ class Fiche(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        if self.was_late is not None and not self.is_open:
-            return bool(self.was_late)
-        return bool(self.is_open and self.due_at and self.due_at < timezone.now())
+        return is_overdue(self.status, self.due_at, self.was_late)
 
     @property
     def address_display(self) -> str:
-        street = " ".join(p for p in (self.street_number, self.street_name) if p)
-        return ", ".join(
-            p for p in (street, f"{self.postal_code} Marseille" if self.postal_code else "") if p
-        )
+        return address_display(self.street_number, self.street_name, self.postal_code)
 
     @property
     def answer_rows(self) -> list[tuple[str, str]]:

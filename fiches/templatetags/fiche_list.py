@@ -9,13 +9,13 @@ from django.utils.translation import gettext
 
 from core.forms import html_text
 from core.templatetags.display import local_date, local_datetime
-from fiches.models import Fiche
+from fiches.selectors import ListRow
 
 register = template.Library()
 
 
 @register.simple_tag
-def fiche_rows(fiches: Iterable[Fiche], list_url: str) -> SafeString:
+def fiche_rows(fiches: Iterable[ListRow], list_url: str) -> SafeString:
     """One ``<tr>`` a fiche: its reference linked under ``list_url``, created, type, body,
     directorate, address, status and due date (with "overdue" when it is)."""
     url = html_text(list_url)
@@ -31,9 +31,9 @@ def fiche_rows(fiches: Iterable[Fiche], list_url: str) -> SafeString:
             "<tr>"
             f'<td class="text-nowrap"><a href="{url}{reference}/">{reference}</a></td>'
             f"<td>{local_datetime(fiche.created_at)}</td>"
-            f"<td>{html_text(fiche.request_type.label)}</td>"
-            f"<td>{html_text(fiche.body.short_name)}</td>"
-            f"<td>{html_text(fiche.directorate.name)}</td>"
+            f"<td>{html_text(fiche.type_label)}</td>"
+            f"<td>{html_text(fiche.body_name)}</td>"
+            f"<td>{html_text(fiche.directorate_name)}</td>"
             f"<td>{html_text(fiche.address_display)}</td>"
             f'<td><span class="badge badge-status status-{html_text(fiche.status)}">'
             f"{html_text(fiche.get_status_display())}</span></td>"

@@ -1,5 +1,6 @@
-"""The fiche list's rows written by ``fiche_rows`` (fiches.templatetags.fiche_list): the
-markup the template's loop wrote, value for value, escaped, in French."""
+"""The fiche list's rows, read as plain values (``keyset_page(…, rows=True)``: ListRow) and
+written by ``fiche_rows`` (fiches.templatetags.fiche_list): the markup the template's loop
+wrote from the fiches themselves, value for value, escaped, in French."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from fiches.models import Fiche
-from fiches.selectors import LIST_RELATED
+from fiches.selectors import LIST_RELATED, ListRow, keyset_page
 
 pytestmark = pytest.mark.django_db
 
@@ -47,15 +48,22 @@ def fiches(make_fiche) -> list[Fiche]:
     ]
     Fiche.objects.filter(pk=made[0].pk).update(due_at=timezone.now() - timedelta(days=2))  # overdue
     Fiche.objects.filter(pk=made[3].pk).update(due_at=None, status="closed")
-    return list(Fiche.objects.filter(pk__in=[f.pk for f in made]).select_related(*LIST_RELATED))
+    return list(
+        Fiche.objects.filter(pk__in=[f.pk for f in made])
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-id")
+    )
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_rows_are_the_template_loops(fiches, language):
-    context = {"fiches": fiches, "list_url": "/fiches/"}
+    rows = keyset_page(Fiche.objects.filter(pk__in=[f.pk for f in fiches]), None, rows=True).items
+    assert all(isinstance(row, ListRow) for row in rows) and [r.pk for r in rows] == [f.pk for f in fiches]
     with translation.override(language):
-        expected = Template(TEMPLATE_LOOP).render(Context(context))
-        written = Template("{% load fiche_list %}{% fiche_rows fiches list_url %}").render(Context(context))
+        expected = Template(TEMPLATE_LOOP).render(Context({"fiches": fiches, "list_url": "/fiches/"}))
+        written = Template("{% load fiche_list %}{% fiche_rows rows list_url %}").render(
+            Context({"rows": rows, "list_url": "/fiches/"})
+        )
     assert parse_html(written) == parse_html(expected)
     assert "&lt;b&gt;&quot;d&#x27;Aubagne&quot;&lt;/b&gt; &amp; Cie" in written
     assert ("(en retard)" if language == "fr" else "(overdue)") in written

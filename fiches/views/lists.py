@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.exports import csv_response, xlsx_response
 from core.urls import fixed_url, url_base
 from fiches.forms import FicheFilterForm
-from fiches.models import OPEN_STATUSES, Fiche
+from fiches.models import Fiche, is_overdue
 from fiches.selectors import (
     MAP_LIMIT,
     Found,
@@ -49,14 +49,6 @@ EXPORT_HEADER = [
 ]
 
 
-# The fields the list shows (fiches/templates/fiches/list.html) and its cursors read: a
-# fiche read whole with its six related rows cost more than the SQL (docs/performance.md).
-LIST_COLUMNS = (
-    "reference", "created_at", "status", "due_at", "was_late", "street_number", "street_name",
-    "postal_code", "request_type__label", "body__short_name", "directorate__name",
-)  # fmt: skip
-
-
 def _filtered(request: HttpRequest) -> tuple[FicheFilterForm, Found]:
     scope = scope_for(request.user)
     if not scope.sees_fiches:
@@ -76,7 +68,7 @@ def fiche_list(request: HttpRequest) -> HttpResponse:
     form, found = _filtered(request)
     queryset = found.fiches
     sort = (form.cleaned_data.get("sort") if form.is_bound else "") or "newest"
-    page = keyset_page(queryset, request.GET.get("after"), sort=sort, columns=LIST_COLUMNS)
+    page = keyset_page(queryset, request.GET.get("after"), sort=sort, rows=True)
     query = request.GET.copy()
     query.pop("after", None)
     on_map = query.pop("vue", None) == ["carte"]
@@ -116,19 +108,14 @@ EXPORT_COLUMNS = (
 
 def _export_rows(queryset):
     """The rows read as plain values (no model instance per fiche and its relations): the
-    "late" column is Fiche.is_overdue's rule."""
+    "late" column is Fiche.is_overdue's rule (``fiches.models.is_overdue``)."""
     channels, kinds, statuses, priorities = map(_labels, ("channel", "kind", "status", "priority"))
     yes, no = _("yes"), _("no")
     now = timezone.now()
     rows = queryset.order_by("-created_at", "-id").values(*EXPORT_COLUMNS).iterator(chunk_size=2000)
     for f in rows:
-        status, due_at, was_late = f["status"], f["due_at"], f["was_late"]
-        is_open = status in OPEN_STATUSES
-        late = (
-            bool(was_late)
-            if was_late is not None and not is_open
-            else bool(is_open and due_at and due_at < now)
-        )
+        status, due_at = f["status"], f["due_at"]
+        late = is_overdue(status, due_at, f["was_late"], now)
         yield [
             f["reference"],
             f["created_at"],
