@@ -40,9 +40,9 @@ SEARCH_ROWS = (
 def bare_search(request: HttpRequest) -> JsonResponse:
     """The list searched by a word of the address (of a cell's fiches if one is named): the
     keys holding it and their fiches' number in the scope read from the counts
-    (fiches.address_index), then the 51 newest rows at those keys (a few, SQLite; ``+`` keeping
-    the cell a filter) or by the ``LIKE`` (more; always on PostgreSQL, which its trigram index
-    on the fiches serves), in raw SQL. The benchmark's words hold no ``%``
+    (fiches.address_index), then the 51 newest rows at those keys (a few; on SQLite ``+``
+    keeping the cell a filter) or by the ``LIKE`` (more; on PostgreSQL, more than a few keys:
+    its trigram index on the fiches serves it), in raw SQL. The benchmark's words hold no ``%``
     nor ``_``."""
     from django.db.models import Q
 
@@ -56,9 +56,11 @@ def bare_search(request: HttpRequest) -> JsonResponse:
     if not matches.in_scope:
         return JsonResponse({"rows": [], "count": 0})
     where, params, cell_column = "f.address_key LIKE %s", ["%" + text + "%"], "f.cell_id"
-    if matches.keys is not None and connection.vendor == "sqlite":
+    sqlite = connection.vendor == "sqlite"
+    if matches.keys is not None and (sqlite or len(matches.keys) <= selectors.PG_FEW_ADDRESS_KEYS):
         marks = ", ".join(["%s"] * len(matches.keys))
-        where, params, cell_column = f"f.address_key IN ({marks})", matches.keys, "+f.cell_id"
+        where, params = f"f.address_key IN ({marks})", matches.keys
+        cell_column = "+f.cell_id" if sqlite else "f.cell_id"
     if cell is not None:
         where, params = f"{cell_column} = %s AND {where}", [cell, *params]
     with connection.cursor() as cursor:

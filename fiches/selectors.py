@@ -551,14 +551,20 @@ def find_fiches(scope: Scope, filters: dict) -> Found:
     return address_search(queryset, normalise(text), scope if queryset is reached else None)
 
 
-# When an address search on SQLite reads the fiches at the keys found (fiches.address_index):
-# up to a thousand, or one fiche in 100 of the table. They are looked up by key and sorted, a
-# narrowed list's scope or filters checked on each (SQLite keeps no statistics to choose).
+# When an address search reads the fiches at the keys found (fiches.address_index): up to a
+# thousand, or one fiche in 100 of the table. They are looked up by key and sorted; on SQLite,
+# which keeps no statistics to choose, a narrowed list's scope or filters checked on each.
 # More (a street, "rue"), the ``LIKE`` reads the newest fiches, or the scope's, until the page
 # is full, which a common word fills at once; their number is the counts' when the list is
 # not filtered beyond its scope.
 ADDRESS_SHARE = 100
 FEW_ADDRESS_FICHES = 1_000
+# PostgreSQL reads the fiches at the keys found only when they are a few keys (one address):
+# it weighs each key of a list against its statistics when planning (a street's 180 keys took
+# it 7 ms), and the narrowing with them. More, the LIKE, which the fiches' trigram index
+# serves (0012) and which it weighs against the scope's newest fiches (without that index it
+# estimated a street's LIKE at a thousandth of the fiches and read all of a cell's).
+PG_FEW_ADDRESS_KEYS = 20
 
 
 def address_search(queryset: QuerySet[Fiche], text: str, scope: Scope | None = None) -> Found:
@@ -576,14 +582,11 @@ def address_search(queryset: QuerySet[Fiche], text: str, scope: Scope | None = N
     count = None if scope is None else matches.in_scope
     if not (matches.fiches if count is None else count):
         return Found(queryset.none(), 0)
-    if matches.keys is None or connection.vendor != "sqlite":
-        # PostgreSQL: the LIKE, which the fiches' trigram index serves (0012) and its planner
-        # weighs against the scope's newest fiches with its statistics (a list of a street's
-        # keys took it 7 ms to plan, and it estimated a street's LIKE at a thousandth without
-        # that index, reading all of a cell's fiches)
+    sqlite = connection.vendor == "sqlite"
+    if matches.keys is None or not (sqlite or len(matches.keys) <= PG_FEW_ADDRESS_KEYS):
         return Found(queryset.filter(address_key__contains=text), count)
     at_keys = Q(address_key__in=matches.keys)
-    if queryset.query.where:  # the keys' fiches, not all the narrowing's entries, each checked
+    if queryset.query.where and sqlite:  # the keys' fiches, not all the narrowing's entries, each checked
         return Found(Fiche.objects.filter(at_keys, Exists(queryset.filter(pk=OuterRef("pk")))), count)
     return Found(queryset.filter(at_keys), count)
 

@@ -150,6 +150,18 @@ def test_a_word_in_more_fiches_than_its_share_reads_the_newest_fiches(users, fic
     assert found(users["agent"], "rue") == like("rue")
 
 
+def test_postgresql_reads_the_fiches_at_a_few_keys_only(users, fiches, monkeypatch):
+    """PostgreSQL plans with each key of a list weighed: one address's keys, the fiches at
+    them; a street's or more, the LIKE its trigram index serves. SQLite, whatever the keys."""
+    monkeypatch.setattr(selectors, "PG_FEW_ADDRESS_KEYS", 1)
+    for username in ("agent", "cellule-voirie"):
+        one = str(search(users[username], "paradis").fiches.query)
+        assert '"address_key" IN' in one and "LIKE" not in one
+        many = str(search(users[username], "rue").fiches.query)
+        assert ("LIKE" in many) == (connection.vendor == "postgresql"), many
+    assert found(users["agent"], "rue") == like("rue")
+
+
 def test_the_limit_is_a_share_of_the_table(users, fiches):
     highest = max(f.pk for f in fiches)
     rue = sum("rue" in f.address_key for f in fiches)
@@ -367,13 +379,15 @@ def test_on_postgresql_the_trigram_index_serves_the_like(users, fiches):
 
 
 @pytest.mark.postgres_only
-def test_on_postgresql_the_fiches_trigram_index_serves_the_like(users, fiches):
-    """The page's ``LIKE`` (``"address_key"::text LIKE …``) can read the fiches' ``pg_trgm``
-    index (0012, kept): with a sequential scan ruled out, the planner reads it."""
+def test_on_postgresql_the_fiches_trigram_index_serves_the_like(users, fiches, monkeypatch):
+    """The page's ``LIKE`` (``"address_key"::text LIKE …``, more keys than a few) can read the
+    fiches' ``pg_trgm`` index (0012, kept): with a sequential scan ruled out, the planner
+    reads it."""
     from django.db import transaction
 
     if connection.vendor != "postgresql":
         pytest.skip("pg_trgm is PostgreSQL's")
+    monkeypatch.setattr(selectors, "PG_FEW_ADDRESS_KEYS", 0)
     queryset = search(users["agent"], "Paradis").fiches
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     assert '"address_key"::text LIKE' in sql
