@@ -63,10 +63,28 @@ def is_overdue(
     return bool(is_open and due_at and due_at < (now or timezone.now()))
 
 
-def address_display(street_number: str, street_name: str, postal_code: str) -> str:
-    """« 12 rue Paradis, 13001 Marseille », without the parts left blank."""
-    street = " ".join(p for p in (street_number, street_name) if p)
-    return ", ".join(p for p in (street, f"{postal_code} Marseille" if postal_code else "") if p)
+class Shown:
+    """What the pages show of a fiche from its own values: a ``Fiche``, or a row of the list
+    read as plain values (fiches.selectors.ListRow)."""
+
+    __slots__ = ()
+    status: str
+    due_at: datetime | None
+    was_late: bool | None
+    street_number: str
+    street_name: str
+    postal_code: str
+
+    @property
+    def is_overdue(self) -> bool:
+        return is_overdue(self.status, self.due_at, self.was_late)
+
+    @property
+    def address_display(self) -> str:
+        """« 12 rue Paradis, 13001 Marseille », without the parts left blank."""
+        street = " ".join(p for p in (self.street_number, self.street_name) if p)
+        town = f"{self.postal_code} Marseille" if self.postal_code else ""
+        return ", ".join(p for p in (street, town) if p)
 
 
 class Civility(models.TextChoices):
@@ -144,7 +162,7 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Fiche(models.Model):
+class Fiche(Shown, models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
@@ -296,14 +314,6 @@ class Fiche(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    @property
-    def is_overdue(self) -> bool:
-        return is_overdue(self.status, self.due_at, self.was_late)
-
-    @property
-    def address_display(self) -> str:
-        return address_display(self.street_number, self.street_name, self.postal_code)
 
     @property
     def answer_rows(self) -> list[tuple[str, str]]:

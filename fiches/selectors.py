@@ -29,7 +29,7 @@ from catalogue.models import Family, normalise
 from core.compiled import CompiledQuery
 from fiches import address_index
 from fiches.geography import arrondissement_label, place_for_postal_code
-from fiches.models import OPEN_STATUSES, Fiche, Requester, Status, address_display, is_overdue
+from fiches.models import OPEN_STATUSES, Fiche, Requester, Shown, Status
 from fiches.workflow import CALL_CENTRE, CELL, SUPERVISOR
 from organisations.access import Scope, scope_for
 from places.geo import bounding_box, distance_m
@@ -103,7 +103,7 @@ def home_counters(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class ListRow:
+class ListRow(Shown):
     """A fiche as the list shows it, read as plain values (``keyset_page(…, rows=True)``): a
     fiche and its three related rows built as model instances cost more than their SQL."""
 
@@ -119,14 +119,6 @@ class ListRow:
     type_label: str
     body_name: str
     directorate_name: str
-
-    @property
-    def is_overdue(self) -> bool:
-        return is_overdue(self.status, self.due_at, self.was_late)
-
-    @property
-    def address_display(self) -> str:
-        return address_display(self.street_number, self.street_name, self.postal_code)
 
     def get_status_display(self) -> str:
         return Status(self.status).label
