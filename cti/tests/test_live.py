@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,8 +54,17 @@ def test_a_scripted_morning_gives_the_figures_its_queue_log_gives():
     assert not LiveCall.objects.filter(state=LiveCall.State.WAITING).exists()
 
 
-# The events of the tests below happen around the time the tests run (the banner is for now).
-BASE = int(time.time()) - 600
+# The events of the tests below happen ten minutes before the tests' clock, set to noon today
+# (Paris; the banner is for now): run in the first ten minutes after midnight, ten minutes
+# before the real time was yesterday, and the wallboard, which shows today, showed none.
+NOON = timezone.now().astimezone(services.PARIS).replace(hour=12, minute=0, second=0, microsecond=0)
+BASE = int(NOON.timestamp()) - 600
+
+
+@pytest.fixture(autouse=True)
+def at_noon():
+    with time_machine.travel(NOON, tick=True):
+        yield
 
 
 def _at(seconds: int) -> datetime:
