@@ -156,7 +156,6 @@ def drop(schema_editor: BaseDatabaseSchemaEditor) -> None:
         for name in SQLITE_TRIGGERS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
         schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-    schema_editor.execute(f"DELETE FROM {COUNTS}")
 
 
 def _count_again(database: BaseDatabaseWrapper) -> None:

@@ -161,14 +161,18 @@ SORTS = ("newest", "oldest", "due", "status")
 COUNT_CAP = 10_000
 
 
-def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+def capped_count(queryset: QuerySet, cap: int | None = None, known: int | None = None) -> tuple[int, bool]:
     """How many rows match, counted up to ``cap``: (count, whether there are more). Counting
     a million fiches to print "1 000 000 fiches" would cost more than the page itself and
-    grow with the years kept; past the cap the page says "more than 10 000"."""
-    if queryset.query.is_empty():  # a word found nowhere: nothing to build nor count
-        return 0, False
+    grow with the years kept; past the cap the page says "more than 10 000". ``known``: the
+    number already told (the address counts), shown the same way without counting."""
     cap = cap or COUNT_CAP
-    count = queryset.order_by()[: cap + 1].count()
+    if known is not None:
+        count = known
+    elif queryset.query.is_empty():  # a word found nowhere: nothing to build nor count
+        return 0, False
+    else:
+        count = queryset.order_by()[: cap + 1].count()
     return min(count, cap), count > cap
 
 
@@ -186,10 +190,11 @@ def keyset_page(
     ``rows``: the fiches as ``ListRow``s, the few values the fiche list shows read as plain
     values; else fiches with every field and LIST_RELATED."""
     queryset = queryset.values_list(*LIST_ROW_COLUMNS) if rows else queryset.select_related(*LIST_RELATED)
+    make = ListRow if rows else None
     if sort == "due":
-        return _due_page(queryset, cursor, size)
+        return _due_page(queryset, cursor, size, make)
     if sort == "status":
-        return _status_page(queryset, cursor, size)
+        return _status_page(queryset, cursor, size, make)
     oldest = sort == "oldest"
     queryset = queryset.order_by("created_at", "id") if oldest else queryset.order_by("-created_at", "-id")
     position = decode_cursor(cursor) if cursor else None
@@ -199,16 +204,16 @@ def keyset_page(
             queryset = queryset.filter(Q(created_at__gt=moment) | Q(created_at=moment, id__gt=pk))
         else:
             queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
-    return _page(queryset, size, bool(position), encode_cursor)
+    return _page(queryset, size, bool(position), encode_cursor, make)
 
 
-def _page(queryset: QuerySet[Fiche], size: int, has_previous: bool, encode) -> Page:
+def _page(queryset: QuerySet[Fiche], size: int, has_previous: bool, encode, make=None) -> Page:
     """The page's rows, read only if the queryset can match any: Django would build and
     compile the query (its joins and order) before finding it empty (about 1 ms, a search
     for a word found nowhere on SQLite: fiches.selectors.address_search)."""
     items = [] if queryset.query.is_empty() else list(queryset[: size + 1])
-    if items and isinstance(items[0], tuple):  # values_list's rows (rows=True)
-        items = [ListRow(*values) for values in items]
+    if make is not None:  # each row made from the queryset's values (keyset_page's rows)
+        items = [make(*values) for values in items]
     has_more = len(items) > size
     items = items[:size]
     return Page(items, encode(items[-1]) if has_more and items else None, has_previous)
@@ -219,7 +224,7 @@ def _due_cursor(fiche: Fiche) -> str:
     return f"{due}_{fiche.pk}"
 
 
-def _due_page(queryset: QuerySet[Fiche], cursor: str | None, size: int) -> Page:
+def _due_page(queryset: QuerySet[Fiche], cursor: str | None, size: int, make=None) -> Page:
     queryset = queryset.order_by(F("due_at").asc(nulls_last=True), "id")
     position = None
     if cursor:
@@ -236,14 +241,14 @@ def _due_page(queryset: QuerySet[Fiche], cursor: str | None, size: int) -> Page:
             queryset = queryset.filter(
                 Q(due_at__gt=moment) | Q(due_at=moment, id__gt=pk) | Q(due_at__isnull=True)
             )
-    return _page(queryset, size, bool(position), _due_cursor)
+    return _page(queryset, size, bool(position), _due_cursor, make)
 
 
 def _status_cursor(fiche: Fiche) -> str:
     return f"{fiche.status}_{encode_cursor(fiche)}"
 
 
-def _status_page(queryset: QuerySet[Fiche], cursor: str | None, size: int) -> Page:
+def _status_page(queryset: QuerySet[Fiche], cursor: str | None, size: int, make=None) -> Page:
     queryset = queryset.order_by("status", "-created_at", "-id")
     position = None
     if cursor:
@@ -257,7 +262,7 @@ def _status_page(queryset: QuerySet[Fiche], cursor: str | None, size: int) -> Pa
             | Q(status=status, created_at__lt=moment)
             | Q(status=status, created_at=moment, id__lt=pk)
         )
-    return _page(queryset, size, bool(position), _status_cursor)
+    return _page(queryset, size, bool(position), _status_cursor, make)
 
 
 def find_requesters(query: str, limit: int = 8) -> list[Requester]:
@@ -499,9 +504,7 @@ class Found:
     count: int | None = None
 
     def capped_count(self) -> tuple[int, bool]:
-        if self.count is None:
-            return capped_count(self.fiches)
-        return min(self.count, COUNT_CAP), self.count > COUNT_CAP
+        return capped_count(self.fiches, known=self.count)
 
 
 def find_fiches(scope: Scope, filters: dict) -> Found:
