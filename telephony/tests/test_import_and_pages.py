@@ -546,3 +546,28 @@ def test_committee_reaches_the_figures_from_the_menu(client, users):
         f'href="{reverse("telephony:dashboard")}"'
         not in client.get(reverse("catalogue:list")).content.decode()
     )
+
+
+def test_the_fiche_page_shows_a_call_that_waited_without_an_agent(client, users, make_fiche, tmp_path):
+    """A call that timed out in one queue (no agent) before an agent answered in another: the
+    supervisor's fiche page lists both passages, a dash for the missing agent (a 500 in CI when
+    the demo's shown fiche had such a call)."""
+    from datetime import UTC, datetime
+
+    from fiches.models import Fiche
+
+    import_log(
+        tmp_path,
+        f"{T10}|c1|info|NONE|ENTERQUEUE||06|1\n"
+        f"{T10 + 40}|c1|info|NONE|EXITWITHTIMEOUT|1|1|40\n"
+        f"{T10 + 41}|c1|elus|NONE|ENTERQUEUE||06|1\n"
+        f"{T10 + 50}|c1|elus|ag1|CONNECT|9|x|1\n"
+        f"{T10 + 110}|c1|elus|ag1|COMPLETECALLER|9|60|1\n",
+    )
+    fiche = make_fiche("VOI-NID", call_id="c1")
+    Fiche.objects.filter(pk=fiche.pk).update(created_at=datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    client.force_login(users["superviseur"])
+    page = client.get(reverse("fiches:detail", args=[fiche.reference])).content.decode()
+    rows = page.split('id="call-passages-title"')[1].split("</tbody>")[0].split("<tr>")[2:]
+    assert len(rows) == 2
+    assert "<td>—</td>" in rows[0] and "ag1" in rows[1]
