@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from core.testing import assert_accessible, log_in
 from cti import events, services
@@ -15,6 +17,17 @@ from cti.models import Station
 from fiches.models import Fiche
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def clear_of_midnight():
+    """The events are placed up to two minutes before now and the wallboard shows today (Paris):
+    in the first minutes of a day the clock is moved on to 00:03, where they are today too. The
+    browser's clock is a little behind the server's then, which only lengthens its cookies."""
+    now = datetime.now(ZoneInfo("Europe/Paris"))
+    clear = now.replace(hour=0, minute=3, second=0, microsecond=0)
+    with time_machine.travel(max(now, clear), tick=True):
+        yield
 
 
 def _ami(message: dict[str, str], seconds_ago: int) -> None:
