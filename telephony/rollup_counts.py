@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
+from typing import ClassVar
 
 import numpy as np
 
@@ -38,11 +39,16 @@ ANSWERED, TRANSFER, ABANDONED, TIMEOUT, OTHER, UNKNOWN = map(OUTCOME_CODE.get, q
 
 @dataclass
 class Batch:
-    """A batch's passages, column by column (numpy integer arrays of one length), and the
-    local day of each (text, as the database stores it). ``outcome`` holds
-    ``OUTCOME_CODE``'s codes; ``call_passages`` is the call's number of passages on its
-    first passage and 0 on the others; ``call_answered`` is 1 on the first passage of an
-    answered call."""
+    """A batch's passages, column by column (numpy integer arrays of one length, of any
+    integer type: the small values may come as bytes), and the local day of each (text, as
+    the database stores it). ``outcome`` holds ``OUTCOME_CODE``'s codes; ``call_passages``
+    is the call's number of passages on its first passage and 0 on the others;
+    ``call_answered`` is 1 on the first passage of an answered call."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "queue", "local_minute", "in_hours", "outcome", "answered", "wait", "talk", "call_passages",
+        "call_answered",
+    )  # fmt: skip  # the passages' columns given, after the days
 
     days: list[str]
     queue: np.ndarray

@@ -89,6 +89,22 @@ def test_rollups_give_the_passages_figures(seed):
     assert tables() == counted_by_the_import  # the import's own counts are the SQL's
 
 
+def test_queues_whose_ids_pass_a_byte_are_counted_alike():
+    """The import reads a batch's queues as bytes when they fit one: queues of ids 255 and
+    past (a centre that created and removed many) are counted as the SQL counts them."""
+    from telephony.demo import QUEUES
+    from telephony.models import Queue
+
+    for pk, (name, _weight) in zip((255, 256, 300), QUEUES, strict=True):
+        Queue.objects.create(pk=pk, name=name)
+    import_random_log(4)
+    counted_by_the_import = tables()
+    assert {255, 256, 300} <= {row[0] for row in counted_by_the_import[0]}
+    rollups.mark_all()
+    rollups.refresh()
+    assert tables() == counted_by_the_import
+
+
 def test_a_threshold_past_the_last_bucket_reads_the_passages():
     import_log_day = [
         f"{T10}|long|info|NONE|ENTERQUEUE||06|1\n",
