@@ -207,6 +207,22 @@ def keyset_page(
     return _page(queryset, size, bool(position), encode_cursor, make)
 
 
+def oldest_page(queryset: QuerySet[Fiche], cursor: str | None, field: str, size: int = 50) -> Page:
+    """One page, oldest first by ``field`` (a datetime of the fiche that is never empty), then
+    by id; ``cursor`` is the last fiche of the previous page, so that each page is one range
+    read whatever the page number."""
+    queryset = queryset.order_by(field, "id")
+    position = decode_cursor(cursor) if cursor else None
+    if position:
+        moment, pk = position
+        queryset = queryset.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "id__gt": pk}))
+
+    def encode(fiche: Fiche) -> str:
+        return f"{(getattr(fiche, field) - EPOCH) // MICROSECOND}_{fiche.pk}"
+
+    return _page(queryset, size, bool(position), encode)
+
+
 def _page(queryset: QuerySet[Fiche], size: int, has_previous: bool, encode, make=None) -> Page:
     """The page's rows, read only if the queryset can match any: Django would build and
     compile the query (its joins and order) before finding it empty (about 1 ms, a search

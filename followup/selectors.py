@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.compiled import CompiledQuery
 from core.dates import day_start
 from fiches.models import OPEN_STATUSES, Event, Fiche, Status
-from fiches.selectors import LIST_RELATED, fiches_in_scope, visible_fiches
+from fiches.selectors import LIST_RELATED, Page, fiches_in_scope, oldest_page, visible_fiches
 from followup.models import Hold, Intervention, Message
 from followup.sweep import CELL_STATUSES
 from organisations.access import Scope, scope_for
@@ -204,7 +204,8 @@ def queue_types(user, cell_id: int | None = None) -> list[tuple[str, str]]:
 
 
 def reroute_queue(user) -> QuerySet[Fiche]:
-    """Fiches sent back by a cell, waiting for the supervisor, oldest first."""
+    """Fiches sent back by a cell, waiting for the supervisor (``reroute_page`` pages them,
+    oldest first)."""
     reason = (
         Event.objects.filter(fiche=OuterRef("pk"), action="send_back")
         .order_by("-at", "-id")
@@ -218,8 +219,13 @@ def reroute_queue(user) -> QuerySet[Fiche]:
         .filter(status=Status.REROUTED)
         .select_related(*LIST_RELATED)
         .annotate(send_back_reason=Subquery(reason), sent_back_at=Subquery(sent_at))
-        .order_by("updated_at", "id")
     )
+
+
+def reroute_page(user, cursor: str | None, size: int = 50) -> Page:
+    """A page of the fiches to re-route, the least recently changed first (for most, since
+    they were sent back)."""
+    return oldest_page(reroute_queue(user), cursor, "updated_at", size)
 
 
 def thread(fiche: Fiche) -> list[Message]:

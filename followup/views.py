@@ -359,11 +359,16 @@ def thread_post(request: HttpRequest, reference: str) -> HttpResponse:
 def reroute_list(request: HttpRequest) -> HttpResponse:
     if not selectors.can_reroute(request.user):
         raise PermissionDenied
-    items = list(selectors.reroute_queue(request.user)[:200])
+    page = selectors.reroute_page(request.user, request.GET.get("after"))
     return render(
         request,
         "followup/reroute_list.html",
-        {"items": items, "misrouting": selectors.misrouting_stats(request.user)},
+        {
+            "page": page,
+            "waiting": selectors.reroute_queue(request.user).count(),
+            "next_url": f"?after={page.next_cursor}" if page.next_cursor else None,
+            "misrouting": selectors.misrouting_stats(request.user),
+        },
     )
 
 

@@ -146,7 +146,7 @@ PAGES: dict[str, Page] = {
     "followup:view_create": Page(post=["name", "querystring"]),
     "followup:view_delete": Page(),
     "followup:board": Page(),
-    "followup:reroute_list": Page(),
+    "followup:reroute_list": Page(query=["after"]),
     "followup:reroute": Page(query=["q"], post=["new_type", "comment", "expected_version"]),
     "followup:work": Page(
         query=["next"],

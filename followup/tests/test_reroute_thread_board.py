@@ -377,3 +377,35 @@ def test_a_note_on_a_fiche_changed_meanwhile_answers_409(client, make_fiche, use
     stale = {"comment": "Vu sur place.", "expected_version": fiche.lock_version + 1}
     response = client.post(reverse("fiches:note", args=[fiche.reference]), stale)
     assert response.status_code == 409 and "Vu sur place." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_fiches_to_re_route_are_paged_in_constant_queries(
+    client, make_fiche, users, django_assert_num_queries
+):
+    """Every fiche sent back is on one page or the next, the least recently changed first, each
+    page in the same queries (the list stopped at 200 before, without a word)."""
+    from fiches.models import Fiche
+
+    fiches = [make_fiche("VOI-NID") for _ in range(53)]
+    start = timezone.now() - timedelta(days=10)
+    for n, fiche in enumerate(fiches):  # sent back in turn, by two at the same moment
+        sent_back = start + timedelta(hours=(n + 1) // 2)  # the 50th and 51st together
+        Fiche.objects.filter(pk=fiche.pk).update(status=Status.REROUTED, updated_at=sent_back)
+    expected = [f.reference for f in fiches]
+    supervisor = login(client, users["superviseur"])
+    url = reverse("followup:reroute_list")
+    supervisor.get(url)  # the session renewed once
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'<th scope="row">(AM-[\d-]+)</th>', html)
+
+    with django_assert_num_queries(6) as first_page:
+        html = supervisor.get(url).content.decode()
+    assert listed(html) == expected[:50] and "53 fiches en attente." in html
+    cursor = re.search(r'href="\?after=([\w-]+)"', html).group(1)
+    with django_assert_num_queries(len(first_page.captured_queries)):
+        html = supervisor.get(url, {"after": cursor}).content.decode()
+    assert listed(html) == expected[50:] and 'href="?after=' not in html and 'href="?"' in html
+    for garbled in ("x", "1_x", "9" * 30 + "_1", "-5_-5"):
+        assert listed(supervisor.get(url, {"after": garbled}).content.decode()) == expected[:50], garbled
