@@ -240,6 +240,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 # offset read of a small table) give the previous page as well as the next. The requests for
 # an extraordinary meeting are paged the same way, with their own page number in the URL.
 MEETINGS_PER_PAGE = 50
+PACKS_PER_PAGE = 50
 REQUESTS_PER_PAGE = 50
 
 
@@ -420,8 +421,12 @@ def packs(request: HttpRequest) -> HttpResponse:
         pack = services.request_pack(request.user, form.cleaned_data["year"], form.cleaned_data["quarter"])
         return redirect("committee:pack", pk=pack.pk)
     status = 400 if request.method == "POST" else 200
-    items = QuarterlyPack.objects.select_related("requested_by")[:40]
-    return render(request, "committee/packs.html", {"form": form, "packs": items}, status=status)
+    paginator = Paginator(
+        QuarterlyPack.objects.select_related("requested_by").order_by(*QuarterlyPack._meta.ordering, "-id"),
+        PACKS_PER_PAGE,
+    )
+    packs = paginator.get_page(request.GET.get("page"))  # out of range or garbled: the last or first
+    return render(request, "committee/packs.html", {"form": form, "packs": packs}, status=status)
 
 
 @login_required

@@ -133,3 +133,26 @@ def test_the_requests_for_an_extraordinary_meeting_page_apart_from_the_meetings(
     html = client.get(url, {"requests_page": "2", "page": "2"}).content.decode()
     assert 'href="?requests_page=1&amp;page=2"' in html and 'href="?requests_page=3&amp;page=2"' in html
     assert 'href="?requests_page=2&amp;page=1"' in html, "the meetings' pager keeps the requests' page"
+
+
+def test_the_quarterly_packs_page_through_every_pack_with_the_same_queries(
+    client, users, members, django_assert_num_queries
+):
+    """50 a page, the newest quarter first: none left out past 40 (the list stopped there)."""
+    from django.urls import reverse
+
+    from committee.models import QuarterlyPack
+
+    QuarterlyPack.objects.bulk_create(
+        QuarterlyPack(year=2000 + n // 4, quarter=n % 4 + 1, requested_by=users["comite"]) for n in range(120)
+    )
+    newest_first = list(QuarterlyPack.objects.order_by("-year", "-quarter").values_list("pk", flat=True))
+    client.force_login(users["comite"])
+
+    def listed(html: str) -> list[int]:
+        return [int(pk) for pk in re.findall(r'<th scope="row"><a href="/comite/dossiers/(\d+)/"', html)]
+
+    # session, user, scope; the packs counted, then read with who asked for them
+    assert_paged(
+        client, reverse("committee:packs"), "page", listed, newest_first, lambda: django_assert_num_queries(5)
+    )

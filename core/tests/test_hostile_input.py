@@ -219,7 +219,7 @@ PAGES: dict[str, Page] = {
     "committee:decide": Page(post=fields(DecisionForm)),
     "committee:answer": Page(post=fields(AnswerForm)),
     "committee:emergency": Page(post=fields(EmergencyForm)),
-    "committee:packs": Page(post=fields(PackForm)),
+    "committee:packs": Page(query=["page"], post=fields(PackForm)),
     "committee:pack": Page(),
     "committee:pack_file": Page(),
     "committee:reports": Page(post=fields(ReportForm)),
