@@ -195,6 +195,9 @@ def report_received(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/report_received.html")
 
 
+MODERATION_PAGE = 50  # held requests shown at once, the oldest first
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def moderation(request: HttpRequest) -> HttpResponse:
@@ -219,7 +222,8 @@ def moderation(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("report:moderation")
-    pending = list(
-        WebSubmission.objects.filter(status=WebSubmission.Status.PENDING).order_by("created_at")[:50]
-    )
-    return render(request, "portal/moderation.html", {"pending": pending})
+    waiting = WebSubmission.objects.filter(status=WebSubmission.Status.PENDING)
+    pending = list(waiting.order_by("created_at")[:MODERATION_PAGE])
+    # the oldest first, each decided in turn: past a page, how many more wait is said
+    count = len(pending) if len(pending) < MODERATION_PAGE else waiting.count()
+    return render(request, "portal/moderation.html", {"pending": pending, "waiting": count})

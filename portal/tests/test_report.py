@@ -214,3 +214,18 @@ def test_a_picked_address_gives_the_web_fiche_its_point_a_retyped_one_does_not(
     assert first.street_name == "Boulevard Longchamp" and first.postal_code == "13001"
     for fiche in (retyped, typed):
         assert (fiche.latitude, fiche.longitude, fiche.address_verified) == (None, None, False)
+
+
+def test_moderation_says_how_many_wait_past_the_first_fifty(client, users, django_assert_max_num_queries):
+    WebSubmission.objects.bulk_create(
+        WebSubmission(reason="insulte", data={"description": f"Demande {n}"}) for n in range(53)
+    )
+    client.force_login(users["agent"])
+    client.get(reverse("report:moderation"))  # the session renewed once
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("report:moderation")).content.decode()
+    assert page.count('name="submission"') == 50 and "Demande 0<" in page and "Demande 50<" not in page
+    assert "53 demandes en attente\u202f; les 50 plus anciennes sont affichées" in page
+    WebSubmission.objects.filter(pk__in=WebSubmission.objects.order_by("pk")[:10].values("pk")).delete()
+    page = client.get(reverse("report:moderation")).content.decode()
+    assert page.count('name="submission"') == 43 and "en attente\u202f;" not in page
