@@ -18,7 +18,8 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from callbacks.selectors import counts as callback_counts
-from catalogue.models import RequestTypeVersion, normalise
+from catalogue.models import RequestTypeVersion
+from catalogue.selectors import search_types
 from core.forms import error_messages
 from core.parsing import MAX_SMALL, parse_id, parse_int
 from core.urls import url_base
@@ -373,23 +374,13 @@ def reroute_list(request: HttpRequest) -> HttpResponse:
 
 
 def type_choices(query: str):
-    """Request types in force, optionally searched, grouped by family for the select."""
+    """Request types in force, those the search finds if searched (catalogue.selectors'
+    search_types, as at intake), in the families' order for the select."""
     versions = RequestTypeVersion.objects.in_force().select_related(
         "request_type__family", "body", "directorate"
     )
-    try:
-        from catalogue.selectors import search_types  # written by another team; optional
-    except ImportError:
-        search_types = None
     if query:
-        if search_types is not None:
-            try:
-                found = list(search_types(query))
-                versions = versions.filter(pk__in=[getattr(v, "pk", v) for v in found])
-            except Exception:  # noqa: BLE001 - fall back to our own search
-                versions = versions.filter(search_text__contains=normalise(query))
-        else:
-            versions = versions.filter(search_text__contains=normalise(query))
+        versions = versions.filter(pk__in=[version.pk for version in search_types(query)])
     return versions.order_by(
         "request_type__family__order", "request_type__family__label", "request_type__code"
     )
