@@ -163,14 +163,14 @@ def bare_home(request: HttpRequest) -> JsonResponse:
 
 
 def bare_reroute(request: HttpRequest) -> JsonResponse:
-    """The fiches sent back to the supervisor, oldest first (200 at most)."""
+    """The fiches sent back to the supervisor: their number, and the first page of them,
+    least recently changed first."""
+    waiting = Fiche.objects.filter(status=Status.REROUTED)
     rows = [
         (f.reference, f.request_type.label, f.body.short_name)
-        for f in Fiche.objects.select_related("request_type", "body")
-        .filter(status=Status.REROUTED)
-        .order_by("updated_at", "id")[:200]
+        for f in waiting.select_related("request_type", "body").order_by("updated_at", "id")[:51]
     ]
-    return JsonResponse({"rows": rows})
+    return JsonResponse({"waiting": waiting.count(), "rows": rows})
 
 
 def bare_tracking(request: HttpRequest) -> JsonResponse:
