@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -144,9 +145,10 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
 
-def encode_cursor(fiche: Fiche) -> str:
-    """Exact position of a fiche in the list order: microseconds since 1970, then id."""
-    return f"{(fiche.created_at - EPOCH) // MICROSECOND}_{fiche.pk}"
+def encode_cursor(fiche: Fiche | ListRow, field: str = "created_at") -> str:
+    """Exact position of a fiche in an order by one of its datetimes (its creation's for the
+    list): microseconds since 1970, then id."""
+    return f"{(getattr(fiche, field) - EPOCH) // MICROSECOND}_{fiche.pk}"
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
@@ -195,32 +197,23 @@ def keyset_page(
         return _due_page(queryset, cursor, size, make)
     if sort == "status":
         return _status_page(queryset, cursor, size, make)
-    oldest = sort == "oldest"
-    queryset = queryset.order_by("created_at", "id") if oldest else queryset.order_by("-created_at", "-id")
+    return time_page(queryset, cursor, "created_at", newest=sort != "oldest", size=size, make=make)
+
+
+def time_page(
+    queryset: QuerySet[Fiche], cursor: str | None, field: str, *, newest: bool, size: int = 50, make=None
+) -> Page:
+    """One page in the order of ``field`` (a datetime of the fiche that is never empty), the
+    newest or the oldest first, then by id; ``cursor`` is the last fiche of the previous
+    page, so that each page is one range read whatever the page number."""
+    queryset = queryset.order_by(f"-{field}", "-id") if newest else queryset.order_by(field, "id")
     position = decode_cursor(cursor) if cursor else None
     if position:
         moment, pk = position
-        if oldest:
-            queryset = queryset.filter(Q(created_at__gt=moment) | Q(created_at=moment, id__gt=pk))
-        else:
-            queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=pk))
-    return _page(queryset, size, bool(position), encode_cursor, make)
-
-
-def oldest_page(queryset: QuerySet[Fiche], cursor: str | None, field: str, size: int = 50) -> Page:
-    """One page, oldest first by ``field`` (a datetime of the fiche that is never empty), then
-    by id; ``cursor`` is the last fiche of the previous page, so that each page is one range
-    read whatever the page number."""
-    queryset = queryset.order_by(field, "id")
-    position = decode_cursor(cursor) if cursor else None
-    if position:
-        moment, pk = position
-        queryset = queryset.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "id__gt": pk}))
-
-    def encode(fiche: Fiche) -> str:
-        return f"{(getattr(fiche, field) - EPOCH) // MICROSECOND}_{fiche.pk}"
-
-    return _page(queryset, size, bool(position), encode)
+        past = "lt" if newest else "gt"  # the fiches after the cursor's in that order
+        further = Q(**{f"{field}__{past}": moment}) | Q(**{field: moment, f"id__{past}": pk})
+        queryset = queryset.filter(further)
+    return _page(queryset, size, bool(position), partial(encode_cursor, field=field), make)
 
 
 def _page(queryset: QuerySet[Fiche], size: int, has_previous: bool, encode, make=None) -> Page:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.compiled import CompiledQuery
 from core.dates import day_start
 from fiches.models import OPEN_STATUSES, Event, Fiche, Status
-from fiches.selectors import LIST_RELATED, Page, fiches_in_scope, oldest_page, visible_fiches
+from fiches.selectors import LIST_RELATED, Page, fiches_in_scope, time_page, visible_fiches
 from followup.models import Hold, Intervention, Message
 from followup.sweep import CELL_STATUSES
 from organisations.access import Scope, scope_for
@@ -225,7 +225,7 @@ def reroute_queue(user) -> QuerySet[Fiche]:
 def reroute_page(user, cursor: str | None, size: int = 50) -> Page:
     """A page of the fiches to re-route, the least recently changed first (for most, since
     they were sent back)."""
-    return oldest_page(reroute_queue(user), cursor, "updated_at", size)
+    return time_page(reroute_queue(user), cursor, "updated_at", newest=False, size=size)
 
 
 def thread(fiche: Fiche) -> list[Message]:
